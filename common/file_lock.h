@@ -1,0 +1,29 @@
+// An exclusive advisory lock on a file (flock), released when the object dies
+// or the process exits, so a crashed holder never leaves a stale lock.
+#pragma once
+
+#include <filesystem>
+
+#include "absl/status/statusor.h"
+
+namespace cb {
+
+class FileLock {
+ public:
+  enum class Wait { kBlock, kTry };
+  // Creates the file (and its folder) if needed and locks it. With kTry,
+  // returns Unavailable when another process holds it.
+  static absl::StatusOr<FileLock> Acquire(const std::filesystem::path& path, Wait wait);
+
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace cb

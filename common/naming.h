@@ -1,0 +1,60 @@
+// Names of things: Docker images, record and log paths, run names.
+// Pure functions; the one place that knows the contract's naming rules.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace cb {
+
+// A pair of features of one task, smaller feature first.
+struct PairId {
+  std::string repo;  // dataset folder name, e.g. "dspy_task"
+  long long task_id = 0;
+  int feature_a = 0;
+  int feature_b = 0;
+  auto operator<=>(const PairId&) const = default;
+};
+
+// "dspy_task" -> "dspy", "samuelcolvin_dirty_equals_task" -> "samuelcolvin-dirty-equals".
+std::string ImageRepoName(absl::string_view repo_folder);
+// "akhatua/cooperbench-dspy:task8394" for prefix "akhatua".
+std::string ImageName(absl::string_view registry_prefix, absl::string_view repo_folder,
+                      long long task_id);
+// The name cooperbench looks for: ImageName("akhatua", ...).
+std::string CanonicalImageName(absl::string_view repo_folder, long long task_id);
+
+// "f3_f4"
+std::string PairFolder(int a, int b);
+// "task8394"
+std::string TaskFolder(long long task_id);
+// "dspy-8394": short text for descriptions and file names.
+std::string ShortTaskName(absl::string_view repo_folder, long long task_id);
+
+// OUT/RUN_NAME/REPO/taskID/fA_fB.json
+std::filesystem::path RecordPath(const std::filesystem::path& out, absl::string_view run_name,
+                                 const PairId& pair);
+// OUT/logs/RUN_NAME/REPO/taskID/fA_fB
+std::filesystem::path PairLogDir(const std::filesystem::path& out, absl::string_view run_name,
+                                 const PairId& pair);
+// OUT/images/REPO-taskID.stamp
+std::filesystem::path ImageStampPath(const std::filesystem::path& out,
+                                     absl::string_view repo_folder, long long task_id);
+// Where upstream writes a pair's files inside --log-dir:
+// LOG_DIR/RUN_NAME/SETTING/REPO/TASK_ID/fA_fB
+std::filesystem::path UpstreamPairDir(const std::filesystem::path& log_dir,
+                                      absl::string_view run_name,
+                                      absl::string_view upstream_setting, const PairId& pair);
+
+// Repository folder names must be usable verbatim in paths, Ninja files, shell
+// commands and Docker image names: lowercase letters, digits, '_', '.', '-',
+// starting with a letter or digit. Returns what is wrong, naming `what`.
+absl::Status CheckRepoName(absl::string_view repo_folder);
+// Run names and prefixes: letters, digits, '.', '_', '-'.
+absl::Status CheckRunName(absl::string_view run_name);
+
+}  // namespace cb

@@ -1,0 +1,40 @@
+// Operational knobs cbgen hands to cbrun through OUT/config.json rather than
+// through build.ninja: changing them must not change any edge's command line,
+// or Ninja would re-run (and re-pay for) finished pairs.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <boost/json.hpp>
+
+#include "absl/status/statusor.h"
+
+namespace cb {
+
+struct RunConfig {
+  std::string cooperbench = "cooperbench";  // executable, looked up on PATH if bare
+  std::string docker = "docker";
+  std::string redis_server = "redis-server";
+  std::string dataset_dir;                  // absolute; passed as --dataset-dir
+  int timeout_s = 600;                      // wall clock per attempt
+  int retries = 2;                          // extra attempts after an infra_error
+  double grace_s = 10;                      // between TERM and KILL
+  double backoff_s = 30;                    // first retry delay, doubled each time
+  double backoff_max_s = 600;
+  std::string redis_url = "redis://localhost:6379";
+  std::string registry = "akhatua";         // pull PREFIX/cooperbench-<repo>:task<id>
+  int pull_retries = 2;
+  double min_free_gb = 2;                   // per image still to pull
+  std::string api_key_env = "COHERE_API_KEY";
+  std::optional<double> budget_warn_usd;
+
+  boost::json::value ToJson() const;
+  // Missing keys keep their defaults; a key of the wrong type is an error naming `source`.
+  static absl::StatusOr<RunConfig> FromJson(const boost::json::value& v, absl::string_view source);
+  static absl::StatusOr<RunConfig> Load(const std::filesystem::path& path);
+};
+
+}  // namespace cb

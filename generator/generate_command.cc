@@ -1,0 +1,213 @@
+#include "generator/generate_command.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/atomic_file.h"
+#include "common/json_read.h"
+#include "common/redis_url.h"
+#include "generator/dataset.h"
+#include "generator/history.h"
+#include "generator/ninja_writer.h"
+#include "generator/plan.h"
+
+namespace cb {
+namespace fs = std::filesystem;
+
+void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
+  app.add_option("subset", a.subset,
+                 "Subset name under DATASET/subsets (lite, flash), 'all', or a subset file");
+  app.add_option("--dataset-dir", a.dataset_dir, "Dataset folder made by `cooperbench prepare`")
+      ->capture_default_str();
+  app.add_option("-o,--output", a.output, "The Ninja file to write")->capture_default_str();
+  app.add_option("--settings", a.settings, "Settings to run: solo, coop-comm, coop-nocomm")
+      ->delimiter(',')
+      ->capture_default_str();
+  app.add_option("--model", a.model, "Model passed to cooperbench -m")->capture_default_str();
+  app.add_option("--agent", a.agent, "Agent passed to cooperbench -a")->capture_default_str();
+  app.add_option("--backend", a.backend, "Sandbox backend: docker, modal or gcp")
+      ->capture_default_str();
+  app.add_option("--run-prefix", a.run_prefix,
+                 "Run names are PREFIX-solo, PREFIX-coop-comm, PREFIX-coop-nocomm "
+                 "(default: from --model, command-a for command-a-03-2025)");
+  app.add_option("--out", a.out, "Folder for records, logs, stamps and config")
+      ->capture_default_str();
+  app.add_option("--pull-jobs", a.pull_jobs, "Image pulls at a time")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  app.add_option("--max-runs", a.max_runs, "Agent runs at a time, apart from -j (0: no cap)")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  // Operational knobs: kept off build.ninja's command lines.
+  RunConfig& r = a.run;
+  app.add_option("--timeout", r.timeout_s, "Seconds per attempt")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str();
+  app.add_option("--retries", r.retries, "Extra attempts after an infrastructure error")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  app.add_option("--backoff", r.backoff_s, "Seconds before the first retry (doubles after)")
+      ->check(CLI::Range(0.0, 86400.0))
+      ->capture_default_str();
+  app.add_option("--grace", r.grace_s, "Seconds between TERM and KILL when ending an attempt")
+      ->check(CLI::Range(0.0, 3600.0))
+      ->capture_default_str();
+  app.add_option("--cooperbench", r.cooperbench, "The cooperbench executable")
+      ->capture_default_str();
+  app.add_option("--docker", r.docker, "The docker CLI")->capture_default_str();
+  app.add_option("--redis", r.redis_url, "Redis for coop with messaging")->capture_default_str();
+  app.add_option("--redis-server", r.redis_server,
+                 "redis-server executable to start a loopback Redis with")
+      ->capture_default_str();
+  app.add_option("--registry", r.registry,
+                 "Pull PREFIX/cooperbench-<repo>:task<id> (tagged as akhatua/... afterwards)")
+      ->capture_default_str();
+  app.add_option("--pull-retries", r.pull_retries, "Extra tries of a failed pull")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  app.add_option("--min-free-gb", r.min_free_gb, "Free GB Docker needs per image still to pull")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  app.add_option("--api-key-env", r.api_key_env, "Environment variable holding the API key")
+      ->capture_default_str();
+  app.add_option("--budget-warn", r.budget_warn_usd,
+                 "Warn once total spend in USD passes this (never stops)");
+}
+
+namespace {
+
+// A path as seen from build.ninja's folder: relative when it lies below it.
+fs::path FromBuildDir(const fs::path& p, const fs::path& build_dir) {
+  fs::path abs = fs::absolute(p).lexically_normal();
+  fs::path rel = abs.lexically_relative(build_dir);
+  if (!rel.empty() && *rel.begin() != "..") return rel;
+  return abs;
+}
+
+std::string FindCbrun(const std::string& cbgen_path) {
+  fs::path beside = fs::path(cbgen_path).parent_path() / "cbrun";
+  if (::access(beside.c_str(), X_OK) == 0) return beside.string();
+  if (const char* path = std::getenv("PATH")) {
+    std::stringstream ss(path);
+    std::string dir;
+    while (std::getline(ss, dir, ':')) {
+      fs::path candidate = fs::path(dir.empty() ? "." : dir) / "cbrun";
+      if (::access(candidate.c_str(), X_OK) == 0) return fs::absolute(candidate).string();
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
+  if (a.subset.empty())
+    return absl::InvalidArgumentError(
+        "name a subset: cbgen lite (or flash, all, or a subset file); see cbgen --help");
+
+  ExperimentOptions opts;
+  for (const std::string& s : a.settings) {
+    std::optional<Setting> setting = ParseSetting(s);
+    if (!setting)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--settings: unknown setting \"", s, "\": use solo, coop-comm, coop-nocomm"));
+    if (std::find(opts.settings.begin(), opts.settings.end(), *setting) == opts.settings.end())
+      opts.settings.push_back(*setting);
+  }
+  opts.model = a.model;
+  opts.agent = a.agent;
+  opts.backend = a.backend;
+  opts.run_prefix = a.run_prefix.empty() ? DefaultRunPrefix(a.model) : a.run_prefix;
+
+  const fs::path output = fs::absolute(a.output).lexically_normal();
+  const fs::path build_dir = output.parent_path();
+  opts.out = FromBuildDir(a.out, build_dir);
+  const fs::path out_abs = fs::absolute(a.out).lexically_normal();
+
+  RunConfig run = a.run;
+  const fs::path dataset_abs = fs::absolute(a.dataset_dir).lexically_normal();
+  run.dataset_dir = dataset_abs.string();
+  if (run.cooperbench.find('/') != std::string::npos)
+    run.cooperbench = fs::absolute(run.cooperbench).lexically_normal().string();
+  if (run.docker.find('/') != std::string::npos)
+    run.docker = fs::absolute(run.docker).lexically_normal().string();
+
+  const bool wants_redis =
+      std::find(opts.settings.begin(), opts.settings.end(), Setting::kCoopComm) !=
+      opts.settings.end();
+  absl::StatusOr<RedisUrl> redis = ParseRedisUrl(run.redis_url);
+  if (!redis.ok()) return absl::InvalidArgumentError(absl::StrCat("--redis: ", redis.status().message()));
+  if (wants_redis && opts.backend != "docker" && redis->IsLoopback())
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--redis ", run.redis_url, " is a loopback address, which the ", opts.backend,
+        " sandboxes cannot reach: pass --redis with a Redis URL reachable from the cloud"));
+
+  absl::StatusOr<DatasetSelection> sel = SelectTasks(dataset_abs, a.subset);
+  if (!sel.ok()) return sel.status();
+  absl::StatusOr<Plan> plan = MakePlan(sel->tasks, opts, ReadDurationHistory(out_abs, opts.run_prefix));
+  if (!plan.ok()) return plan.status();
+
+  BuildFileInfo info;
+  info.cbgen = fs::absolute(cbgen_path).string();
+  info.cbrun = FindCbrun(info.cbgen);
+  if (info.cbrun.empty())
+    return absl::NotFoundError(
+        "cannot find cbrun next to cbgen or on PATH: install both (scripts/bootstrap does)");
+  info.config = opts.out / "config.json";
+  info.build_file = output.filename();
+  info.pull_jobs = a.pull_jobs;
+  info.max_runs = a.max_runs;
+  for (const fs::path& p : sel->inputs) info.regen_inputs.push_back(FromBuildDir(p, build_dir));
+  info.regen_inputs.push_back(info.cbgen);
+
+  const bool subset_is_path = a.subset.find('/') != std::string::npos ||
+                              (a.subset.size() > 5 && a.subset.ends_with(".json"));
+  info.regen_args = {subset_is_path ? fs::absolute(a.subset).string() : a.subset,
+                     "--dataset-dir", run.dataset_dir,
+                     "-o", output.filename().string(),
+                     "--out", opts.out.string(),
+                     "--settings", [&] {
+                       std::vector<std::string> names;
+                       for (Setting s : opts.settings) names.emplace_back(SettingName(s));
+                       return absl::StrJoin(names, ",");
+                     }(),
+                     "--model", opts.model, "--agent", opts.agent, "--backend", opts.backend,
+                     "--run-prefix", opts.run_prefix,
+                     "--pull-jobs", absl::StrCat(a.pull_jobs),
+                     "--max-runs", absl::StrCat(a.max_runs),
+                     "--timeout", absl::StrCat(run.timeout_s),
+                     "--retries", absl::StrCat(run.retries),
+                     "--backoff", absl::StrCat(run.backoff_s),
+                     "--grace", absl::StrCat(run.grace_s),
+                     "--cooperbench", run.cooperbench,
+                     "--docker", run.docker,
+                     "--redis", run.redis_url,
+                     "--redis-server", run.redis_server,
+                     "--registry", run.registry,
+                     "--pull-retries", absl::StrCat(run.pull_retries),
+                     "--min-free-gb", absl::StrCat(run.min_free_gb),
+                     "--api-key-env", run.api_key_env};
+  if (run.budget_warn_usd)
+    info.regen_args.insert(info.regen_args.end(),
+                           {"--budget-warn", absl::StrCat(*run.budget_warn_usd)});
+
+  std::ostringstream ninja_text;
+  if (absl::Status s = WriteBuildNinja(*plan, opts, info, ninja_text); !s.ok()) return s;
+
+  // Nothing is written before everything above succeeded.
+  if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
+      !s.ok())
+    return s;
+  if (absl::Status s = WriteFileAtomically(output, ninja_text.str()); !s.ok()) return s;
+
+  std::cout << "cbgen: wrote " << a.output << ": " << plan->images.size() << " image targets, "
+            << plan->runs.size() << " run targets; now run: ninja -j4\n";
+  return absl::OkStatus();
+}
+
+}  // namespace cb

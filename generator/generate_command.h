@@ -1,0 +1,37 @@
+// `cbgen SUBSET [options]`: read the dataset, plan, write OUT/config.json and
+// build.ninja. Everything is checked before anything is written.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+#include "common/run_config.h"
+#include "generator/model.h"
+
+namespace cb {
+
+struct GenerateArgs {
+  std::string subset;
+  std::string dataset_dir = "dataset";
+  std::string output = "build.ninja";
+  std::vector<std::string> settings = {"solo", "coop-comm", "coop-nocomm"};
+  std::string model = "command-a-03-2025";
+  std::string agent = "mini_swe_agent";
+  std::string backend = "docker";
+  std::string run_prefix;  // default: derived from the model
+  std::string out = "out";
+  int pull_jobs = 2;
+  int max_runs = 0;
+  RunConfig run;           // operational knobs, written to OUT/config.json
+};
+
+// Adds the generator's options to `app` (the top-level cbgen command).
+void AddGenerateOptions(CLI::App& app, GenerateArgs& args);
+
+// Runs generation; `cbgen_path` is this executable, used for the regen rule
+// and to find cbrun next to it.
+absl::Status RunGenerate(const GenerateArgs& args, const std::string& cbgen_path);
+
+}  // namespace cb

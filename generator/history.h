@@ -1,0 +1,16 @@
+// Durations of pairs finished earlier in this out folder, for longest-first ordering.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <filesystem>
+
+#include "generator/model.h"
+
+namespace cb {
+
+// Reads every record under OUT/<run_prefix>-*/ (any setting) and returns the
+// mean duration per pair. Unreadable records are skipped: history is a hint.
+DurationHistory ReadDurationHistory(const std::filesystem::path& out,
+                                    absl::string_view run_prefix);
+
+}  // namespace cb

@@ -1,0 +1,56 @@
+// cbgen: turns a CooperBench experiment into a Ninja build.
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "generator/generate_command.h"
+#include "generator/subcommands.h"
+
+namespace {
+
+std::string SelfPath(const char* argv0) {
+  std::error_code ec;
+  std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) return self.string();
+  return std::filesystem::absolute(argv0).string();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "cbgen: write build.ninja for a CooperBench experiment.\n"
+      "  cbgen lite && ninja -j4     run solo, coop-comm and coop-nocomm on the lite subset\n"
+      "  ninja solo                  run one setting"};
+  app.set_version_flag("--version", std::string("cbgen ") + CBGEN_VERSION);
+  cb::GenerateArgs gen;
+  cb::AddGenerateOptions(app, gen);
+  std::vector<cb::Subcommand> subcommands = cb::MakeSubcommands(app);
+  app.require_subcommand(0, 1);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  absl::Status status;
+  bool ran_subcommand = false;
+  int exit_code = 0;
+  for (cb::Subcommand& sc : subcommands) {
+    if (sc.app->parsed()) {
+      ran_subcommand = true;
+      exit_code = sc.run();
+    }
+  }
+  if (ran_subcommand) return exit_code;
+  status = cb::RunGenerate(gen, SelfPath(argv[0]));
+  if (!status.ok()) {
+    std::cerr << "cbgen: error: " << status.message() << "\n"
+              << "cbgen: nothing was written\n";
+    return 1;
+  }
+  return 0;
+}

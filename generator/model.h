@@ -1,0 +1,58 @@
+// The generator's data model: what a subset names and what a build contains.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/naming.h"
+#include "common/setting.h"
+
+namespace cb {
+
+// One task of a subset after reading the dataset: its features and the
+// (sorted, distinct, existing) pairs to run.
+struct TaskSpec {
+  std::string repo;  // dataset folder, e.g. "dspy_task"
+  long long task_id = 0;
+  std::vector<int> features;                // feature numbers present on disk, ascending
+  std::vector<std::pair<int, int>> pairs;   // first < second
+};
+
+// What decides the experiment's identity (and so appears on edges' command lines).
+struct ExperimentOptions {
+  std::vector<Setting> settings;            // in priority order
+  std::string model = "command-a-03-2025";
+  std::string agent = "mini_swe_agent";
+  std::string backend = "docker";           // docker | modal | gcp
+  std::string run_prefix;                   // run names are <prefix>-<setting>
+  std::filesystem::path out = "out";        // as seen from build.ninja's folder
+};
+
+struct ImageTarget {
+  std::string repo;
+  long long task_id = 0;
+  std::string image;              // canonical name cooperbench uses
+  std::filesystem::path stamp;    // OUT/images/REPO-taskID.stamp
+};
+
+struct RunTarget {
+  Setting setting = Setting::kSolo;
+  std::string run_name;
+  PairId pair;
+  std::filesystem::path record;   // OUT/RUN_NAME/REPO/taskID/fA_fB.json
+  std::string description;        // "solo dspy/8394 [3,4]"
+  double expected_duration_s = 0; // for longest-first ordering
+};
+
+struct Plan {
+  std::vector<ImageTarget> images;  // empty for cloud backends
+  std::vector<RunTarget> runs;      // in scheduling priority order
+};
+
+// Mean duration in seconds of earlier finished attempts, by pair (any setting).
+using DurationHistory = std::map<PairId, double>;
+
+}  // namespace cb

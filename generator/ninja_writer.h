@@ -1,0 +1,31 @@
+// Writing a Plan as Ninja text. Writes to a stream, never to the disk.
+#pragma once
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "generator/model.h"
+
+namespace cb {
+
+// Everything besides the plan that build.ninja names.
+struct BuildFileInfo {
+  std::string cbgen;                                  // path of the cbgen executable
+  std::string cbrun;                                  // path of the cbrun executable
+  std::filesystem::path config;                       // OUT/config.json, as seen from build.ninja
+  std::filesystem::path build_file = "build.ninja";   // this file, as seen from its folder
+  std::vector<std::string> regen_args;                // cbgen's arguments to write it again
+  std::vector<std::filesystem::path> regen_inputs;    // regenerate when these change
+  int pull_jobs = 2;
+  int max_runs = 0;                                   // 0: no cap beyond -j
+};
+
+// Fails only when a name cannot be expressed in Ninja's syntax (a line break,
+// or '|' in a path); nothing is written to `os` then.
+absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
+                             const BuildFileInfo& info, std::ostream& os);
+
+}  // namespace cb

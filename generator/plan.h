@@ -1,0 +1,32 @@
+// Planning: subset tasks + experiment options -> build targets. Pure: no I/O.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "generator/model.h"
+
+namespace cb {
+
+// "command-a-03-2025" -> "command-a": the model's last path segment without a
+// trailing date (-MM-YYYY, -YYYY-MM-DD, -YYYYMMDD), other characters made safe.
+std::string DefaultRunPrefix(absl::string_view model);
+
+// "<prefix>-solo", "<prefix>-coop-comm", "<prefix>-coop-nocomm".
+std::string RunName(absl::string_view prefix, Setting setting);
+
+// Expected seconds a pair takes: its own history, else its task's, else the
+// median of all history; 0 without history.
+double ExpectedDuration(const PairId& pair, const DurationHistory& history);
+
+// One image target per task (docker backend only) and one run target per
+// (setting, pair). Runs are ordered by setting priority (solo, coop-comm,
+// coop-nocomm), and within a setting longest expected first, then by name:
+// Ninja 1.11 starts ready edges in manifest order, so this order is the priority.
+absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const ExperimentOptions& opts,
+                              const DurationHistory& history);
+
+}  // namespace cb

@@ -1,0 +1,54 @@
+// Classification: what one attempt's evidence (exit status, result.json,
+// eval.json) means. Pure: one ordered table of rules in classify.cc.
+#pragma once
+
+#include "absl/strings/string_view.h"
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+namespace cb {
+
+enum class Tag { kPass, kFail, kInfraError };
+absl::string_view TagName(Tag tag);  // "pass", "fail", "infra_error"
+
+// How the cooperbench process ended.
+struct ProcessOutcome {
+  bool started = true;
+  std::string start_error;        // why it could not start (not found, not executable)
+  std::optional<int> exit_code;   // set when it exited
+  std::optional<int> signal;      // set when a signal killed it
+  bool timed_out = false;         // cbrun ended it at --timeout
+};
+
+struct AttemptEvidence {
+  ProcessOutcome process;
+  std::optional<boost::json::value> result;  // result.json, when present and parsed
+  std::string result_problem;                // "missing" or the parse error, else empty
+  std::optional<boost::json::value> eval;    // eval.json
+  std::string eval_problem;
+};
+
+struct Verdict {
+  Tag tag = Tag::kInfraError;
+  std::string reason;   // one word: tests_failed, merge_conflict, rate_limited, ...
+  std::string detail;   // the upstream text it was read from, shortened
+  // An error that would fail every pair alike (no cooperbench, bad API key,
+  // unknown model): no record, stop the whole build.
+  bool fatal = false;
+  bool retryable() const { return tag == Tag::kInfraError && !fatal; }
+};
+
+Verdict Classify(const AttemptEvidence& evidence);
+
+// Reads upstream's error text ("litellm.RateLimitError: ...") into a reason
+// word, and whether it is fatal for every pair.
+struct ErrorReading {
+  std::string reason;
+  bool fatal = false;
+};
+ErrorReading ReadErrorText(absl::string_view text);
+
+}  // namespace cb

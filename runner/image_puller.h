@@ -1,0 +1,23 @@
+// Making one task's Docker image ready: inspect, pull if missing (retried with
+// backoff), tag with the canonical name, verify, then write the stamp.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "absl/status/status.h"
+#include "common/run_config.h"
+#include "runner/launch.h"
+
+namespace cb {
+
+struct PullJob {
+  std::string repo;
+  long long task_id = 0;
+  std::filesystem::path stamp;
+  std::filesystem::path log_file;  // docker's output, appended
+};
+
+absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher);
+
+}  // namespace cb

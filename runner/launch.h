@@ -1,0 +1,51 @@
+// Launching one child process the way Ninja does: its own process group,
+// /dev/null as stdin, output to a log file; plus a wall-clock timeout that
+// ends the whole group (TERM, grace, KILL) and forwarding of SIGINT, SIGTERM
+// and SIGHUP received by cbrun to that group.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runner/classify.h"
+
+namespace cb {
+
+struct LaunchSpec {
+  std::vector<std::string> argv;   // argv[0] is looked up on PATH when it has no '/'
+  std::filesystem::path log_file;  // stdout and stderr are appended here
+  std::vector<std::pair<std::string, std::string>> env_set;  // on top of cbrun's environment
+  std::filesystem::path cwd;       // empty: cbrun's own
+  double timeout_s = 0;            // 0: none
+  double grace_s = 10;
+};
+
+struct LaunchResult {
+  ProcessOutcome outcome;
+  int interrupt_signal = 0;  // cbrun got this signal while the child ran
+  int pid = 0;
+  double duration_s = 0;
+};
+
+// Spawning behind an interface, so the pair runner tests without processes.
+class Launcher {
+ public:
+  virtual ~Launcher() = default;
+  virtual LaunchResult Run(const LaunchSpec& spec) = 0;
+  // Waits; returns false at once if cbrun is interrupted meanwhile.
+  virtual bool Sleep(double seconds) = 0;
+  // The signal that interrupted cbrun, or 0.
+  virtual int interrupt_signal() const = 0;
+};
+
+// The real thing (Boost.Process v2 + Asio). Catches SIGINT, SIGTERM and SIGHUP
+// for its whole lifetime: create it before starting work.
+std::unique_ptr<Launcher> MakeProcessLauncher();
+
+// Looks `name` up on PATH (or returns it when it holds a '/'); empty if not found.
+std::string FindExecutable(const std::string& name);
+
+}  // namespace cb

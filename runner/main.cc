@@ -1,0 +1,96 @@
+// cbrun: runs one target of a cbgen build: a pair (`run`) or an image (`pull`).
+#include <cstdio>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "common/naming.h"
+#include "common/run_config.h"
+#include "runner/image_puller.h"
+#include "runner/pair_runner.h"
+#include "runner/services.h"
+
+namespace {
+
+int Fail(absl::string_view message, int code) {
+  std::cerr << "cbrun: error: " << message << "\n";
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cbrun: runs one target of a build.ninja written by cbgen"};
+  app.set_version_flag("--version", std::string("cbrun ") + CBGEN_VERSION);
+  app.require_subcommand(1);
+  std::string config_path;
+
+  CLI::App* run = app.add_subcommand("run", "Run one (setting, pair) and write its record");
+  std::string setting_name, repo, features, record;
+  long long task_id = -1;
+  cb::PairJob job;
+  run->add_option("--config", config_path, "OUT/config.json written by cbgen")->required();
+  run->add_option("--setting", setting_name, "solo, coop-comm or coop-nocomm")->required();
+  run->add_option("--repo", repo, "Dataset folder of the repository")->required();
+  run->add_option("--task", task_id, "Task id")->required()->check(CLI::NonNegativeNumber);
+  run->add_option("--features", features, "Two feature numbers, A,B")->required();
+  run->add_option("--model", job.model)->required();
+  run->add_option("--agent", job.agent)->required();
+  run->add_option("--backend", job.backend)->required();
+  run->add_option("--run-name", job.run_name)->required();
+  run->add_option("--record", record, "Where the record goes")->required();
+
+  CLI::App* pull = app.add_subcommand("pull", "Make one task's image ready and write its stamp");
+  cb::PullJob pull_job;
+  pull->add_option("--config", config_path, "OUT/config.json written by cbgen")->required();
+  pull->add_option("--repo", pull_job.repo)->required();
+  pull->add_option("--task", pull_job.task_id)->required()->check(CLI::NonNegativeNumber);
+  pull->add_option("--stamp", pull_job.stamp)->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  absl::StatusOr<cb::RunConfig> config = cb::RunConfig::Load(config_path);
+  if (!config.ok()) return Fail(config.status().message(), 2);
+  const std::filesystem::path out_dir = std::filesystem::path(config_path).parent_path();
+  // Created before any work so SIGINT/SIGTERM/SIGHUP are caught from here on.
+  std::unique_ptr<cb::Launcher> launcher = cb::MakeProcessLauncher();
+
+  if (pull->parsed()) {
+    if (absl::Status s = cb::CheckRepoName(pull_job.repo); !s.ok()) return Fail(s.message(), 2);
+    pull_job.log_file = out_dir / "logs" / "images" /
+                        (pull_job.repo + "-" + cb::TaskFolder(pull_job.task_id) + ".log");
+    absl::Status s = cb::PullImage(pull_job, *config, *launcher);
+    if (!s.ok()) return Fail(s.message(), absl::IsCancelled(s) ? 130 : 1);
+    return 0;
+  }
+
+  std::optional<cb::Setting> setting = cb::ParseSetting(setting_name);
+  if (!setting) return Fail("--setting must be solo, coop-comm or coop-nocomm", 2);
+  std::vector<std::string> parts = absl::StrSplit(features, ',');
+  int a = 0, b = 0;
+  if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &a) || !absl::SimpleAtoi(parts[1], &b) ||
+      a < 1 || b < 1 || a == b)
+    return Fail("--features must be two different feature numbers, A,B", 2);
+  if (absl::Status s = cb::CheckRepoName(repo); !s.ok()) return Fail(s.message(), 2);
+  if (absl::Status s = cb::CheckRunName(job.run_name); !s.ok()) return Fail(s.message(), 2);
+  job.setting = *setting;
+  job.pair = cb::PairId{repo, task_id, std::min(a, b), std::max(a, b)};
+  job.record = record;
+  job.out_dir = out_dir;
+
+  std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, *launcher);
+  cb::PairResult result = cb::RunPair(job, *config, *launcher, *services);
+  if (result.status == cb::PairStatus::kRecorded || result.status == cb::PairStatus::kAlreadyDone) {
+    std::cout << "cbrun: " << result.message << "\n";
+  } else {
+    std::cerr << "cbrun: " << (result.status == cb::PairStatus::kInterrupted ? "" : "error: ")
+              << result.message << "\n";
+  }
+  std::fflush(stdout);
+  return result.exit_code;
+}

@@ -1,0 +1,50 @@
+// Runs one (setting, pair): lock, skip if recorded, attempts with retries,
+// classification, one record. The heart of cbrun.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "common/naming.h"
+#include "common/run_config.h"
+#include "common/setting.h"
+#include "runner/attempt_services.h"
+#include "runner/launch.h"
+#include "runner/record.h"
+
+namespace cb {
+
+struct PairJob {
+  Setting setting = Setting::kSolo;
+  std::string run_name;
+  PairId pair;
+  std::string model, agent, backend;
+  std::filesystem::path record;   // where the record goes
+  std::filesystem::path out_dir;  // logs go under OUT/logs/
+};
+
+enum class PairStatus {
+  kRecorded,     // a new record was written (exit 0)
+  kAlreadyDone,  // a record existed; cooperbench was not started (exit 0)
+  kFatal,        // an error that would fail every pair: no record (exit 2)
+  kInterrupted,  // cbrun got SIGINT/SIGTERM/SIGHUP: no record (exit 128+signal)
+  kError,        // the record could not be written (exit 1)
+};
+
+struct PairResult {
+  PairStatus status = PairStatus::kError;
+  int exit_code = 1;
+  std::string message;           // one line for the user
+  std::optional<Record> record;
+};
+
+// The cooperbench command line of one attempt (never holds a secret).
+std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
+                                         const std::filesystem::path& attempt_dir);
+
+PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
+                   AttemptServices& services);
+
+}  // namespace cb

@@ -1,0 +1,17 @@
+// The real AttemptServices of cbrun: Redis for coop-comm, container cleanup.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "common/run_config.h"
+#include "runner/attempt_services.h"
+#include "runner/launch.h"
+
+namespace cb {
+
+std::unique_ptr<AttemptServices> MakeServices(const RunConfig& config,
+                                              const std::filesystem::path& out_dir,
+                                              Launcher& launcher);
+
+}  // namespace cb
