@@ -23,6 +23,7 @@ boost::json::value RunConfig::ToJson() const {
   o["min_free_gb"] = min_free_gb;
   o["api_key_env"] = api_key_env;
   if (budget_warn_usd) o["budget_warn_usd"] = *budget_warn_usd;
+  o["image_targets"] = image_targets;
   return o;
 }
 
@@ -80,6 +81,7 @@ absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
            Take(v, "min_free_gb", source, &c.min_free_gb),
            Take(v, "api_key_env", source, &c.api_key_env),
            Take(v, "budget_warn_usd", source, &c.budget_warn_usd),
+           Take(v, "image_targets", source, &c.image_targets),
        }) {
     if (!s.ok()) return s;
   }

@@ -30,6 +30,7 @@ struct RunConfig {
   double min_free_gb = 2;                   // per image still to pull
   std::string api_key_env = "COHERE_API_KEY";
   std::optional<double> budget_warn_usd;
+  int image_targets = 0;                    // pull targets in build.ninja (for the disk check)
 
   boost::json::value ToJson() const;
   // Missing keys keep their defaults; a key of the wrong type is an error naming `source`.

@@ -196,6 +196,7 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
     info.regen_args.insert(info.regen_args.end(),
                            {"--budget-warn", absl::StrCat(*run.budget_warn_usd)});
 
+  run.image_targets = static_cast<int>(plan->images.size());
   std::ostringstream ninja_text;
   if (absl::Status s = WriteBuildNinja(*plan, opts, info, ninja_text); !s.ok()) return s;
 

@@ -1,9 +1,12 @@
 #include "runner/pair_runner.h"
 
+#include <unistd.h>
+
 #include <chrono>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/atomic_file.h"
 #include "common/file_lock.h"
 #include "common/json_read.h"
 #include "runner/attempt_files.h"
@@ -101,6 +104,15 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
     return out;
   };
 
+  // However the pair ends, it is no longer running.
+  struct RemoveCurrent {
+    fs::path path;
+    ~RemoveCurrent() {
+      std::error_code ec;
+      fs::remove(path, ec);
+    }
+  } remove_current{pair_log_dir / "current.json"};
+
   Verdict verdict;
   for (int attempts = 1;; ++attempts) {
     if (launcher.interrupt_signal() != 0) return interrupted(launcher.interrupt_signal());
@@ -117,6 +129,15 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
     const std::string attempt_id =
         absl::StrCat(job.run_name, ".", job.pair.repo, ".", job.pair.task_id, ".",
                      PairFolder(job.pair.feature_a, job.pair.feature_b), ".", n);
+
+    // What `cbgen status` shows while the attempt runs; removed when the pair ends.
+    boost::json::object current{{"attempt", n},
+                                {"started_at", IsoTimeNow()},
+                                {"pid", static_cast<int>(::getpid())},
+                                {"previous_reason", rec.attempts.empty()
+                                                        ? boost::json::value(nullptr)
+                                                        : boost::json::value(rec.attempts.back().reason)}};
+    (void)WriteFileAtomically(pair_log_dir / "current.json", PrettyJson(current));
 
     LaunchSpec spec;
     spec.argv = CooperbenchArgs(job, config, attempt_dir);

@@ -1,0 +1,160 @@
+#include "test_util.h"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/naming.h"
+#include "generator/dataset.h"
+
+namespace cbtest {
+
+std::string Cbgen() { return CBTEST_CBGEN; }
+std::string Cbrun() { return CBTEST_CBRUN; }
+std::string FakeCooperbench() { return CBTEST_FAKE_COOPERBENCH; }
+fs::path DatasetDir() { return fs::path(CBTEST_DATASET_DIR).lexically_normal(); }
+fs::path SourceDir() { return CBTEST_SOURCE_DIR; }
+
+TempDir::TempDir() {
+  const char* base = std::getenv("TMPDIR");
+  std::string tmpl = (fs::path(base ? base : "/tmp") / "cbtest.XXXXXX").string();
+  if (::mkdtemp(tmpl.data()) == nullptr) std::abort();
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  if (std::getenv("CBTEST_KEEP")) return;
+  // Tests may leave read-only or mounted folders behind them; best effort.
+  std::error_code ec;
+  fs::remove_all(path_, ec);
+}
+
+CommandResult Run(const std::string& command, const fs::path& cwd) {
+  std::string full = command;
+  if (!cwd.empty()) full = "cd " + Sh(cwd.string()) + " && " + command;
+  full = "( " + full + " ) </dev/null 2>&1";
+  CommandResult r;
+  FILE* p = ::popen(full.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
+  int status = ::pclose(p);
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  return r;
+}
+
+std::string Sh(const std::string& arg) {
+  std::string out = "'";
+  for (char c : arg) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+bool InCi() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && *ci != '\0';
+}
+
+std::string DockerUnavailableReason() {
+  static const std::string reason = [] {
+    CommandResult r = Run("docker version --format '{{.Server.Version}}'");
+    if (r.exit_code != 0) return "docker version: " + r.output.substr(0, 200);
+    return std::string();
+  }();
+  return reason;
+}
+
+std::string TagTestImages(const std::vector<std::string>& images) {
+  const std::string base = "cbtest/busybox:latest";
+  if (Run("docker image inspect " + base + " >/dev/null 2>&1").exit_code != 0) {
+    TempDir root;
+    std::string cmd =
+        "mkdir -p rootfs/bin rootfs/workspace/repo && cp /bin/busybox rootfs/bin/busybox && "
+        "for c in sh test sleep true cat ls; do ln -sf busybox rootfs/bin/$c; done && "
+        "tar -C rootfs -c . | docker import -c 'ENTRYPOINT [\"/bin/false\"]' - " + base;
+    CommandResult r = Run(cmd, root.path());
+    if (r.exit_code != 0) return "cannot make the test image: " + r.output;
+  }
+  std::string cmd;
+  for (const std::string& img : images) cmd += "docker tag " + base + " " + Sh(img) + " && ";
+  cmd += "true";
+  CommandResult r = Run(cmd);
+  return r.exit_code == 0 ? "" : "docker tag failed: " + r.output;
+}
+
+std::vector<std::string> SubsetImages(const std::string& subset) {
+  std::vector<std::string> images;
+  auto sel = cb::SelectTasks(DatasetDir(), subset);
+  if (!sel.ok()) return images;
+  for (const cb::TaskSpec& t : sel->tasks) images.push_back(cb::CanonicalImageName(t.repo, t.task_id));
+  return images;
+}
+
+void RemoveImages(const std::vector<std::string>& images) {
+  std::string cmd = "docker rmi";
+  for (const std::string& img : images) cmd += " " + Sh(img);
+  Run(cmd + " >/dev/null 2>&1");
+}
+
+std::vector<boost::json::value> ReadJsonLines(const fs::path& path) {
+  std::vector<boost::json::value> lines;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(boost::json::parse(line));
+  return lines;
+}
+
+boost::json::value ReadJson(const fs::path& path) { return boost::json::parse(ReadText(path)); }
+
+void WriteText(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<fs::path> FindRecords(const fs::path& out) {
+  std::vector<fs::path> records;
+  std::error_code ec;
+  for (const auto& run_dir : fs::directory_iterator(out, ec)) {
+    const std::string name = run_dir.path().filename().string();
+    if (!run_dir.is_directory() || name == "logs" || name == "images" || name == "services" ||
+        name == "forgotten" || name == "locks")
+      continue;
+    for (const auto& f : fs::recursive_directory_iterator(run_dir.path(), ec))
+      if (f.is_regular_file() && f.path().extension() == ".json") records.push_back(f.path());
+  }
+  std::sort(records.begin(), records.end());
+  return records;
+}
+
+std::string Experiment::Env() const {
+  return "FAKE_CB_CALLS=" + Sh(calls().string()) + " FAKE_CB_STATE=" + Sh((dir / "state").string()) +
+         (fs::exists(plan()) ? " FAKE_CB_PLAN=" + Sh(plan().string()) : "") + " ";
+}
+
+CommandResult Experiment::Generate(const std::string& subset, const std::string& extra) const {
+  return Run(Env() + Sh(Cbgen()) + " " + subset + " --dataset-dir " + Sh(DatasetDir().string()) +
+                 " --cooperbench " + Sh(FakeCooperbench()) + " --backoff 0.05 --grace 1 " + extra,
+             dir.path());
+}
+
+CommandResult Experiment::Ninja(const std::string& args) const {
+  return Run(Env() + "ninja " + args, dir.path());
+}
+
+}  // namespace cbtest

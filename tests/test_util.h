@@ -1,0 +1,89 @@
+// Helpers shared by the tests: temp folders, running commands, the real
+// binaries' paths, Docker availability and tiny test images.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+namespace cbtest {
+
+namespace fs = std::filesystem;
+
+std::string Cbgen();            // the built cbgen
+std::string Cbrun();            // the built cbrun
+std::string FakeCooperbench();  // tests/fake_cooperbench/cooperbench
+fs::path DatasetDir();          // ../shared/dataset
+fs::path SourceDir();
+
+// A fresh folder under $TMPDIR, removed at the end unless CBTEST_KEEP is set.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const fs::path& path() const { return path_; }
+  fs::path operator/(const std::string& p) const { return path_ / p; }
+
+ private:
+  fs::path path_;
+};
+
+struct CommandResult {
+  int exit_code = -1;   // 128+N for death by signal N
+  std::string output;   // stdout and stderr together
+};
+// Runs `command` with /bin/sh -c in `cwd` (empty: current), stdin from /dev/null.
+CommandResult Run(const std::string& command, const fs::path& cwd = {});
+
+// Quotes for /bin/sh.
+std::string Sh(const std::string& arg);
+
+// Empty when a Docker daemon answers; else why not. Use CBTEST_REQUIRE_DOCKER().
+std::string DockerUnavailableReason();
+bool InCi();
+
+// Makes the tiny test image (busybox with /workspace/repo) and tags it with
+// every name in `images`. Returns an error text, empty on success.
+std::string TagTestImages(const std::vector<std::string>& images);
+// Canonical image names of every task in DATASET/subsets/NAME.json.
+std::vector<std::string> SubsetImages(const std::string& subset);
+// Removes these image tags (not the underlying test image).
+void RemoveImages(const std::vector<std::string>& images);
+
+// Lines of a JSON-lines file (the double's call log); empty if missing.
+std::vector<boost::json::value> ReadJsonLines(const fs::path& path);
+boost::json::value ReadJson(const fs::path& path);
+void WriteText(const fs::path& path, const std::string& text);
+std::string ReadText(const fs::path& path);
+
+// Every record (*.json under OUT/<run-name>/), sorted.
+std::vector<fs::path> FindRecords(const fs::path& out);
+
+// An experiment folder: dataset link, the double, a call log and a plan.
+struct Experiment {
+  TempDir dir;
+  fs::path calls() const { return dir / "calls.jsonl"; }
+  fs::path plan() const { return dir / "plan.json"; }
+  fs::path out() const { return dir / "out"; }
+  // Environment prefix for commands: FAKE_CB_CALLS, FAKE_CB_STATE, FAKE_CB_PLAN.
+  std::string Env() const;
+  // cbgen SUBSET with the double and quick retries, plus `extra` options.
+  CommandResult Generate(const std::string& subset, const std::string& extra = "") const;
+  CommandResult Ninja(const std::string& args = "") const;
+  size_t Calls() const { return ReadJsonLines(calls()).size(); }
+};
+
+}  // namespace cbtest
+
+// Skips outside CI when no Docker daemon answers; fails in CI.
+#define CBTEST_REQUIRE_DOCKER()                                                   \
+  do {                                                                            \
+    const std::string why = ::cbtest::DockerUnavailableReason();                  \
+    if (!why.empty()) {                                                           \
+      if (::cbtest::InCi()) FAIL() << "Docker is required in CI: " << why;        \
+      GTEST_SKIP() << "skipped: needs a Docker daemon (" << why << ")";          \
+    }                                                                             \
+  } while (0)
