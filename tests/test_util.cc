@@ -104,6 +104,13 @@ void RemoveImages(const std::vector<std::string>& images) {
   Run(cmd + " >/dev/null 2>&1");
 }
 
+bool ProcessAlive(int pid) {
+  std::string stat = ReadText("/proc/" + std::to_string(pid) + "/stat");
+  if (stat.empty()) return false;
+  size_t close = stat.rfind(')');
+  return close != std::string::npos && close + 2 < stat.size() && stat[close + 2] != 'Z';
+}
+
 std::vector<boost::json::value> ReadJsonLines(const fs::path& path) {
   std::vector<boost::json::value> lines;
   std::ifstream in(path);

@@ -53,6 +53,9 @@ std::vector<std::string> SubsetImages(const std::string& subset);
 // Removes these image tags (not the underlying test image).
 void RemoveImages(const std::vector<std::string>& images);
 
+// True while `pid` exists and is not a zombie.
+bool ProcessAlive(int pid);
+
 // Lines of a JSON-lines file (the double's call log); empty if missing.
 std::vector<boost::json::value> ReadJsonLines(const fs::path& path);
 boost::json::value ReadJson(const fs::path& path);

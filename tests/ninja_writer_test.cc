@@ -1,0 +1,133 @@
+// The Ninja text for a small plan, compared whole (after the fixed template header),
+// and checked by the real ninja parser.
+#include "generator/ninja_writer.h"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "generator/build_ninja_template.h"
+#include "generator/plan.h"
+#include "test_util.h"
+
+namespace cb {
+namespace {
+
+BuildFileInfo Info() {
+  BuildFileInfo info;
+  info.cbgen = "/opt/cb gen/cbgen";
+  info.cbrun = "/opt/cb gen/cbrun";
+  info.config = "out/config.json";
+  info.regen_args = {"lite", "--dataset-dir", "/data set"};
+  info.regen_inputs = {"/data set/subsets/lite.json", "/data set/dspy_task/task8394"};
+  return info;
+}
+
+Plan SmallPlan(const std::string& backend = "docker") {
+  ExperimentOptions o;
+  o.settings = {Setting::kSolo, Setting::kCoopNocomm};
+  o.run_prefix = "command-a";
+  o.backend = backend;
+  auto plan = MakePlan({TaskSpec{"dspy_task", 8394, {3, 4}, {{3, 4}}}}, o, {});
+  return *plan;
+}
+
+std::string Write(const Plan& plan, const ExperimentOptions& o, const BuildFileInfo& info) {
+  std::ostringstream os;
+  absl::Status s = WriteBuildNinja(plan, o, info, os);
+  EXPECT_TRUE(s.ok()) << s;
+  return os.str();
+}
+
+TEST(WriteBuildNinja, WholeOutput) {
+  ExperimentOptions o;
+  o.settings = {Setting::kSolo, Setting::kCoopNocomm};
+  const std::string text = Write(SmallPlan(), o, Info());
+  const std::string body = text.substr(text.find("# Regenerate when"));
+  EXPECT_EQ(body,
+            "# Regenerate when the subset or the dataset's task folders change.\n"
+            "build build.ninja out/config.json: regen | /data$ set/subsets/lite.json "
+            "/data$ set/dspy_task/task8394\n"
+            "  regen_args = lite --dataset-dir '/data set'\n"
+            "\n"
+            "# One Docker image per task: pulled if missing, then verified.\n"
+            "build out/images/dspy_task-task8394.stamp: pull\n"
+            "  repo = dspy_task\n"
+            "  task = 8394\n"
+            "  image = akhatua/cooperbench-dspy:task8394\n"
+            "\n"
+            "build images: phony out/images/dspy_task-task8394.stamp\n"
+            "\n"
+            "# solo: 1 pairs\n"
+            "build out/command-a-solo/dspy_task/task8394/f3_f4.json: run || images\n"
+            "  setting = solo\n"
+            "  run_name = command-a-solo\n"
+            "  repo = dspy_task\n"
+            "  task = 8394\n"
+            "  features = 3,4\n"
+            "  desc = solo dspy/8394 [3,4]\n"
+            "build solo: phony out/command-a-solo/dspy_task/task8394/f3_f4.json\n"
+            "\n"
+            "# coop-nocomm: 1 pairs\n"
+            "build out/command-a-coop-nocomm/dspy_task/task8394/f3_f4.json: run || images\n"
+            "  setting = coop-nocomm\n"
+            "  run_name = command-a-coop-nocomm\n"
+            "  repo = dspy_task\n"
+            "  task = 8394\n"
+            "  features = 3,4\n"
+            "  desc = coop-nocomm dspy/8394 [3,4]\n"
+            "build coop-nocomm: phony out/command-a-coop-nocomm/dspy_task/task8394/f3_f4.json\n"
+            "\n"
+            "build all: phony images solo coop-nocomm\n"
+            "default all\n");
+  EXPECT_NE(text.find("cbgen = '/opt/cb gen/cbgen'"), std::string::npos);
+  EXPECT_NE(text.find("pool pulls\n  depth = 2"), std::string::npos);
+}
+
+TEST(WriteBuildNinja, NothingKnobLikeOnCommandLines) {
+  const std::string text = Write(SmallPlan(), ExperimentOptions{}, Info());
+  for (const char* knob : {"--timeout", "--retries", "--redis", "--cooperbench", "--registry"})
+    EXPECT_EQ(text.find(std::string("run ") + knob), std::string::npos) << knob;
+  const std::string rule = text.substr(text.find("rule run"), 400);
+  EXPECT_EQ(rule.find("timeout"), std::string::npos);
+}
+
+TEST(WriteBuildNinja, CloudBackendHasNoPullsAndNoImageWait) {
+  ExperimentOptions o;
+  o.backend = "modal";
+  const std::string text = Write(SmallPlan("modal"), o, Info());
+  EXPECT_EQ(text.find(": pull"), std::string::npos);
+  EXPECT_EQ(text.find("|| images"), std::string::npos);
+  EXPECT_NE(text.find("build images: phony\n"), std::string::npos);
+}
+
+TEST(WriteBuildNinja, RefusesAPathNinjaCannotExpressAndWritesNothing) {
+  BuildFileInfo info = Info();
+  info.regen_inputs.push_back("/data|set");
+  std::ostringstream os;
+  absl::Status s = WriteBuildNinja(SmallPlan(), ExperimentOptions{}, info, os);
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(os.str().empty());
+}
+
+TEST(WriteBuildNinja, RealNinjaParsesItAndListsTheTargets) {
+  cbtest::TempDir dir;
+  const std::string text = Write(SmallPlan(), ExperimentOptions{}, Info());
+  cbtest::WriteText(dir / "build.ninja", text);
+  cbtest::CommandResult r = cbtest::Run("ninja -t targets all", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("out/command-a-solo/dspy_task/task8394/f3_f4.json: run"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("out/images/dspy_task-task8394.stamp: pull"), std::string::npos);
+  r = cbtest::Run("ninja -t commands solo", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("'/opt/cb gen/cbrun' run --config out/config.json --setting solo "
+                          "--repo dspy_task --task 8394 --features 3,4 --model command-a-03-2025 "
+                          "--agent mini_swe_agent --backend docker --run-name command-a-solo "
+                          "--record out/command-a-solo/dspy_task/task8394/f3_f4.json"),
+            std::string::npos)
+      << r.output;
+}
+
+}  // namespace
+}  // namespace cb

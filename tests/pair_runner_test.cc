@@ -1,0 +1,246 @@
+// The pair runner's logic with a fake launcher: attempts, retries, records,
+// skipping recorded pairs, fatal errors and interrupts. No processes.
+#include "runner/pair_runner.h"
+
+#include <gtest/gtest.h>
+
+#include <functional>
+
+#include "common/json_read.h"
+#include "test_util.h"
+
+namespace cb {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Plays one scripted step per Run(): writes upstream's files into --log-dir.
+class FakeLauncher : public Launcher {
+ public:
+  using Step = std::function<LaunchResult(const fs::path& upstream_dir)>;
+  std::vector<Step> steps;
+  std::vector<LaunchSpec> runs;
+  std::vector<double> sleeps;
+  int interrupt = 0;
+
+  LaunchResult Run(const LaunchSpec& spec) override {
+    runs.push_back(spec);
+    fs::path log_dir;
+    for (size_t i = 0; i + 1 < spec.argv.size(); ++i)
+      if (spec.argv[i] == "--log-dir") log_dir = spec.argv[i + 1];
+    const Step& step = steps.at(std::min(runs.size() - 1, steps.size() - 1));
+    return step(log_dir / "r-solo" / "solo" / "dspy_task" / "8394" / "f3_f4");
+  }
+  bool Sleep(double s) override {
+    sleeps.push_back(s);
+    return interrupt == 0;
+  }
+  int interrupt_signal() const override { return interrupt; }
+};
+
+LaunchResult Exited(int code) {
+  LaunchResult r;
+  r.outcome.exit_code = code;
+  r.duration_s = 1.5;
+  return r;
+}
+
+FakeLauncher::Step Writes(const std::string& status, bool both_passed, double cost = 0.25) {
+  return [=](const fs::path& dir) {
+    fs::create_directories(dir);
+    cbtest::WriteText(dir / "result.json",
+                      R"({"total_cost": )" + std::to_string(cost) + R"(, "agent": {"status": ")" + status +
+                          R"(", "input_tokens": 100, "output_tokens": 7, "error": null}})");
+    cbtest::WriteText(dir / "eval.json", std::string(R"({"both_passed": )") +
+                                             (both_passed ? "true" : "false") +
+                                             R"(, "feature1": {"passed": true}, "feature2": {"passed": )" +
+                                             (both_passed ? "true" : "false") + "}, \"error\": null}");
+    return Exited(0);
+  };
+}
+
+FakeLauncher::Step Crashes() {
+  return [](const fs::path&) { return Exited(1); };
+}
+
+struct PairRunner : testing::Test {
+  cbtest::TempDir dir;
+  FakeLauncher launcher;
+  NoServices services;
+  RunConfig config;
+  PairJob job;
+
+  void SetUp() override {
+    config.cooperbench = "cooperbench";
+    config.retries = 2;
+    config.backoff_s = 5;
+    job.setting = Setting::kSolo;
+    job.run_name = "r-solo";
+    job.pair = PairId{"dspy_task", 8394, 3, 4};
+    job.model = "m";
+    job.agent = "a";
+    job.backend = "docker";
+    job.out_dir = dir / "out";
+    job.record = dir / "out/r-solo/dspy_task/task8394/f3_f4.json";
+  }
+  boost::json::value Record() { return cbtest::ReadJson(job.record); }
+};
+
+TEST_F(PairRunner, PassOnFirstAttemptWritesOneRecord) {
+  launcher.steps = {Writes("Submitted", true)};
+  PairResult r = RunPair(job, config, launcher, services);
+  EXPECT_EQ(r.status, PairStatus::kRecorded) << r.message;
+  EXPECT_EQ(r.exit_code, 0);
+  boost::json::value rec = Record();
+  EXPECT_EQ(rec.at("tag"), "pass");
+  EXPECT_EQ(rec.at("reason"), "tests_passed");
+  EXPECT_EQ(rec.at("schema"), 1);
+  EXPECT_EQ(rec.at("setting"), "solo");
+  EXPECT_EQ(rec.at("task_id"), 8394);
+  EXPECT_EQ(rec.at("features"), (boost::json::array{3, 4}));
+  EXPECT_EQ(rec.at("attempts").as_array().size(), 1u);
+  EXPECT_DOUBLE_EQ(rec.at("cost_usd").as_double(), 0.25);
+  EXPECT_EQ(rec.at("tokens").at("input"), 100);
+  EXPECT_EQ(rec.at("feature1_passed"), true);
+  EXPECT_EQ(r.message, "solo dspy/8394 [3,4]: pass (tests_passed), 1 attempt, $0.25, 0s");
+}
+
+TEST_F(PairRunner, CommandLineFollowsTheContract) {
+  launcher.steps = {Writes("Submitted", true)};
+  config.dataset_dir = "/data";
+  RunPair(job, config, launcher, services);
+  ASSERT_EQ(launcher.runs.size(), 1u);
+  const fs::path attempt = dir / "out/logs/r-solo/dspy_task/task8394/f3_f4/attempt-1";
+  EXPECT_EQ(launcher.runs[0].argv,
+            (std::vector<std::string>{"cooperbench", "run", "-n", "r-solo", "-r", "dspy_task", "-t",
+                                      "8394", "-f", "3,4", "--setting", "solo", "-m", "m", "-a",
+                                      "a", "--backend", "docker", "-c", "1", "--dataset-dir",
+                                      "/data", "--log-dir", attempt.string()}));
+  EXPECT_EQ(launcher.runs[0].log_file, attempt / "cooperbench.log");
+}
+
+TEST_F(PairRunner, CoopSettingsMapToUpstreamFlags) {
+  job.setting = Setting::kCoopNocomm;
+  auto args = CooperbenchArgs(job, config, "/l");
+  EXPECT_NE(std::find(args.begin(), args.end(), "--no-messaging"), args.end());
+  EXPECT_EQ(std::find(args.begin(), args.end(), "--redis"), args.end());
+  job.setting = Setting::kCoopComm;
+  config.redis_url = "redis://127.0.0.1:6391";
+  args = CooperbenchArgs(job, config, "/l");
+  EXPECT_EQ(std::find(args.begin(), args.end(), "--no-messaging"), args.end());
+  auto redis = std::find(args.begin(), args.end(), "--redis");
+  ASSERT_NE(redis, args.end());
+  EXPECT_EQ(*(redis + 1), "redis://127.0.0.1:6391");
+  EXPECT_EQ(*(std::find(args.begin(), args.end(), "--setting") + 1), "coop");
+}
+
+TEST_F(PairRunner, CrashTwiceThenPassIsPassWithThreeAttemptsEachInItsOwnFolder) {
+  launcher.steps = {Crashes(), Crashes(), Writes("Submitted", true)};
+  PairResult r = RunPair(job, config, launcher, services);
+  ASSERT_EQ(r.status, PairStatus::kRecorded);
+  boost::json::value rec = Record();
+  EXPECT_EQ(rec.at("tag"), "pass");
+  const auto& attempts = rec.at("attempts").as_array();
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_EQ(attempts[0].at("reason"), "crash");
+  EXPECT_EQ(attempts[0].at("exit_code"), 1);
+  EXPECT_EQ(attempts[2].at("n"), 3);
+  EXPECT_NE(attempts[0].at("log_dir"), attempts[1].at("log_dir"));
+  EXPECT_EQ(launcher.sleeps, (std::vector<double>{5, 10}));
+}
+
+TEST_F(PairRunner, AlwaysCrashingEndsInfraErrorAfterRetries) {
+  launcher.steps = {Crashes()};
+  RunPair(job, config, launcher, services);
+  EXPECT_EQ(Record().at("tag"), "infra_error");
+  EXPECT_EQ(Record().at("reason"), "crash");
+  EXPECT_EQ(Record().at("attempts").as_array().size(), 3u);
+}
+
+TEST_F(PairRunner, GenuineFailureIsNeverRetried) {
+  launcher.steps = {Writes("Submitted", false)};
+  RunPair(job, config, launcher, services);
+  EXPECT_EQ(launcher.runs.size(), 1u);
+  EXPECT_EQ(Record().at("tag"), "fail");
+  EXPECT_EQ(Record().at("reason"), "tests_failed");
+}
+
+TEST_F(PairRunner, CostSumsOverAllAttempts) {
+  launcher.steps = {[](const fs::path& dir) {
+                      fs::create_directories(dir);
+                      cbtest::WriteText(dir / "result.json",
+                                        R"({"total_cost":0.5,"agent":{"status":"Error","error":"RateLimitError"}})");
+                      return Exited(0);
+                    },
+                    Writes("Submitted", true, 0.25)};
+  RunPair(job, config, launcher, services);
+  EXPECT_DOUBLE_EQ(Record().at("cost_usd").as_double(), 0.75);
+  EXPECT_EQ(Record().at("attempts").at(0).at("reason"), "rate_limited");
+}
+
+TEST_F(PairRunner, ExistingRecordIsKeptAndNothingStarts) {
+  cbtest::WriteText(job.record, "{\"tag\": \"fail\"}\n");
+  launcher.steps = {Writes("Submitted", true)};
+  PairResult r = RunPair(job, config, launcher, services);
+  EXPECT_EQ(r.status, PairStatus::kAlreadyDone);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(launcher.runs.empty());
+  EXPECT_EQ(cbtest::ReadText(job.record), "{\"tag\": \"fail\"}\n");
+}
+
+TEST_F(PairRunner, FatalErrorWritesNoRecordAndFailsTheBuild) {
+  launcher.steps = {[](const fs::path& dir) {
+    fs::create_directories(dir);
+    cbtest::WriteText(dir / "result.json",
+                      R"({"agent":{"status":"Error","error":"litellm.AuthenticationError: invalid api key"}})");
+    return Exited(0);
+  }};
+  PairResult r = RunPair(job, config, launcher, services);
+  EXPECT_EQ(r.status, PairStatus::kFatal);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(launcher.runs.size(), 1u) << "not retried";
+  EXPECT_FALSE(fs::exists(job.record));
+  EXPECT_NE(r.message.find("check COHERE_API_KEY"), std::string::npos) << r.message;
+}
+
+TEST_F(PairRunner, InterruptWritesNoRecordAndKeepsTheAttemptsLogs) {
+  launcher.steps = {[](const fs::path&) {
+    LaunchResult r;
+    r.outcome.signal = 2;
+    r.interrupt_signal = 2;
+    return r;
+  }};
+  PairResult r = RunPair(job, config, launcher, services);
+  EXPECT_EQ(r.status, PairStatus::kInterrupted);
+  EXPECT_EQ(r.exit_code, 130);
+  EXPECT_FALSE(fs::exists(job.record));
+  // The next run takes the next attempt folder; the interrupted one stays.
+  launcher.steps = {Writes("Submitted", true)};
+  launcher.runs.clear();
+  RunPair(job, config, launcher, services);
+  EXPECT_EQ(Record().at("attempts").at(0).at("n"), 2);
+  EXPECT_TRUE(fs::exists(dir / "out/logs/r-solo/dspy_task/task8394/f3_f4/attempt-1"));
+}
+
+TEST_F(PairRunner, InterruptDuringBackoffWritesNoRecord) {
+  launcher.steps = {Crashes()};
+  launcher.interrupt = 15;  // Sleep() reports the interrupt
+  PairResult r = RunPair(job, config, launcher, services);
+  EXPECT_EQ(r.status, PairStatus::kInterrupted);
+  EXPECT_FALSE(fs::exists(job.record));
+}
+
+TEST_F(PairRunner, CurrentFileExistsOnlyWhileThePairRuns) {
+  const fs::path current = dir / "out/logs/r-solo/dspy_task/task8394/f3_f4/current.json";
+  bool seen = false;
+  launcher.steps = {[&](const fs::path& d) {
+    seen = fs::exists(current) && cbtest::ReadJson(current).at("attempt") == 1;
+    return Writes("Submitted", true)(d);
+  }};
+  RunPair(job, config, launcher, services);
+  EXPECT_TRUE(seen);
+  EXPECT_FALSE(fs::exists(current));
+}
+
+}  // namespace
+}  // namespace cb
