@@ -1,6 +1,7 @@
 #include "runner/launch.h"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -55,6 +56,21 @@ struct NewProcessGroup {
   }
 };
 
+// Reaps the group's leftovers once its leader is gone. cbrun is a child
+// subreaper, so orphans of the group become its children and can be waited
+// for: when this returns, the group's processes are dead, not just signalled
+// (bounded, for a process stuck in the kernel).
+void ReapGroup(pid_t pgid) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (true) {
+    int status = 0;
+    const pid_t p = ::waitpid(-pgid, &status, WNOHANG);
+    if (p > 0) continue;
+    if (p < 0 || std::chrono::steady_clock::now() > give_up) return;  // ECHILD: none left
+    ::usleep(2000);
+  }
+}
+
 std::chrono::steady_clock::duration Seconds(double s) {
   return std::chrono::duration_cast<std::chrono::steady_clock::duration>(
       std::chrono::duration<double>(s));
@@ -62,7 +78,10 @@ std::chrono::steady_clock::duration Seconds(double s) {
 
 class ProcessLauncher : public Launcher {
  public:
-  ProcessLauncher() : signals_(ctx_, SIGINT, SIGTERM, SIGHUP) { ArmSignals(); }
+  ProcessLauncher() : signals_(ctx_, SIGINT, SIGTERM, SIGHUP) {
+    ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+    ArmSignals();
+  }
 
   LaunchResult Run(const LaunchSpec& spec) override;
   bool Sleep(double seconds) override;
@@ -207,6 +226,7 @@ LaunchResult ProcessLauncher::Run(const LaunchSpec& spec) {
   on_signal_ = nullptr;
   // Leftovers of the group (a grandchild that outlived its parent) go too.
   ::kill(-pgid, SIGKILL);
+  ReapGroup(pgid);
 
   const int status = proc->native_exit_code();
   if (WIFSIGNALED(status)) {
