@@ -24,6 +24,7 @@ boost::json::value RunConfig::ToJson() const {
   o["api_key_env"] = api_key_env;
   if (budget_warn_usd) o["budget_warn_usd"] = *budget_warn_usd;
   o["image_targets"] = image_targets;
+  o["coop_comm_runs"] = coop_comm_runs;
   return o;
 }
 
@@ -82,6 +83,7 @@ absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
            Take(v, "api_key_env", source, &c.api_key_env),
            Take(v, "budget_warn_usd", source, &c.budget_warn_usd),
            Take(v, "image_targets", source, &c.image_targets),
+           Take(v, "coop_comm_runs", source, &c.coop_comm_runs),
        }) {
     if (!s.ok()) return s;
   }

@@ -31,6 +31,7 @@ struct RunConfig {
   std::string api_key_env = "COHERE_API_KEY";
   std::optional<double> budget_warn_usd;
   int image_targets = 0;                    // pull targets in build.ninja (for the disk check)
+  int coop_comm_runs = 0;                   // coop-comm targets: the preflight checks Redis
 
   boost::json::value ToJson() const;
   // Missing keys keep their defaults; a key of the wrong type is an error naming `source`.

@@ -197,6 +197,8 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
                            {"--budget-warn", absl::StrCat(*run.budget_warn_usd)});
 
   run.image_targets = static_cast<int>(plan->images.size());
+  run.coop_comm_runs = static_cast<int>(std::count_if(
+      plan->runs.begin(), plan->runs.end(), [](const auto& r) { return r.setting == Setting::kCoopComm; }));
   std::ostringstream ninja_text;
   if (absl::Status s = WriteBuildNinja(*plan, opts, info, ninja_text); !s.ok()) return s;
 

@@ -1,10 +1,18 @@
 #include "generator/subcommands.h"
 
+#include "generator/doctor.h"
+#include "generator/forget.h"
+#include "generator/report.h"
+#include "generator/status.h"
+
 namespace cb {
 
 std::vector<Subcommand> MakeSubcommands(CLI::App& app) {
   std::vector<Subcommand> all;
-  (void)app;
+  all.push_back(AddReportCommand(app));
+  all.push_back(AddDoctorCommand(app));
+  all.push_back(AddForgetCommand(app));
+  all.push_back(AddStatusCommand(app));
   return all;
 }
 

@@ -9,6 +9,7 @@
 #include "common/atomic_file.h"
 #include "common/json_read.h"
 #include "common/naming.h"
+#include "runner/disk_check.h"
 #include "runner/record.h"
 
 namespace cb {
@@ -54,6 +55,8 @@ absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& la
         "cannot run docker: ", inspect.outcome.start_error, " (install Docker or pass --docker)"));
   std::string pulled_from;
   if (!Succeeded(inspect)) {
+    // Room for this image and every other one still to pull.
+    if (absl::Status s = CheckDockerDisk(config, job.stamp.parent_path(), 1); !s.ok()) return s;
     const int tries = config.pull_retries + 1;
     bool ok = false;
     for (int i = 1; i <= tries && !ok; ++i) {

@@ -7,8 +7,11 @@
 #include "absl/strings/str_split.h"
 #include "common/naming.h"
 #include "common/run_config.h"
+#include "runner/budget.h"
+#include "runner/container_tracker.h"
 #include "runner/image_puller.h"
 #include "runner/pair_runner.h"
+#include "runner/preflight.h"
 #include "runner/services.h"
 
 namespace {
@@ -21,6 +24,9 @@ int Fail(absl::string_view message, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Called as `docker` through OUT/services/shim: label and hand over.
+  if (argc > 0 && std::filesystem::path(argv[0]).filename() == "docker")
+    return cb::RunDockerShim(argc, argv);
   CLI::App app{"cbrun: runs one target of a build.ninja written by cbgen"};
   app.set_version_flag("--version", std::string("cbrun ") + CBGEN_VERSION);
   app.require_subcommand(1);
@@ -59,6 +65,8 @@ int main(int argc, char** argv) {
   const std::filesystem::path out_dir = std::filesystem::path(config_path).parent_path();
   // Created before any work so SIGINT/SIGTERM/SIGHUP are caught from here on.
   std::unique_ptr<cb::Launcher> launcher = cb::MakeProcessLauncher();
+  // Once per ninja invocation, before the first pull or run.
+  if (absl::Status s = cb::Preflight(*config, out_dir); !s.ok()) return Fail(s.message(), 2);
 
   if (pull->parsed()) {
     if (absl::Status s = cb::CheckRepoName(pull_job.repo); !s.ok()) return Fail(s.message(), 2);
@@ -85,6 +93,7 @@ int main(int argc, char** argv) {
 
   std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, *launcher);
   cb::PairResult result = cb::RunPair(job, *config, *launcher, *services);
+  if (result.status == cb::PairStatus::kRecorded) cb::WarnIfOverBudget(out_dir, *config, std::cerr);
   if (result.status == cb::PairStatus::kRecorded || result.status == cb::PairStatus::kAlreadyDone) {
     std::cout << "cbrun: " << result.message << "\n";
   } else {

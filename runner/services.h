@@ -1,4 +1,6 @@
-// The real AttemptServices of cbrun: Redis for coop-comm, container cleanup.
+// The real AttemptServices of cbrun: Redis for coop-comm (checked, and
+// started for a loopback URL, before every coop-comm attempt), and the docker
+// shim plus cleanup that keep an attempt's containers from outliving it.
 #pragma once
 
 #include <filesystem>

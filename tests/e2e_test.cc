@@ -170,7 +170,8 @@ TEST_F(Scripted, CooperbenchMissingStopsTheBuildWithoutARecord) {
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   cbtest::CommandResult run = x.Ninja("-j1");
   EXPECT_NE(run.exit_code, 0);
-  EXPECT_NE(run.output.find("cooperbench_not_found"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("/nonexistent/cooperbench not found"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("nothing was started"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("pass --cooperbench PATH"), std::string::npos) << run.output;
   EXPECT_TRUE(cbtest::FindRecords(x.out()).empty());
 }

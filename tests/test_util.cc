@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -13,11 +14,31 @@
 
 namespace cbtest {
 
+namespace {
+// Every test process runs with a dummy API key, so that the preflight's key
+// check passes and a real key from the developer's shell never reaches a test
+// log. Tests of a missing key unset it (env -u); tests of secrets set their own.
+const bool kDummyApiKey = ::setenv("COHERE_API_KEY", "cbtest-dummy-key", 1) == 0;
+}  // namespace
+
 std::string Cbgen() { return CBTEST_CBGEN; }
 std::string Cbrun() { return CBTEST_CBRUN; }
 std::string FakeCooperbench() { return CBTEST_FAKE_COOPERBENCH; }
 fs::path DatasetDir() { return fs::path(CBTEST_DATASET_DIR).lexically_normal(); }
 fs::path SourceDir() { return CBTEST_SOURCE_DIR; }
+
+// A test whose ninja started Redis (out/services/redis-PORT/redis.pid) must not
+// leave it answering on that port for the next test.
+static void StopRedisServersUnder(const fs::path& root) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it.depth() > 4) it.disable_recursion_pending();
+    if (it->path().filename() != "redis.pid") continue;
+    const int pid = std::atoi(ReadText(it->path()).c_str());
+    if (pid > 1 && ReadText("/proc/" + std::to_string(pid) + "/comm").rfind("redis-server", 0) == 0)
+      ::kill(pid, SIGKILL);
+  }
+}
 
 TempDir::TempDir() {
   const char* base = std::getenv("TMPDIR");
@@ -27,6 +48,7 @@ TempDir::TempDir() {
 }
 
 TempDir::~TempDir() {
+  StopRedisServersUnder(path_);
   if (std::getenv("CBTEST_KEEP")) return;
   // Tests may leave read-only or mounted folders behind them; best effort.
   std::error_code ec;

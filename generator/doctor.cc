@@ -1,0 +1,100 @@
+#include "generator/doctor.h"
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "generator/dataset.h"
+#include "runner/disk_check.h"
+
+namespace cb {
+namespace fs = std::filesystem;
+
+RunConfig DoctorConfig(const DoctorArgs& a) {
+  RunConfig c;
+  const fs::path config_file = fs::path(a.out) / "config.json";
+  std::error_code ec;
+  if (fs::exists(config_file, ec)) {
+    absl::StatusOr<RunConfig> loaded = RunConfig::Load(config_file);
+    if (loaded.ok()) c = *loaded;
+  } else {
+    c.dataset_dir = "dataset";
+    c.coop_comm_runs = 1;  // cbgen's default settings include coop-comm
+  }
+  if (!a.dataset_dir.empty()) c.dataset_dir = a.dataset_dir;
+  if (!a.cooperbench.empty()) c.cooperbench = a.cooperbench;
+  if (!a.docker.empty()) c.docker = a.docker;
+  if (!a.redis_url.empty()) c.redis_url = a.redis_url;
+  if (!a.redis_server.empty()) c.redis_server = a.redis_server;
+  if (!a.api_key_env.empty()) c.api_key_env = a.api_key_env;
+  if (a.min_free_gb >= 0) c.min_free_gb = a.min_free_gb;
+  if (!a.settings.empty()) {
+    c.coop_comm_runs = 0;
+    for (const std::string& s : a.settings)
+      if (ParseSetting(s) == Setting::kCoopComm) c.coop_comm_runs = 1;
+  }
+  return c;
+}
+
+CheckResult CheckDataset(const std::string& dataset_dir, const std::string& subset) {
+  if (subset.empty()) return CheckDatasetDir(dataset_dir);
+  CheckResult r{"dataset", false, ""};
+  absl::StatusOr<DatasetSelection> sel = SelectTasks(dataset_dir, subset);
+  if (!sel.ok()) {
+    r.detail = std::string(sel.status().message());
+    return r;
+  }
+  size_t pairs = 0;
+  for (const TaskSpec& t : sel->tasks) pairs += t.pairs.size();
+  r.ok = !sel->tasks.empty();
+  r.detail = absl::StrCat(dataset_dir, ", subset ", subset, ": ", sel->tasks.size(), " tasks, ",
+                          pairs, " pairs", r.ok ? "" : " (an empty subset: nothing to run)");
+  return r;
+}
+
+int RunDoctor(const DoctorArgs& a, std::ostream& os) {
+  const RunConfig config = DoctorConfig(a);
+  std::vector<CheckResult> checks;
+  checks.push_back(CheckDocker(
+      config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
+  checks.push_back(CheckCooperbench(config));
+  checks.push_back(CheckApiKey(config.api_key_env, std::getenv(config.api_key_env.c_str())));
+  if (config.coop_comm_runs > 0) checks.push_back(CheckRedis(config));
+  checks.push_back(CheckDataset(config.dataset_dir, a.subset));
+  int failed = 0;
+  for (const CheckResult& c : checks) {
+    os << FormatCheck(c) << "\n";
+    if (!c.ok) ++failed;
+  }
+  if (failed == 0) {
+    os << "doctor: all " << checks.size() << " checks passed\n";
+    return 0;
+  }
+  os << "doctor: " << failed << " of " << checks.size() << " checks failed\n";
+  return 1;
+}
+
+Subcommand AddDoctorCommand(CLI::App& app) {
+  auto args = std::make_shared<DoctorArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "doctor", "Check Docker, cooperbench, the API key, Redis and the dataset before a build");
+  sub->add_option("subset", args->subset, "Subset to check (lite, flash, all, or a file)");
+  sub->add_option("--out", args->out, "Folder with config.json written by cbgen (its settings "
+                                      "are the defaults)")
+      ->capture_default_str();
+  sub->add_option("--dataset-dir", args->dataset_dir, "Dataset folder");
+  sub->add_option("--settings", args->settings, "Settings to check for (Redis for coop-comm)")
+      ->delimiter(',');
+  sub->add_option("--cooperbench", args->cooperbench, "The cooperbench executable");
+  sub->add_option("--docker", args->docker, "The docker CLI");
+  sub->add_option("--redis", args->redis_url, "Redis URL for coop-comm");
+  sub->add_option("--redis-server", args->redis_server, "redis-server executable");
+  sub->add_option("--api-key-env", args->api_key_env,
+                  "Environment variable holding the API key (default COHERE_API_KEY)");
+  sub->add_option("--min-free-gb", args->min_free_gb, "Free GB Docker needs per image to pull");
+  return Subcommand{sub, [args] { return RunDoctor(*args, std::cout); }};
+}
+
+}  // namespace cb

@@ -1,0 +1,22 @@
+// The terminal form of a report: fixed-width tables. Pure: writes to a stream.
+#pragma once
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "generator/report_summary.h"
+
+namespace cb {
+
+// "66.7%", "-" for nullopt.
+std::string Percent(std::optional<double> rate);
+// A difference of rates in percentage points: "+15.4", "-3.0", "+0.0" (never "-0.0").
+std::string Points(double difference);
+// "12.3k", "1.20M".
+std::string ShortCount(long long n);
+
+// `source` names where the records came from ("out/", "plan: build.ninja").
+void WriteReportText(const Summary& s, const std::string& source, std::ostream& os);
+
+}  // namespace cb

@@ -1,0 +1,139 @@
+// cbgen forget: the filter, and issue 6's "done when": `cbgen forget --tag
+// infra_error` moves exactly the infra_error records aside (kept, not deleted)
+// and the next `ninja` runs exactly those pairs again.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "generator/forget.h"
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cbtest::Experiment;
+
+cb::RecordRow Row(cb::Setting s, const std::string& repo, const std::string& tag,
+                  const std::string& reason) {
+  cb::RecordRow r;
+  r.setting = s;
+  r.pair = cb::PairId{repo, 1, 1, 2};
+  r.tag = tag;
+  r.reason = reason;
+  return r;
+}
+
+TEST(Forget, FilterByTagSettingRepoAndReason) {
+  using cb::Setting;
+  const std::vector<cb::RecordRow> rows = {
+      Row(Setting::kSolo, "a_task", "infra_error", "crash"),
+      Row(Setting::kSolo, "b_task", "infra_error", "rate_limited"),
+      Row(Setting::kCoopComm, "a_task", "infra_error", "rate_limited"),
+      Row(Setting::kCoopComm, "a_task", "fail", "tests_failed"),
+      Row(Setting::kSolo, "a_task", "pass", "tests_passed"),
+  };
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", ""}).size(), 3u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kSolo, "", ""}).size(), 2u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "a_task", ""}).size(), 2u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", "rate_limited"}).size(), 2u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kCoopComm, "a_task", "rate_limited"}).size(), 1u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"fail", std::nullopt, "", ""}).size(), 1u);
+  absl::Status bad = cb::CheckForgetFilter({"infra", std::nullopt, "", ""});
+  EXPECT_EQ(bad.message(), "--tag \"infra\": use pass, fail or infra_error");
+}
+
+TEST(Forget, BadWordsAreRefusedAndNothingMoves) {
+  cbtest::TempDir dir;
+  fs::create_directories(dir / "out");
+  cbtest::CommandResult r =
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error --setting coop", dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("--setting \"coop\": use solo, coop-comm or coop-nocomm"), std::string::npos)
+      << r.output;
+  r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error", dir.path());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.output.find("no record matches; nothing moved"), std::string::npos) << r.output;
+  EXPECT_FALSE(fs::exists(dir / "out" / "forgotten"));
+}
+
+std::set<std::string> CalledPairs(const Experiment& x) {
+  std::set<std::string> pairs;
+  for (const auto& call : cbtest::ReadJsonLines(x.calls())) {
+    const auto& argv = call.at("argv").as_array();
+    std::string name, features;
+    for (size_t i = 0; i + 1 < argv.size(); ++i) {
+      if (argv[i] == "-n") name = std::string(argv[i + 1].as_string());
+      if (argv[i] == "-f") features = std::string(argv[i + 1].as_string());
+    }
+    const size_t comma = features.find(',');
+    pairs.insert(name + "/dspy_task/task8394/f" + features.substr(0, comma) + "_f" +
+                 features.substr(comma + 1) + ".json");
+  }
+  return pairs;
+}
+
+TEST(ForgetEndToEnd, InfraErrorsMoveAsideAndRunAgain) {
+  CBTEST_REQUIRE_DOCKER();
+  ASSERT_EQ(cbtest::TagTestImages({"akhatua/cooperbench-dspy:task8394"}), "");
+  Experiment x;
+  cbtest::WriteText(x.dir / "mini.json",
+                    R"({"name":"mini","tasks":[{"repo":"dspy_task","task_id":8394,
+                        "pairs":[[1,2],[1,3],[2,3],[3,4],[3,5]]}]})");
+  // Infra errors the first time, a pass when run again.
+  cbtest::WriteText(x.plan(), R"({"default":["pass"],"pairs":{
+      "command-a-solo:dspy_task/8394/f1_f2": ["crash", "pass"],
+      "command-a-solo:dspy_task/8394/f3_f4": ["rate_limit", "pass"],
+      "command-a-coop-nocomm:dspy_task/8394/f1_f3": ["docker_error", "pass"],
+      "command-a-coop-nocomm:dspy_task/8394/f2_f3": ["fail"]}})");
+  ASSERT_EQ(x.Generate((x.dir / "mini.json").string(), "--settings solo,coop-nocomm --retries 0")
+                .exit_code, 0);
+  cbtest::CommandResult run = x.Ninja("-j4");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  ASSERT_EQ(cbtest::FindRecords(x.out()).size(), 10u);
+  const std::set<std::string> infra = {"command-a-solo/dspy_task/task8394/f1_f2.json",
+                                       "command-a-solo/dspy_task/task8394/f3_f4.json",
+                                       "command-a-coop-nocomm/dspy_task/task8394/f1_f3.json"};
+  std::map<std::string, std::string> before;
+  for (const fs::path& p : cbtest::FindRecords(x.out()))
+    before[p.lexically_relative(x.out()).string()] = cbtest::ReadText(p);
+  for (const std::string& rel : infra) ASSERT_NE(before[rel].find("\"infra_error\""), std::string::npos) << rel;
+
+  const std::string forget = cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error";
+  // --dry-run lists them and moves nothing.
+  cbtest::CommandResult dry = cbtest::Run(forget + " --dry-run", x.dir.path());
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_NE(dry.output.find("3 records match (dry run: nothing moved)"), std::string::npos) << dry.output;
+  EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 10u);
+  EXPECT_FALSE(fs::exists(x.out() / "forgotten"));
+
+  cbtest::CommandResult moved = cbtest::Run(forget, x.dir.path());
+  ASSERT_EQ(moved.exit_code, 0) << moved.output;
+  EXPECT_NE(moved.output.find("moved 3 records to out/forgotten/"), std::string::npos) << moved.output;
+  for (const std::string& rel : infra) EXPECT_NE(moved.output.find("out/" + rel), std::string::npos) << rel;
+
+  // Exactly those left OUT, and they are kept byte for byte under forgotten/<timestamp>/.
+  EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 7u);
+  std::vector<fs::path> stamps;
+  for (const auto& e : fs::directory_iterator(x.out() / "forgotten")) stamps.push_back(e.path());
+  ASSERT_EQ(stamps.size(), 1u);
+  for (const auto& [rel, text] : before) {
+    EXPECT_EQ(fs::exists(x.out() / rel), infra.count(rel) == 0) << rel;
+    if (infra.count(rel)) EXPECT_EQ(cbtest::ReadText(stamps[0] / rel), text) << rel;
+  }
+
+  // The next ninja runs exactly those pairs, once each.
+  fs::remove(x.calls());
+  run = x.Ninja("-j4");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(x.Calls(), 3u);
+  EXPECT_EQ(CalledPairs(x), infra);
+  for (const std::string& rel : infra)
+    EXPECT_EQ(cbtest::ReadJson(x.out() / rel).at("tag"), "pass") << rel;
+  // The fail record was never touched; the forgotten ones are still kept.
+  EXPECT_EQ(cbtest::ReadText(x.out() / "command-a-coop-nocomm/dspy_task/task8394/f2_f3.json"),
+            before["command-a-coop-nocomm/dspy_task/task8394/f2_f3.json"]);
+  for (const std::string& rel : infra) EXPECT_TRUE(fs::exists(stamps[0] / rel));
+  EXPECT_NE(x.Ninja("-n").output.find("no work to do"), std::string::npos);
+}
+
+}  // namespace

@@ -1,0 +1,102 @@
+// Issue 4, preflight: without the API key, ninja fails before cooperbench
+// runs even once; the checks run once per ninja invocation however many
+// cbruns start; a finished build stays a no-op.
+#include <gtest/gtest.h>
+
+#include "runner/preflight.h"
+#include "services_test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cbtest::Experiment;
+
+TEST(ParseProcStat, CommWithSpacesAndParentheses) {
+  std::string fields;
+  for (int i = 4; i <= 21; ++i) fields += " " + std::to_string(i);  // fields 4..21
+  auto s = cb::ParseProcStat("4242 (nin ja) (x)) S" + fields + " 987654 0 0\n");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->comm, "nin ja) (x)");
+  EXPECT_EQ(s->ppid, 4);
+  EXPECT_EQ(s->start_time, 987654u);
+  EXPECT_FALSE(cb::ParseProcStat("garbage").has_value());
+}
+
+TEST(CheckApiKey, NamesTheVariableNeverTheValue) {
+  cb::CheckResult missing = cb::CheckApiKey("COHERE_API_KEY", nullptr);
+  EXPECT_FALSE(missing.ok);
+  EXPECT_NE(missing.detail.find("COHERE_API_KEY is not set"), std::string::npos);
+  EXPECT_FALSE(cb::CheckApiKey("COHERE_API_KEY", "").ok);
+  cb::CheckResult set = cb::CheckApiKey("OPENAI_API_KEY", "sk-very-secret");
+  EXPECT_TRUE(set.ok);
+  EXPECT_EQ(set.name, "OPENAI_API_KEY");
+  EXPECT_EQ(cb::FormatCheck(set).find("sk-very-secret"), std::string::npos);
+}
+
+// A cooperbench that logs each `--version` (the preflight's probe), then runs the double.
+fs::path CountingCooperbench(const Experiment& x) {
+  const fs::path p = x.dir / "cooperbench";
+  cbtest::WriteText(p, "#!/bin/sh\n[ \"$1\" = --version ] && echo v >>" +
+                           cbtest::Sh((x.dir / "versions").string()) + "\nexec " +
+                           cbtest::Sh(cbtest::FakeCooperbench()) + " \"$@\"\n");
+  fs::permissions(p, fs::perms::owner_all);
+  return p;
+}
+
+size_t Lines(const fs::path& p) {
+  std::string t = cbtest::ReadText(p);
+  return static_cast<size_t>(std::count(t.begin(), t.end(), '\n'));
+}
+
+TEST(Preflight, MissingKeyStopsNinjaBeforeAnyRunAndChecksOncePerNinja) {
+  CBTEST_REQUIRE_DOCKER();
+  ASSERT_EQ(cbtest::TagTestImages({"akhatua/cooperbench-dspy:task8394"}), "");
+  Experiment x;
+  const fs::path subset = cbtest::WriteOneTaskSubset(x.dir.path(), "dspy_task", 8394, 6);
+  const fs::path cooperbench = CountingCooperbench(x);
+  cbtest::CommandResult gen = cbtest::Run(
+      cbtest::Sh(cbtest::Cbgen()) + " " + cbtest::Sh(subset.string()) + " --dataset-dir " +
+          cbtest::Sh(cbtest::DatasetDir().string()) + " --cooperbench " +
+          cbtest::Sh(cooperbench.string()) + " --settings solo,coop-nocomm --backoff 0.05",
+      x.dir.path());
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+
+  cbtest::CommandResult run = cbtest::Run("env -u COHERE_API_KEY " + x.Env() + "ninja -j4", x.dir.path());
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.output.find("COHERE_API_KEY is not set"), std::string::npos) << run.output;
+  EXPECT_EQ(x.Calls(), 0u) << "cooperbench ran without a key";
+  EXPECT_TRUE(cbtest::FindRecords(x.out()).empty());
+  EXPECT_EQ(Lines(x.dir / "versions"), 1u) << "checked once for the whole ninja run";
+
+  // With the key: everything runs, still one check for this ninja invocation.
+  fs::remove(x.dir / "versions");
+  run = cbtest::NinjaWithKey(x, "-j4");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 12u);
+  EXPECT_EQ(x.Calls(), 12u);
+  EXPECT_EQ(Lines(x.dir / "versions"), 1u);
+
+  // A finished build stays a no-op, with or without the key.
+  run = cbtest::Run("env -u COHERE_API_KEY " + x.Env() + "ninja -j4", x.dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("ninja: no work to do."), std::string::npos) << run.output;
+}
+
+TEST(Preflight, OtherKeyVariableWithApiKeyEnv) {
+  CBTEST_REQUIRE_DOCKER();
+  ASSERT_EQ(cbtest::TagTestImages({"akhatua/cooperbench-dspy:task8394"}), "");
+  Experiment x;
+  const fs::path subset = cbtest::WriteOneTaskSubset(x.dir.path(), "dspy_task", 8394, 1);
+  ASSERT_EQ(x.Generate(cbtest::Sh(subset.string()), "--settings solo --api-key-env CBTEST_OTHER_KEY")
+                .exit_code,
+            0);
+  cbtest::CommandResult run = cbtest::NinjaWithKey(x, "");  // COHERE_API_KEY alone is not enough
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.output.find("CBTEST_OTHER_KEY is not set"), std::string::npos) << run.output;
+  EXPECT_EQ(x.Calls(), 0u);
+  run = cbtest::Run("CBTEST_OTHER_KEY=k " + x.Env() + "ninja", x.dir.path());
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(x.Calls(), 1u);
+}
+
+}  // namespace

@@ -1,0 +1,129 @@
+// cbgen report --html: one self-contained page with inline SVG charts, and it
+// renders in headless Chromium with no console messages (where installed).
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "generator/report_html.h"
+#include "runner/record.h"
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// A few records of every tag in every setting, over two repositories.
+void WriteRecords(const fs::path& out) {
+  int i = 0;
+  for (cb::Setting s : cb::AllSettings()) {
+    for (const char* repo : {"dspy_task", "pallets_click_task"}) {
+      for (int a = 1; a <= 4; ++a) {
+        cb::Record r;
+        r.setting = s;
+        r.run_name = "command-a-" + std::string(cb::SettingName(s));
+        r.pair = cb::PairId{repo, 7, a, a + 1};
+        const int k = i++ % 4;
+        r.tag = k == 3 ? cb::Tag::kInfraError : k == 2 ? cb::Tag::kFail : cb::Tag::kPass;
+        r.reason = k == 3 ? "rate_limited" : k == 2 ? "tests_failed" : "tests_passed";
+        cb::AttemptRecord at;
+        at.n = 1;
+        at.tag = r.tag;
+        at.reason = r.reason;
+        at.cost_usd = 0.1 * (k + 1);
+        r.attempts.push_back(at);
+        r.duration_s = 10 + a;
+        ASSERT_TRUE(cb::WriteRecord(cb::RecordPath(out, r.run_name, r.pair), r).ok());
+      }
+    }
+  }
+}
+
+size_t Count(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
+  return n;
+}
+
+TEST(ReportHtml, EscapesText) {
+  EXPECT_EQ(cb::HtmlEscape("<a href=\"x\">Tom's & co</a>"),
+            "&lt;a href=&quot;x&quot;&gt;Tom&#39;s &amp; co&lt;/a&gt;");
+}
+
+TEST(ReportHtml, OneSelfContainedPageWithFourSvgCharts) {
+  cbtest::TempDir dir;
+  WriteRecords(dir / "out");
+  cbtest::CommandResult r =
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --html report.html", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("HTML report: report.html"), std::string::npos) << r.output;
+  const std::string html = cbtest::ReadText(dir / "report.html");
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_EQ(Count(html, "<svg"), 4u);
+  EXPECT_EQ(Count(html, "</svg>"), 4u);
+  for (const char* chart : {"Pass rate per setting with 95% intervals", "Outcome breakdown per setting",
+                            "Cost per setting in USD", "Pass rate per setting per repository"})
+    EXPECT_NE(html.find(chart), std::string::npos) << chart;
+  // Nothing to fetch: no scripts, links, images or remote URLs (the SVG namespace is not fetched).
+  EXPECT_EQ(Count(html, "<script"), 0u);
+  EXPECT_EQ(Count(html, "<link"), 0u);
+  EXPECT_EQ(Count(html, "<img"), 0u);
+  EXPECT_EQ(Count(html, "url("), 0u);
+  EXPECT_EQ(Count(html, "http"), Count(html, "http://www.w3.org/2000/svg"));
+}
+
+// Runs headless Chromium on `page`; returns its exit code and puts the console
+// lines ("...:CONSOLE:N] message, source: ...") in `console`.
+int RunChromium(const fs::path& work, const std::string& action, const fs::path& page,
+                std::string* console, std::string* output) {
+  const fs::path profile = work / ("profile-" + std::to_string(::rand()));
+  const std::string cmd =
+      "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--user-data-dir=" + cbtest::Sh(profile.string()) + " --enable-logging=stderr --v=0 " +
+      action + " " + cbtest::Sh("file://" + page.string()) + " 2>" + cbtest::Sh((work / "stderr.txt").string());
+  cbtest::CommandResult r = cbtest::Run(cmd, work);
+  *output = r.output;
+  std::istringstream err(cbtest::ReadText(work / "stderr.txt"));
+  console->clear();
+  for (std::string line; std::getline(err, line);)
+    if (line.find(":CONSOLE") != std::string::npos) *console += line + "\n";
+  return r.exit_code;
+}
+
+TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleMessages) {
+  if (cbtest::Run("command -v chromium").exit_code != 0) {
+    if (cbtest::InCi()) FAIL() << "chromium is required in CI (apt-get install -y chromium)";
+    GTEST_SKIP() << "skipped: chromium is not installed (apt-get install -y chromium)";
+  }
+  cbtest::TempDir dir;
+  WriteRecords(dir / "out");
+  ASSERT_EQ(cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --html report.html", dir.path()).exit_code, 0);
+
+  // The harness sees console errors: a page with a bad script shows up.
+  cbtest::WriteText(dir / "bad.html",
+                    "<html><body><script>console.error('cbtest-bad');missingFn();</script></body></html>");
+  std::string console, dom;
+  ASSERT_EQ(RunChromium(dir.path(), "--dump-dom", dir / "bad.html", &console, &dom), 0) << dom;
+  EXPECT_NE(console.find("cbtest-bad"), std::string::npos) << "chromium did not log the console";
+
+  // The report: parsed into a DOM with its SVG charts, and nothing on the console.
+  ASSERT_EQ(RunChromium(dir.path(), "--dump-dom", dir / "report.html", &console, &dom), 0) << dom;
+  EXPECT_EQ(console, "");
+  EXPECT_EQ(Count(dom, "<svg"), 4u) << dom.substr(0, 2000);
+  EXPECT_NE(dom.find("<rect"), std::string::npos);
+  EXPECT_NE(dom.find("pallets_click_task"), std::string::npos);
+
+  // And it paints: a screenshot is a real PNG.
+  std::string shot_output;
+  ASSERT_EQ(RunChromium(dir.path(), "--window-size=1200,2400 --screenshot=" +
+                                        cbtest::Sh((dir / "shot.png").string()),
+                        dir / "report.html", &console, &shot_output),
+            0)
+      << shot_output;
+  EXPECT_EQ(console, "");
+  const std::string png = cbtest::ReadText(dir / "shot.png");
+  ASSERT_GT(png.size(), 10000u);
+  EXPECT_EQ(png.substr(1, 3), "PNG");
+}
+
+}  // namespace

@@ -1,0 +1,361 @@
+// cbgen report: the statistics, the plan and record readers, the summary, and
+// issue 6's "done when": on a scripted flash run with every outcome kind,
+// `cbgen report --json` agrees with the records exactly.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "generator/report_csv.h"
+#include "generator/report_data.h"
+#include "generator/report_stats.h"
+#include "generator/report_summary.h"
+#include "generator/report_text.h"
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cbtest::Experiment;
+
+TEST(ReportStats, QuantileInterpolatesLikeNumpy) {
+  EXPECT_FALSE(cb::Quantile({}, 0.5).has_value());
+  EXPECT_DOUBLE_EQ(*cb::Quantile({7}, 0.9), 7);
+  EXPECT_DOUBLE_EQ(*cb::Quantile({4, 1, 3, 2}, 0.5), 2.5);
+  EXPECT_DOUBLE_EQ(*cb::Quantile({1, 2, 3, 4, 5, 6, 7, 8, 9, 10}, 0.9), 9.1);
+  EXPECT_DOUBLE_EQ(*cb::Quantile({1, 2, 3}, 0), 1);
+  EXPECT_DOUBLE_EQ(*cb::Quantile({1, 2, 3}, 1), 3);
+}
+
+TEST(ReportStats, WilsonIntervalKnownValues) {
+  EXPECT_FALSE(cb::WilsonInterval(0, 0).has_value());
+  cb::Interval i = *cb::WilsonInterval(8, 10);
+  EXPECT_NEAR(i.low, 0.4902, 1e-4);
+  EXPECT_NEAR(i.high, 0.9433, 1e-4);
+  i = *cb::WilsonInterval(0, 20);
+  EXPECT_DOUBLE_EQ(i.low, 0);
+  EXPECT_NEAR(i.high, 0.1611, 1e-4);
+  i = *cb::WilsonInterval(20, 20);
+  EXPECT_NEAR(i.low, 0.8389, 1e-4);
+  EXPECT_DOUBLE_EQ(i.high, 1);
+}
+
+TEST(ReportStats, NewcombePairedIntervalKnownValues) {
+  EXPECT_FALSE(cb::NewcombePaired({}).has_value());
+  // Reference values from an independent implementation of the same formulas.
+  cb::PairedDifference d = *cb::NewcombePaired({12, 9, 2, 4});
+  EXPECT_NEAR(d.x_rate, 21.0 / 27, 1e-12);
+  EXPECT_NEAR(d.y_rate, 14.0 / 27, 1e-12);
+  EXPECT_NEAR(d.difference, 7.0 / 27, 1e-12);
+  EXPECT_NEAR(d.ci.low, 0.0315204, 1e-6);
+  EXPECT_NEAR(d.ci.high, 0.4521036, 1e-6);
+  d = *cb::NewcombePaired({1, 1, 7, 12});
+  EXPECT_NEAR(d.ci.low, -0.5016625, 1e-6);
+  EXPECT_NEAR(d.ci.high, -0.0360526, 1e-6);
+  // All failed in both: a symmetric interval around 0.
+  d = *cb::NewcombePaired({0, 0, 0, 34});
+  EXPECT_DOUBLE_EQ(d.difference, 0);
+  EXPECT_NEAR(d.ci.low, -0.1015146, 1e-6);
+  EXPECT_NEAR(d.ci.high, 0.1015146, 1e-6);
+  // Solo passed everything coop failed: bounded by 1.
+  d = *cb::NewcombePaired({0, 5, 0, 0});
+  EXPECT_DOUBLE_EQ(d.difference, 1);
+  EXPECT_NEAR(d.ci.low, 0.3855490, 1e-6);
+  EXPECT_DOUBLE_EQ(d.ci.high, 1);
+}
+
+TEST(ReportData, ParsesRunEdgesOfBuildNinja) {
+  const std::string text =
+      "rule run\n  command = $cbrun run --record $out\n"
+      "build out$ dir/command-a-solo/dspy_task/task8394/f3_f4.json: run || images\n"
+      "  setting = solo\n  run_name = command-a-solo\n  repo = dspy_task\n  task = 8394\n"
+      "  features = 3,4\n  desc = solo dspy/8394 [3,4]\n"
+      "build images/x.stamp: pull\n  repo = dspy_task\n  task = 8394\n"
+      "build out$ dir/command-a-coop-nocomm/dspy_task/task8394/f3_f4.json: run\n"
+      "  setting = coop-nocomm\n  run_name = command-a-coop-nocomm\n  repo = dspy_task\n"
+      "  task = 8394\n  features = 4,3\n"
+      "build solo: phony out$ dir/command-a-solo/dspy_task/task8394/f3_f4.json\n";
+  absl::StatusOr<std::vector<cb::PlannedRun>> runs = cb::ParsePlannedRuns(text, "build.ninja");
+  ASSERT_TRUE(runs.ok()) << runs.status();
+  ASSERT_EQ(runs->size(), 2u);
+  EXPECT_EQ((*runs)[0].setting, cb::Setting::kSolo);
+  EXPECT_EQ((*runs)[0].record, "out dir/command-a-solo/dspy_task/task8394/f3_f4.json");
+  EXPECT_EQ((*runs)[0].pair, (cb::PairId{"dspy_task", 8394, 3, 4}));
+  EXPECT_EQ((*runs)[1].setting, cb::Setting::kCoopNocomm);
+  EXPECT_EQ((*runs)[1].pair, (cb::PairId{"dspy_task", 8394, 3, 4}));
+
+  absl::StatusOr<std::vector<cb::PlannedRun>> bad =
+      cb::ParsePlannedRuns("rule run\nbuild x.json: run\n  setting = solo\n", "b.ninja");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message(),
+            "b.ninja:2: a run edge without setting, run_name, repo, task and features variables; "
+            "run cbgen again to rewrite it");
+}
+
+TEST(ReportData, DefaultBuildFileSitsNextToOut) {
+  EXPECT_EQ(cb::DefaultBuildFile("out"), "build.ninja");
+  EXPECT_EQ(cb::DefaultBuildFile("out/"), "build.ninja");
+  EXPECT_EQ(cb::DefaultBuildFile("/x/exp/out"), "/x/exp/build.ninja");
+}
+
+TEST(ReportData, RecordErrorsNameTheFileAndField) {
+  absl::StatusOr<cb::RecordRow> r =
+      cb::ParseRecord(boost::json::parse(R"({"tag":"pass","setting":"solo"})"), "out/a.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("out/a.json: not a cbrun record: \"repo\""), std::string::npos)
+      << r.status();
+  r = cb::ParseRecord(boost::json::parse(R"({"tag":"maybe"})"), "x.json");
+  EXPECT_NE(r.status().message().find("\"tag\""), std::string::npos);
+}
+
+cb::RecordRow Row(cb::Setting s, int task, int a, const std::string& tag, double cost,
+                  double duration = 10, int attempts = 1, const std::string& reason = "") {
+  cb::RecordRow r;
+  r.setting = s;
+  r.pair = cb::PairId{"r_task", task, a, a + 1};
+  r.tag = tag;
+  r.reason = reason.empty() ? (tag == "pass" ? "tests_passed" : tag == "fail" ? "tests_failed" : "crash")
+                            : reason;
+  r.cost_usd = cost;
+  r.duration_s = duration;
+  r.attempts = attempts;
+  r.input_tokens = 100;
+  r.output_tokens = 10;
+  return r;
+}
+
+TEST(ReportSummary, CountsRatesPendingGapAndDifficulty) {
+  using cb::Setting;
+  std::vector<cb::RecordRow> rows = {
+      Row(Setting::kSolo, 1, 1, "pass", 0.10, 10),
+      Row(Setting::kSolo, 1, 3, "fail", 0.20, 20),
+      Row(Setting::kSolo, 2, 1, "infra_error", 0.05, 30, 3),
+      Row(Setting::kSolo, 2, 3, "pass", 0.10, 40),
+      Row(Setting::kCoopComm, 1, 1, "fail", 0.30, 10, 1, "merge_conflict"),
+      Row(Setting::kCoopComm, 1, 3, "fail", 0.30),
+      Row(Setting::kCoopComm, 2, 3, "pass", 0.30),
+  };
+  std::vector<cb::PlannedRun> plan;
+  for (Setting s : cb::AllSettings())
+    for (int task : {1, 2})
+      for (int a : {1, 3}) plan.push_back(cb::PlannedRun{s, "run", {"r_task", task, a, a + 1}, ""});
+  const cb::Summary sum = cb::Summarize(rows, plan);
+
+  const cb::GroupStats& solo = sum.settings.at(Setting::kSolo);
+  EXPECT_EQ(solo.pairs, 4);
+  EXPECT_EQ(solo.done, 4);
+  EXPECT_EQ(solo.pass, 2);
+  EXPECT_EQ(solo.fail, 1);
+  EXPECT_EQ(solo.infra_error, 1);
+  EXPECT_EQ(solo.pending, 0);
+  EXPECT_DOUBLE_EQ(*solo.pass_rate, 2.0 / 3) << "infra errors are excluded";
+  EXPECT_NEAR(solo.cost_usd, 0.45, 1e-12);
+  EXPECT_DOUBLE_EQ(*solo.median_duration_s, 25);
+  EXPECT_DOUBLE_EQ(*solo.mean_attempts, 1.5);
+  EXPECT_EQ(solo.input_tokens, 400);
+
+  const cb::GroupStats& comm = sum.settings.at(Setting::kCoopComm);
+  EXPECT_EQ(comm.pairs, 4);
+  EXPECT_EQ(comm.done, 3);
+  EXPECT_EQ(comm.pending, 1);
+  const cb::GroupStats& nocomm = sum.settings.at(Setting::kCoopNocomm);
+  EXPECT_EQ(nocomm.pairs, 4);
+  EXPECT_EQ(nocomm.pending, 4);
+  EXPECT_FALSE(nocomm.pass_rate.has_value());
+
+  // Gap on the 3 pairs finished in both solo and coop-comm (task 2 [1,2] is an infra error).
+  ASSERT_EQ(sum.gaps.size(), 2u);
+  EXPECT_EQ(sum.gaps[0].coop, Setting::kCoopComm);
+  EXPECT_EQ(sum.gaps[0].table.n(), 3);
+  EXPECT_EQ(sum.gaps[0].table.both, 1);
+  EXPECT_EQ(sum.gaps[0].table.x_only, 1);
+  EXPECT_EQ(sum.gaps[0].table.neither, 1);
+  EXPECT_NEAR(sum.gaps[0].result->difference, 1.0 / 3, 1e-12);
+  EXPECT_FALSE(sum.gaps[1].result.has_value());
+
+  // Hardest first.
+  ASSERT_EQ(sum.tasks.size(), 2u);
+  EXPECT_EQ(sum.tasks[0].task_id, 1);
+  EXPECT_DOUBLE_EQ(sum.tasks[0].solved_share, 0.5);
+  EXPECT_EQ(sum.tasks[1].task_id, 2);
+  ASSERT_EQ(sum.pairs.size(), 3u);
+  EXPECT_EQ(sum.pairs[0].solo, "fail");
+
+  EXPECT_EQ(sum.reasons.at(Setting::kCoopComm).at("merge_conflict"), 1);
+  EXPECT_EQ(sum.reasons.at(Setting::kSolo).at("crash"), 1);
+
+  // Per repository, and the text form says how the rate is computed.
+  EXPECT_EQ(sum.repos.at("r_task").at(Setting::kCoopNocomm).pending, 4);
+  std::ostringstream text;
+  cb::WriteReportText(sum, "out/", text);
+  EXPECT_NE(text.str().find("infra errors are excluded"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find(cb::kGapMethod), std::string::npos);
+  EXPECT_NE(text.str().find("on 3 pairs"), std::string::npos) << text.str();
+
+  // Without a plan, total = done.
+  const cb::Summary unplanned = cb::Summarize(rows, std::nullopt);
+  EXPECT_EQ(unplanned.settings.at(Setting::kCoopComm).pairs, 3);
+  EXPECT_EQ(unplanned.settings.at(Setting::kCoopComm).pending, 0);
+}
+
+TEST(ReportText, PointsNeverShowMinusZero) {
+  EXPECT_EQ(cb::Points(-0.0000001), "+0.0");
+  EXPECT_EQ(cb::Points(0.154), "+15.4");
+  EXPECT_EQ(cb::Points(-0.5), "-50.0");
+}
+
+TEST(ReportCsv, QuotesFieldsThatNeedIt) {
+  EXPECT_EQ(cb::CsvField("plain"), "plain");
+  EXPECT_EQ(cb::CsvField("a,b"), "\"a,b\"");
+  EXPECT_EQ(cb::CsvField("say \"hi\"\nthen"), "\"say \"\"hi\"\"\nthen\"");
+}
+
+// ---- End to end: a scripted flash run with every outcome kind. ----
+
+// Every outcome word the double plays, mapped over pairs and settings.
+const std::vector<std::string> kOutcomes = {
+    R"(["pass@0.11"])",        R"(["fail@0.07"])",       R"(["limits@0.05"])",
+    R"(["merge@0.13"])",       R"(["agent_error@0.02"])", R"(["rate_limit@0.01", "pass@0.2"])",
+    R"(["api_timeout"])",      R"(["docker_error@0.04"])", R"(["eval_error@0.03"])",
+    R"(["no_eval@0.06"])",     R"(["bad_result"])",      R"(["crash"])",
+    R"(["oom", "fail@0.03"])", R"(["pass@0.37"])",       R"(["pass@0.015"])"};
+
+std::string FlashPlan() {
+  boost::json::value subset = cbtest::ReadJson(cbtest::DatasetDir() / "subsets" / "flash.json");
+  std::string plan = R"({"default": ["pass"], "pairs": {)";
+  int i = 0;
+  bool first = true;
+  for (const auto& task : subset.at("tasks").as_array()) {
+    for (const auto& pair : task.at("pairs").as_array()) {
+      const std::string key = std::string(task.at("repo").as_string()) + "/" +
+                              std::to_string(task.at("task_id").as_int64()) + "/f" +
+                              std::to_string(pair.at(0).as_int64()) + "_f" +
+                              std::to_string(pair.at(1).as_int64());
+      int s = 0;
+      for (const char* run : {"command-a-solo", "command-a-coop-comm", "command-a-coop-nocomm"}) {
+        plan += std::string(first ? "" : ",") + "\"" + run + ":" + key +
+                "\": " + kOutcomes[(i + 4 * s++) % kOutcomes.size()];
+        first = false;
+      }
+      ++i;
+    }
+  }
+  return plan + "}}";
+}
+
+struct Expected {
+  long long pass = 0, fail = 0, infra = 0;
+  double cost = 0;
+};
+
+std::map<std::string, Expected> FromRecords(const fs::path& out) {
+  std::map<std::string, Expected> e;
+  for (const fs::path& p : cbtest::FindRecords(out)) {
+    boost::json::value r = cbtest::ReadJson(p);
+    Expected& x = e[std::string(r.at("setting").as_string())];
+    const std::string tag(r.at("tag").as_string());
+    (tag == "pass" ? x.pass : tag == "fail" ? x.fail : x.infra)++;
+    x.cost += r.at("cost_usd").to_number<double>();
+  }
+  return e;
+}
+
+TEST(ReportEndToEnd, FlashWithEveryOutcomeAgreesWithTheRecords) {
+  CBTEST_REQUIRE_DOCKER();
+  ASSERT_EQ(cbtest::TagTestImages(cbtest::SubsetImages("flash")), "");
+  Experiment x;
+  cbtest::WriteText(x.plan(), FlashPlan());
+  cbtest::CommandResult gen = x.Generate("flash", "--retries 1");
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  const std::string report_cmd = cbtest::Sh(cbtest::Cbgen()) + " report --json";
+
+  // Solo first: the coop settings are all pending.
+  cbtest::CommandResult run = x.Ninja("-j4 solo");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  cbtest::CommandResult rep = cbtest::Run(report_cmd, x.dir.path());
+  ASSERT_EQ(rep.exit_code, 0) << rep.output;
+  boost::json::value j = boost::json::parse(rep.output);
+  EXPECT_EQ(j.at("settings").at("solo").at("pairs"), 50);
+  EXPECT_EQ(j.at("settings").at("solo").at("done"), 50);
+  EXPECT_EQ(j.at("settings").at("solo").at("pending"), 0);
+  EXPECT_EQ(j.at("settings").at("coop-comm").at("pairs"), 50);
+  EXPECT_EQ(j.at("settings").at("coop-comm").at("pending"), 50);
+  EXPECT_EQ(j.at("settings").at("coop-nocomm").at("done"), 0);
+  EXPECT_TRUE(j.at("settings").at("coop-nocomm").at("pass_rate").is_null());
+
+  run = x.Ninja("-j4");
+  ASSERT_EQ(run.exit_code, 0) << run.output.substr(run.output.size() > 3000 ? run.output.size() - 3000 : 0);
+  ASSERT_EQ(cbtest::FindRecords(x.out()).size(), 150u);
+  const size_t calls = x.Calls();
+  rep = cbtest::Run(report_cmd + " --csv report.csv --html report.html", x.dir.path());
+  ASSERT_EQ(rep.exit_code, 0) << rep.output;
+  j = boost::json::parse(rep.output);
+
+  const std::map<std::string, Expected> expected = FromRecords(x.out());
+  std::set<std::string> reasons;
+  double total = 0;
+  for (const char* setting : {"solo", "coop-comm", "coop-nocomm"}) {
+    SCOPED_TRACE(setting);
+    const Expected& e = expected.at(setting);
+    const boost::json::value& s = j.at("settings").at(setting);
+    // Every outcome kind is there, in every setting.
+    EXPECT_GT(e.pass, 0);
+    EXPECT_GT(e.fail, 0);
+    EXPECT_GT(e.infra, 0);
+    EXPECT_EQ(s.at("pairs"), 50);
+    EXPECT_EQ(s.at("done"), 50);
+    EXPECT_EQ(s.at("pending"), 0);
+    EXPECT_EQ(s.at("pass"), e.pass);
+    EXPECT_EQ(s.at("fail"), e.fail);
+    EXPECT_EQ(s.at("infra_error"), e.infra);
+    EXPECT_EQ(std::llround(s.at("cost_usd").as_double() * 100), std::llround(e.cost * 100));
+    EXPECT_DOUBLE_EQ(s.at("pass_rate").as_double(),
+                     static_cast<double>(e.pass) / static_cast<double>(e.pass + e.fail));
+    total += e.cost;
+    for (const auto& kv : j.at("reasons").at(setting).as_object()) reasons.insert(kv.key());
+  }
+  EXPECT_EQ(std::llround(j.at("cost_usd").as_double() * 100), std::llround(total * 100));
+  for (const char* r : {"tests_failed", "limits_exceeded", "merge_conflict", "agent_error",
+                        "api_timeout", "docker_error", "eval_error", "missing_eval",
+                        "missing_result", "crash"})
+    EXPECT_TRUE(reasons.count(r)) << r;
+
+  // The gap rests on the pairs finished in both.
+  const boost::json::value& gap = j.at("gap").at("coop-comm");
+  EXPECT_GT(gap.at("pairs").as_int64(), 0);
+  EXPECT_LT(gap.at("ci95").at(0).as_double(), gap.at("ci95").at(1).as_double());
+  EXPECT_NE(std::string(j.at("gap").at("method").as_string()).find("Newcombe"), std::string::npos);
+  EXPECT_FALSE(j.at("difficulty").at("tasks").as_array().empty());
+
+  // CSV: a header and one row per record.
+  const std::string csv = cbtest::ReadText(x.dir / "report.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 151);
+  EXPECT_EQ(csv.rfind("setting,run_name,repo,task_id,", 0), 0u);
+  // HTML: one file with the four charts inline.
+  const std::string html = cbtest::ReadText(x.dir / "report.html");
+  size_t svgs = 0;
+  for (size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++svgs;
+  EXPECT_EQ(svgs, 4u);
+
+  // The terminal table.
+  rep = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report", x.dir.path());
+  ASSERT_EQ(rep.exit_code, 0) << rep.output;
+  EXPECT_NE(rep.output.find("infra errors are excluded"), std::string::npos) << rep.output;
+  EXPECT_NE(rep.output.find("By repository"), std::string::npos);
+  EXPECT_NE(rep.output.find("Coordination gap"), std::string::npos);
+  EXPECT_EQ(x.Calls(), calls) << "report never calls cooperbench";
+}
+
+TEST(ReportCommand, MissingOutSaysWhatToDo) {
+  cbtest::TempDir dir;
+  cbtest::CommandResult r =
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --out nowhere", dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cbgen report: error: --out nowhere: no such folder; run ninja first"),
+            std::string::npos)
+      << r.output;
+}
+
+}  // namespace
