@@ -1,0 +1,204 @@
+// Issue 5, item 1: an interrupt (Ctrl-C on ninja, or SIGTERM/SIGHUP/SIGINT to
+// one cbrun) ends every cooperbench process promptly, writes no record for the
+// interrupted attempt, and the next ninja runs exactly the unfinished pairs.
+// Real ninja, real cbrun, the cooperbench double; cloud backend, so no Docker.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <thread>
+
+#include "interrupt_util.h"
+
+namespace {
+
+using cbtest::Experiment;
+using namespace cbtest::fault;
+namespace fs = std::filesystem;
+
+std::string Tail(const std::string& s) { return s.substr(s.size() > 3000 ? s.size() - 3000 : 0); }
+
+// Ctrl-C in a terminal signals the foreground process group: ninja's.
+TEST(Interrupt, CtrlCOnNinjaStopsEverythingAndTheNextNinjaRunsExactlyTheRest) {
+  Experiment x;
+  const fs::path subset = WriteMiniSubset(x, AllTenPairs());
+  // Each pair takes 30 s in the first ninja (interrupted long before).
+  cbtest::WriteText(x.plan(), R"({"default":["pass:30"]})");
+  cbtest::CommandResult gen = GenerateCloud(x, subset, "solo");
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+
+  const fs::path log = x.dir / "ninja1.log";
+  Job ninja(x.Env() + KeyEnv() + "exec ninja -j4", x.dir.path(), log);
+  ASSERT_TRUE(WaitUntil([&] { return x.Calls() >= 4; }, 60))
+      << "four pairs never started: " << cbtest::ReadText(log);
+  ASSERT_FALSE(AttemptProcesses(x).empty());
+
+  const auto sent = std::chrono::steady_clock::now();
+  ninja.SignalGroup(SIGINT);
+  std::optional<int> code = ninja.Wait(15);
+  ASSERT_TRUE(code.has_value()) << "ninja still running 15 s after Ctrl-C: " << cbtest::ReadText(log);
+  EXPECT_NE(*code, 0) << cbtest::ReadText(log);
+  // Every cooperbench process (and its children) is gone by the time ninja is.
+  EXPECT_TRUE(WaitUntil([&] { return AttemptProcesses(x).empty(); }, 1))
+      << AttemptProcesses(x).size() << " cooperbench processes survived";
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  EXPECT_LT(took, 10) << "grace is 1 s; interrupting took " << took << " s";
+
+  // No record for an interrupted attempt; nothing half written; no pair left "running".
+  const size_t calls_before = x.Calls();
+  EXPECT_EQ(calls_before, 4u) << "-j4: exactly four pairs had started";
+  const auto records_after_interrupt = cbtest::FindRecords(x.out());
+  EXPECT_EQ(ExpectRecordsParse(x.out()), records_after_interrupt.size());
+  EXPECT_TRUE(records_after_interrupt.empty()) << "every started pair was interrupted mid-run";
+  EXPECT_TRUE(Leftovers(x.out()).empty()) << Leftovers(x.out()).front();
+  const std::string log_text = cbtest::ReadText(log);
+  EXPECT_NE(log_text.find("interrupted"), std::string::npos) << log_text;
+
+  // The next ninja runs exactly the ten pairs without a record, each once.
+  cbtest::WriteText(x.plan(), R"({"default":["pass"]})");
+  cbtest::CommandResult again = NinjaWithKey(x, "-j4");
+  ASSERT_EQ(again.exit_code, 0) << Tail(again.output);
+  const auto records = cbtest::FindRecords(x.out());
+  ASSERT_EQ(records.size(), 10u);
+  const auto calls = CallsPerPair(x);
+  for (const fs::path& r : records) {
+    boost::json::value v = cbtest::ReadJson(r);
+    EXPECT_EQ(v.at("tag"), "pass") << r;
+    EXPECT_EQ(v.at("attempts").as_array().size(), 1u) << "an interrupted attempt is no attempt: " << r;
+    const std::string key = PairKeyOfRecord(r);
+    ASSERT_TRUE(calls.count(key)) << key;
+  }
+  EXPECT_EQ(x.Calls() - calls_before, 10u) << "ten pairs had no record; each ran once";
+  int twice = 0;
+  for (const auto& [key, n] : calls) twice += n == 2;
+  EXPECT_EQ(twice, 4) << "only the four interrupted pairs ran twice";
+  EXPECT_NE(NinjaWithKey(x).output.find("no work to do"), std::string::npos);
+}
+
+// Known bug (issue-5 report): when ninja is interrupted it deletes the output
+// of every edge still running whose file changed, so a record cbrun has just
+// written (it is still exiting: fsync of the folder, the budget scan) is
+// deleted, and the next ninja runs and pays for that pair again. Here cbrun is
+// made slow to exit by a wrapper so the window is certain. Enable once cbrun
+// keeps a hard link of each record under the pair's log folder and restores a
+// missing record from it before running anything.
+TEST(Interrupt, DISABLED_ARecordWrittenJustBeforeCtrlCIsNotLost) {
+  Experiment x;
+  const fs::path subset = WriteMiniSubset(x, {{1, 2}});
+  ASSERT_EQ(GenerateCloud(x, subset, "solo").exit_code, 0);
+  const fs::path wrapper = x.dir / "slow-exit-cbrun";
+  cbtest::WriteText(wrapper, "#!/bin/sh\n" + cbtest::Sh(cbtest::Cbrun()) + " \"$@\"; sleep 30\n");
+  fs::permissions(wrapper, fs::perms::owner_all);
+  std::string text = cbtest::ReadText(x.dir / "build.ninja");
+  const size_t at = text.find("cbrun = ");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, text.find('\n', at) - at, "cbrun = " + wrapper.string());
+  const auto mtime = fs::last_write_time(x.dir / "build.ninja");
+  cbtest::WriteText(x.dir / "build.ninja", text);
+  fs::last_write_time(x.dir / "build.ninja", mtime);
+
+  const fs::path record = x.out() / "command-a-solo/dspy_task/task8394/f1_f2.json";
+  Job ninja(x.Env() + KeyEnv() + "exec ninja", x.dir.path(), x.dir / "ninja.log");
+  ASSERT_TRUE(WaitUntil([&] { return fs::exists(record); }, 30));
+  ninja.SignalGroup(SIGINT);
+  ASSERT_TRUE(ninja.Wait(15).has_value());
+  EXPECT_EQ(x.Calls(), 1u);
+  // The next ninja (with the real cbrun) has nothing to pay for.
+  ASSERT_EQ(GenerateCloud(x, subset, "solo").exit_code, 0);
+  cbtest::CommandResult again = NinjaWithKey(x);
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_EQ(x.Calls(), 1u) << "the pair was paid for twice: " << again.output;
+  EXPECT_TRUE(fs::exists(record));
+}
+
+// A signal sent to one cbrun (kill, a closed terminal, a batch system's TERM).
+struct SignalToCbrun : testing::TestWithParam<std::tuple<int, std::string>> {};
+
+TEST_P(SignalToCbrun, EndsTheAttemptWritesNoRecordAndThePairRunsAgain) {
+  const auto [sig, outcome] = GetParam();
+  Experiment x;
+  const fs::path subset = WriteMiniSubset(x, {{1, 2}});
+  cbtest::WriteText(x.plan(), R"({"default":[")" + outcome + R"(","pass"]})");
+  ASSERT_EQ(GenerateCloud(x, subset, "solo").exit_code, 0);
+  const std::string record = "out/command-a-solo/dspy_task/task8394/f1_f2.json";
+  cbtest::CommandResult cmd = cbtest::Run("ninja -t commands " + record, x.dir.path());
+  ASSERT_EQ(cmd.exit_code, 0) << cmd.output;
+  std::string command = cmd.output.substr(0, cmd.output.find('\n'));
+  ASSERT_NE(command.find("cbrun run"), std::string::npos) << command;
+
+  const fs::path log = x.dir / "cbrun.log";
+  Job cbrun(x.Env() + KeyEnv() + "exec " + command, x.dir.path(), log);
+  ASSERT_TRUE(WaitUntil([&] { return x.Calls() == 1; }, 30)) << cbtest::ReadText(log);
+  const int double_pid = static_cast<int>(cbtest::ReadJsonLines(x.calls()).at(0).at("pid").as_int64());
+  std::vector<int> group;
+  if (outcome == "hang") {
+    // The double's grandchild (sleep 3600) must not survive either.
+    ASSERT_TRUE(WaitUntil([&] { return AttemptProcesses(x).size() >= 2; }, 10));
+  }
+  group = AttemptProcesses(x);
+  ASSERT_FALSE(group.empty());
+
+  const auto sent = std::chrono::steady_clock::now();
+  cbrun.Signal(sig);
+  std::optional<int> code = cbrun.Wait(15);
+  ASSERT_TRUE(code.has_value()) << "cbrun still running 15 s after signal " << sig;
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  EXPECT_EQ(*code, 128 + sig) << cbtest::ReadText(log);
+  EXPECT_LT(took, 10) << "grace is 1 s; cbrun took " << took << " s";
+  EXPECT_FALSE(cbtest::ProcessAlive(double_pid));
+  for (int pid : group) EXPECT_FALSE(cbtest::ProcessAlive(pid)) << pid;
+  EXPECT_TRUE(AttemptProcesses(x).empty());
+  EXPECT_FALSE(fs::exists(x.dir / record)) << cbtest::ReadText(x.dir / record);
+  EXPECT_TRUE(Leftovers(x.out()).empty());
+  EXPECT_NE(cbtest::ReadText(log).find("no record written"), std::string::npos)
+      << cbtest::ReadText(log);
+
+  // Pending again: the next ninja runs it once more and records the real outcome.
+  cbtest::CommandResult run = NinjaWithKey(x);
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(x.Calls(), 2u);
+  boost::json::value rec = cbtest::ReadJson(x.dir / record);
+  EXPECT_EQ(rec.at("tag"), "pass");
+  EXPECT_EQ(rec.at("attempts").as_array().size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Signals, SignalToCbrun,
+    testing::Values(std::make_tuple(SIGTERM, std::string("hang")),
+                    std::make_tuple(SIGHUP, std::string("hang")),
+                    std::make_tuple(SIGINT, std::string("hang")),
+                    // The double ignores TERM and INT: the grace ends in KILL.
+                    std::make_tuple(SIGTERM, std::string("sigterm_ignored")),
+                    std::make_tuple(SIGINT, std::string("sigterm_ignored"))),
+    [](const auto& info) {
+      std::string name = std::get<0>(info.param) == SIGTERM  ? "Term"
+                         : std::get<0>(info.param) == SIGHUP ? "Hup"
+                                                             : "Int";
+      return name + (std::get<1>(info.param) == "hang" ? "Hang" : "SignalIgnored");
+    });
+
+// An interrupt during the back-off before a retry: the failed attempt is not
+// recorded either; the pair is pending again with no record.
+TEST(Interrupt, DuringTheBackoffBeforeARetryWritesNoRecord) {
+  Experiment x;
+  const fs::path subset = WriteMiniSubset(x, {{1, 2}});
+  cbtest::WriteText(x.plan(), R"({"default":["crash","pass"]})");
+  cbtest::CommandResult gen = GenerateCloud(x, subset, "solo", "--backoff 600");
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  ASSERT_EQ(cbtest::ReadJson(x.out() / "config.json").at("backoff_s").to_number<double>(), 600);
+
+  const fs::path log = x.dir / "ninja.log";
+  Job ninja(x.Env() + KeyEnv() + "exec ninja", x.dir.path(), log);
+  // The first attempt crashed and is gone: cbrun is in its 600 s back-off.
+  ASSERT_TRUE(WaitUntil([&] { return x.Calls() == 1 && AttemptProcesses(x).empty(); }, 30))
+      << cbtest::ReadText(log);
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // past classifying the crash
+  ninja.SignalGroup(SIGINT);
+  std::optional<int> code = ninja.Wait(10);
+  ASSERT_TRUE(code.has_value()) << "the back-off was not interrupted: " << cbtest::ReadText(log);
+  EXPECT_NE(*code, 0);
+  EXPECT_TRUE(cbtest::FindRecords(x.out()).empty());
+  EXPECT_TRUE(Leftovers(x.out()).empty());
+  EXPECT_EQ(x.Calls(), 1u);
+}
+
+}  // namespace
