@@ -137,6 +137,11 @@ void Pretty(std::ostream& os, const boost::json::value& v, int indent) {
       return;
     }
     case boost::json::kind::double_: {
+      // JSON has no NaN or infinity: write null, which readers treat as missing.
+      if (!std::isfinite(v.get_double())) {
+        os << "null";
+        return;
+      }
       // Shortest text that reads back as the same double: 10 not 1E1, 0.12 not 1.2E-1.
       char buf[64];
       auto res = std::to_chars(buf, buf + sizeof buf, v.get_double());

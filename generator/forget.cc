@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/naming.h"
+#include "runner/record_copy.h"
 
 namespace cb {
 namespace fs = std::filesystem;
@@ -48,6 +50,10 @@ absl::StatusOr<size_t> MoveRecords(const fs::path& out, const std::vector<Record
     if (fs::exists(to, ec))
       return absl::AlreadyExistsError(absl::StrCat(to.string(), " exists; nothing overwritten (",
                                                    moved, " records moved so far)"));
+    // The record's second link (runner/record_copy.h) goes, or the next cbrun
+    // would restore what was forgotten; the record itself is kept in `dest`.
+    const fs::path copy = RecordCopyPath(PairLogDir(out, r.run_name, r.pair));
+    if (fs::equivalent(copy, from, ec)) fs::remove(copy, ec);
     fs::rename(from, to, ec);  // same file system: OUT/forgotten is inside OUT
     if (ec)
       return absl::InternalError(absl::StrCat("cannot move ", from.string(), " to ", to.string(),

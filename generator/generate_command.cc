@@ -2,10 +2,12 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/atomic_file.h"
@@ -19,6 +21,28 @@
 namespace cb {
 namespace fs = std::filesystem;
 
+namespace {
+
+// CLI11's Range lets NaN through (every comparison with it is false) and a
+// config.json cannot hold NaN or infinity: refuse them at the command line.
+const CLI::Validator kFinite(
+    [](std::string& text) -> std::string {
+      double value = 0;
+      if (!absl::SimpleAtod(text, &value) || !std::isfinite(value))
+        return absl::StrCat("\"", text, "\" is not a finite number");
+      return "";
+    },
+    "FINITE");
+
+const CLI::Validator kKnownBackend(
+    [](std::string& name) -> std::string {
+      if (name == "docker" || name == "modal" || name == "gcp") return "";
+      return absl::StrCat("unknown backend \"", name, "\": use docker, modal or gcp");
+    },
+    "docker|modal|gcp");
+
+}  // namespace
+
 void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("subset", a.subset,
                  "Subset name under DATASET/subsets (lite, flash), 'all', or a subset file");
@@ -31,6 +55,7 @@ void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("--model", a.model, "Model passed to cooperbench -m")->capture_default_str();
   app.add_option("--agent", a.agent, "Agent passed to cooperbench -a")->capture_default_str();
   app.add_option("--backend", a.backend, "Sandbox backend: docker, modal or gcp")
+      ->check(kKnownBackend)
       ->capture_default_str();
   app.add_option("--run-prefix", a.run_prefix,
                  "Run names are PREFIX-solo, PREFIX-coop-comm, PREFIX-coop-nocomm "
@@ -52,10 +77,10 @@ void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
   app.add_option("--backoff", r.backoff_s, "Seconds before the first retry (doubles after)")
-      ->check(CLI::Range(0.0, 86400.0))
+      ->check(kFinite & CLI::Range(0.0, 86400.0))
       ->capture_default_str();
   app.add_option("--grace", r.grace_s, "Seconds between TERM and KILL when ending an attempt")
-      ->check(CLI::Range(0.0, 3600.0))
+      ->check(kFinite & CLI::Range(0.0, 3600.0))
       ->capture_default_str();
   app.add_option("--cooperbench", r.cooperbench, "The cooperbench executable")
       ->capture_default_str();
@@ -71,12 +96,13 @@ void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
   app.add_option("--min-free-gb", r.min_free_gb, "Free GB Docker needs per image still to pull")
-      ->check(CLI::Range(0.0, 1e6))
+      ->check(kFinite & CLI::Range(0.0, 1e6))
       ->capture_default_str();
   app.add_option("--api-key-env", r.api_key_env, "Environment variable holding the API key")
       ->capture_default_str();
   app.add_option("--budget-warn", r.budget_warn_usd,
-                 "Warn once total spend in USD passes this (never stops)");
+                 "Warn once total spend in USD passes this (never stops)")
+      ->check(kFinite & CLI::Range(0.0, 1e9));
 }
 
 namespace {

@@ -32,13 +32,24 @@ void ReadAttemptFiles(const std::filesystem::path& log_dir, absl::string_view ru
   ReadOne(dir / "eval.json", &e->eval, &e->eval_problem);
 }
 
+// Counts from result.json are trusted only within sane bounds, so that a
+// corrupt file cannot overflow the sums of a record (or turn cost negative).
+constexpr int64_t kMaxTokens = 1'000'000'000'000;
+constexpr double kMaxCostUsd = 1e9;
+
+static int64_t TokenCount(const boost::json::value& agent, absl::string_view key) {
+  const int64_t n = IntField(agent, key).value_or(0);
+  return n >= 0 && n <= kMaxTokens ? n : 0;
+}
+
 AttemptUsage UsageOf(const AttemptEvidence& e) {
   AttemptUsage u;
   if (!e.result) return u;
-  u.cost_usd = NumberField(*e.result, "total_cost").value_or(0);
+  const double cost = NumberField(*e.result, "total_cost").value_or(0);
+  u.cost_usd = cost >= 0 && cost <= kMaxCostUsd ? cost : 0;
   auto add_tokens = [&](const boost::json::value& agent) {
-    u.input_tokens += IntField(agent, "input_tokens").value_or(0);
-    u.output_tokens += IntField(agent, "output_tokens").value_or(0);
+    u.input_tokens += TokenCount(agent, "input_tokens");
+    u.output_tokens += TokenCount(agent, "output_tokens");
   };
   if (const boost::json::value* a = Field(*e.result, "agent"); a && a->is_object()) add_tokens(*a);
   if (const boost::json::value* as = Field(*e.result, "agents"); as && as->is_object())

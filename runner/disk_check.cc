@@ -72,4 +72,14 @@ absl::Status CheckDockerDisk(const RunConfig& config, const fs::path& images_dir
                     config.min_free_gb});
 }
 
+absl::Status CheckOutHasRoom(const std::filesystem::path& out_dir) {
+  absl::StatusOr<uint64_t> free = FreeBytes(out_dir);
+  if (!free.ok()) return free.status();
+  if (*free >= kMinFreeOutBytes) return absl::OkStatus();
+  return absl::ResourceExhaustedError(absl::StrCat(
+      out_dir.string(), " is full (No space left on device: ", FormatBytes(*free),
+      " free, an attempt needs ", FormatBytes(kMinFreeOutBytes),
+      " for its logs and record): free some disk space, then run ninja again"));
+}
+
 }  // namespace cb

@@ -32,6 +32,14 @@ absl::StatusOr<std::string> DockerRootDir(const std::string& docker);
 // Bytes available to unprivileged writers in the filesystem holding `dir`.
 absl::StatusOr<uint64_t> FreeBytes(const std::filesystem::path& dir);
 
+// Room an attempt needs in OUT for its logs and its record.
+inline constexpr uint64_t kMinFreeOutBytes = 256 * 1024;
+
+// OK when the filesystem holding `out_dir` has at least kMinFreeOutBytes free;
+// else an error saying so. A full OUT is the disk's fault, not the pair's: an
+// attempt that fails for it must not become the pair's record.
+absl::Status CheckOutHasRoom(const std::filesystem::path& out_dir);
+
 // Image targets of the build whose stamp is not in `images_dir` yet (at least 0).
 int ImagesStillToPull(const std::filesystem::path& images_dir, int image_targets);
 

@@ -10,6 +10,8 @@
 #include "common/file_lock.h"
 #include "common/json_read.h"
 #include "runner/attempt_files.h"
+#include "runner/disk_check.h"
+#include "runner/record_copy.h"
 #include "runner/retry_policy.h"
 
 namespace cb {
@@ -84,6 +86,21 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
     out.message = absl::StrCat(what, ": recorded meanwhile by another runner; kept");
     return out;
   }
+  const fs::path record_copy = RecordCopyPath(pair_log_dir);
+  absl::StatusOr<RecoveryResult> recovered =
+      RecoverRecord(job.record, job.record.string(), record_copy, job.ninja_log);
+  if (!recovered.ok()) {
+    out.message = absl::StrCat(what, ": ", recovered.status().message());
+    return out;
+  }
+  if (recovered->recovery == Recovery::kRestored) {
+    out.status = PairStatus::kAlreadyDone;
+    out.exit_code = 0;
+    out.message = absl::StrCat(what, ": ", recovered->message);
+    return out;
+  }
+  if (recovered->recovery == Recovery::kSetAside)
+    std::fprintf(stderr, "cbrun: %s: %s\n", what.c_str(), recovered->message.c_str());
 
   Record rec;
   rec.setting = job.setting;
@@ -116,6 +133,12 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
   Verdict verdict;
   for (int attempts = 1;; ++attempts) {
     if (launcher.interrupt_signal() != 0) return interrupted(launcher.interrupt_signal());
+    if (absl::Status s = CheckOutHasRoom(job.out_dir); !s.ok()) {
+      out.status = PairStatus::kFatal;
+      out.exit_code = 2;
+      out.message = absl::StrCat(what, ": ", s.message(), "; no record was written");
+      return out;
+    }
     if (absl::Status s = services.BeforeAttempt(job.setting); !s.ok()) {
       out.status = PairStatus::kFatal;
       out.exit_code = 2;
@@ -159,6 +182,16 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
     if (launched.outcome.started)
       ReadAttemptFiles(attempt_dir, job.run_name, job.setting, job.pair, &evidence);
     verdict = Classify(evidence);
+    if (verdict.tag == Tag::kInfraError) {
+      // An attempt that broke because OUT filled up says nothing about the pair.
+      if (absl::Status room = CheckOutHasRoom(job.out_dir); !room.ok()) {
+        out.status = PairStatus::kFatal;
+        out.exit_code = 2;
+        out.message = absl::StrCat(what, ": attempt ", n, " failed (", verdict.reason, ") and ",
+                                   room.message(), "; no record was written");
+        return out;
+      }
+    }
     if (verdict.fatal) {
       out.status = PairStatus::kFatal;
       out.exit_code = 2;
@@ -210,6 +243,9 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
     out.message = absl::StrCat(what, ": cannot write the record: ", s.message());
     return out;
   }
+  if (absl::Status s = KeepRecordCopy(job.record, record_copy); !s.ok())
+    std::fprintf(stderr, "cbrun: %s: warning: %s (the record itself is written)\n", what.c_str(),
+                 std::string(s.message()).c_str());
   out.status = PairStatus::kRecorded;
   out.exit_code = 0;
   out.message = absl::StrFormat("%s: %s (%s), %d attempt%s, $%.2f, %.0fs", what,

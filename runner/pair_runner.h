@@ -23,6 +23,9 @@ struct PairJob {
   std::string model, agent, backend;
   std::filesystem::path record;   // where the record goes
   std::filesystem::path out_dir;  // logs go under OUT/logs/
+  // Ninja's log, where it says which records it accepted (cbrun runs in the
+  // build folder); see record_copy.h.
+  std::filesystem::path ninja_log = ".ninja_log";
 };
 
 enum class PairStatus {

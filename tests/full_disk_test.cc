@@ -75,11 +75,9 @@ TEST(FullDisk, NinjaFailsClearlyAndEveryRecordParses) {
   EXPECT_LT(cbtest::FindRecords(x.out()).size(), 10u) << "24 kB cannot hold every record";
 }
 
-// What the issue's "lose nothing" implies but cbrun does not do yet: an
-// attempt that failed because OUT is full is the disk's fault, not the pair's;
-// recording it as infra_error/crash makes the pair "finished" for good.
-// Enable once cbrun treats ENOSPC in OUT as fatal (see the issue-5 report).
-TEST(FullDisk, DISABLED_AFullDiskIsNotRecordedAsTheOutcomeOfAPair) {
+// An attempt that failed because OUT is full is the disk's fault, not the
+// pair's: recording it as infra_error would make the pair "finished" for good.
+TEST(FullDisk, AFullDiskIsNotRecordedAsTheOutcomeOfAPair) {
   Experiment x;
   TinyMount mount(x.out(), "24k");
   REQUIRE_MOUNT(mount);
@@ -87,6 +85,7 @@ TEST(FullDisk, DISABLED_AFullDiskIsNotRecordedAsTheOutcomeOfAPair) {
   ASSERT_EQ(GenerateCloud(x, subset, "solo").exit_code, 0);
   cbtest::CommandResult run = NinjaWithKey(x, "-j2 -k 0");
   EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.output.find("no record was written"), std::string::npos) << run.output;
   for (const fs::path& r : cbtest::FindRecords(x.out()))
     EXPECT_EQ(cbtest::ReadJson(r).at("tag"), "pass") << r << ": " << cbtest::ReadText(r);
 }

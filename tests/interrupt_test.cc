@@ -74,14 +74,12 @@ TEST(Interrupt, CtrlCOnNinjaStopsEverythingAndTheNextNinjaRunsExactlyTheRest) {
   EXPECT_NE(NinjaWithKey(x).output.find("no work to do"), std::string::npos);
 }
 
-// Known bug (issue-5 report): when ninja is interrupted it deletes the output
-// of every edge still running whose file changed, so a record cbrun has just
-// written (it is still exiting: fsync of the folder, the budget scan) is
-// deleted, and the next ninja runs and pays for that pair again. Here cbrun is
-// made slow to exit by a wrapper so the window is certain. Enable once cbrun
-// keeps a hard link of each record under the pair's log folder and restores a
-// missing record from it before running anything.
-TEST(Interrupt, DISABLED_ARecordWrittenJustBeforeCtrlCIsNotLost) {
+// When ninja is interrupted it deletes the output of every edge still running
+// whose file changed, so a record cbrun has just written (it is still exiting)
+// is deleted. cbrun keeps a second link of each record and restores it, so the
+// next ninja does not pay for that pair again. Here cbrun is made slow to exit
+// by a wrapper so the window is certain.
+TEST(Interrupt, ARecordWrittenJustBeforeCtrlCIsNotLost) {
   Experiment x;
   const fs::path subset = WriteMiniSubset(x, {{1, 2}});
   ASSERT_EQ(GenerateCloud(x, subset, "solo").exit_code, 0);

@@ -101,13 +101,32 @@ TEST_F(Resume, TouchedRecordsAndARegeneratedFileStartNothing) {
 
 TEST_F(Resume, ADeletedRecordRunsThatPairOnly) {
   const fs::path gone = x.out() / "command-a-coop-nocomm/dspy_task/task8394/f1_f3.json";
+  const std::string old_text = cbtest::ReadText(gone);
   ASSERT_TRUE(fs::remove(gone));
-  fs::remove(x.dir / ".ninja_log");
   cbtest::CommandResult run = NinjaWithKey(x, "-j4");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(x.Calls(), 13u);
   EXPECT_TRUE(fs::exists(gone));
   EXPECT_EQ(CallsPerPair(x)["command-a-coop-nocomm dspy_task/8394 f1_f3"], 2);
+  // The deleted record's second link is kept aside, not destroyed.
+  const fs::path aside =
+      x.out() / "logs/command-a-coop-nocomm/dspy_task/task8394/f1_f3/record.deleted-1.json";
+  EXPECT_EQ(cbtest::ReadText(aside), old_text);
+  EXPECT_NE(NinjaWithKey(x).output.find("no work to do"), std::string::npos);
+}
+
+// A record gone with Ninja's log gone too looks like a record an interrupted
+// ninja deleted: it comes back from its second link and nothing is paid twice.
+TEST_F(Resume, ADeletedRecordWithTheNinjaLogLostIsRestoredNotPaidTwice) {
+  const fs::path gone = x.out() / "command-a-coop-nocomm/dspy_task/task8394/f1_f3.json";
+  const std::string old_text = cbtest::ReadText(gone);
+  ASSERT_TRUE(fs::remove(gone));
+  fs::remove(x.dir / ".ninja_log");
+  cbtest::CommandResult run = NinjaWithKey(x, "-j4");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(x.Calls(), 12u);
+  EXPECT_EQ(cbtest::ReadText(gone), old_text);
+  EXPECT_NE(run.output.find("delete both files"), std::string::npos) << run.output;
 }
 
 }  // namespace
