@@ -132,5 +132,12 @@ TEST(PrettyJson, ShortestDoublesAndStableLayout) {
             "{\n  \"a\": 10.0,\n  \"b\": 0.12,\n  \"c\": [1,2],\n  \"d\": {}\n}\n");
 }
 
+TEST(PrettyJson, NonFiniteNumbersBecomeNullSoTheTextStaysJson) {
+  boost::json::value v = boost::json::parse(R"({"huge":1E999})");  // parses as infinity
+  const std::string text = PrettyJson(v);
+  EXPECT_EQ(text, "{\n  \"huge\": null\n}\n");
+  EXPECT_TRUE(boost::json::parse(text).at("huge").is_null());
+}
+
 }  // namespace
 }  // namespace cb
