@@ -121,8 +121,13 @@ void Pretty(std::ostream& os, const boost::json::value& v, int indent) {
       }
       bool scalars = true;
       for (const auto& e : arr) scalars = scalars && !e.is_object() && !e.is_array();
-      if (scalars) {
-        os << boost::json::serialize(v);
+      if (scalars) {  // on one line, each number written as below
+        os << "[";
+        for (size_t i = 0; i < arr.size(); ++i) {
+          if (i) os << ",";
+          Pretty(os, arr[i], indent + 1);
+        }
+        os << "]";
         return;
       }
       os << "[\n";

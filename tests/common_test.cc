@@ -137,6 +137,7 @@ TEST(PrettyJson, NonFiniteNumbersBecomeNullSoTheTextStaysJson) {
   const std::string text = PrettyJson(v);
   EXPECT_EQ(text, "{\n  \"huge\": null\n}\n");
   EXPECT_TRUE(boost::json::parse(text).at("huge").is_null());
+  EXPECT_EQ(PrettyJson(boost::json::parse(R"({"a":[1E999,2,0.5]})")), "{\n  \"a\": [null,2,0.5]\n}\n");
 }
 
 }  // namespace
