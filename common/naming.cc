@@ -33,10 +33,15 @@ std::string ShortTaskName(absl::string_view repo_folder, long long task_id) {
   return absl::StrCat(ImageRepoName(repo_folder), "/", task_id);
 }
 
+std::string RecordPathText(absl::string_view out, absl::string_view run_name, const PairId& p) {
+  const absl::string_view sep = out.empty() || out.back() == '/' ? "" : "/";
+  return absl::StrCat(out, sep, run_name, "/", p.repo, "/task", p.task_id, "/f", p.feature_a,
+                      "_f", p.feature_b, ".json");
+}
+
 std::filesystem::path RecordPath(const std::filesystem::path& out, absl::string_view run_name,
                                  const PairId& p) {
-  return out / std::string(run_name) / p.repo / TaskFolder(p.task_id) /
-         (PairFolder(p.feature_a, p.feature_b) + ".json");
+  return RecordPathText(out.string(), run_name, p);
 }
 
 std::filesystem::path PairLogDir(const std::filesystem::path& out, absl::string_view run_name,

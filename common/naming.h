@@ -36,6 +36,8 @@ std::string TaskFolder(long long task_id);
 std::string ShortTaskName(absl::string_view repo_folder, long long task_id);
 
 // OUT/RUN_NAME/REPO/taskID/fA_fB.json
+// The same as text, cheaper when 135,000 of them are made: OUT joined with '/'.
+std::string RecordPathText(absl::string_view out, absl::string_view run_name, const PairId& pair);
 std::filesystem::path RecordPath(const std::filesystem::path& out, absl::string_view run_name,
                                  const PairId& pair);
 // OUT/logs/RUN_NAME/REPO/taskID/fA_fB

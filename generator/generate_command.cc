@@ -225,14 +225,14 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   run.image_targets = static_cast<int>(plan->images.size());
   run.coop_comm_runs = static_cast<int>(std::count_if(
       plan->runs.begin(), plan->runs.end(), [](const auto& r) { return r.setting == Setting::kCoopComm; }));
-  std::ostringstream ninja_text;
-  if (absl::Status s = WriteBuildNinja(*plan, opts, info, ninja_text); !s.ok()) return s;
+  absl::StatusOr<std::string> ninja_text = RenderBuildNinja(*plan, opts, info);
+  if (!ninja_text.ok()) return ninja_text.status();
 
   // Nothing is written before everything above succeeded.
   if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
       !s.ok())
     return s;
-  if (absl::Status s = WriteFileAtomically(output, ninja_text.str()); !s.ok()) return s;
+  if (absl::Status s = WriteFileAtomically(output, *ninja_text); !s.ok()) return s;
 
   std::cout << "cbgen: wrote " << a.output << ": " << plan->images.size() << " image targets, "
             << plan->runs.size() << " run targets; now run: ninja -j4\n";

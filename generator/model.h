@@ -42,7 +42,7 @@ struct RunTarget {
   Setting setting = Setting::kSolo;
   std::string run_name;
   PairId pair;
-  std::filesystem::path record;   // OUT/RUN_NAME/REPO/taskID/fA_fB.json
+  std::string record;             // OUT/RUN_NAME/REPO/taskID/fA_fB.json
   std::string description;        // "solo dspy/8394 [3,4]"
   double expected_duration_s = 0; // for longest-first ordering
 };

@@ -1,4 +1,4 @@
-// Writing a Plan as Ninja text. Writes to a stream, never to the disk.
+// Writing a Plan as Ninja text. Returns the text, never touches the disk.
 #pragma once
 
 #include <filesystem>
@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "generator/model.h"
 
 namespace cb {
@@ -23,8 +24,13 @@ struct BuildFileInfo {
   int max_runs = 0;                                   // 0: no cap beyond -j
 };
 
-// Fails only when a name cannot be expressed in Ninja's syntax (a line break,
-// or '|' in a path); nothing is written to `os` then.
+// The whole of build.ninja, built in one pass into one buffer (135,000 run
+// targets make 35 MB). Fails only when a name cannot be expressed in Ninja's
+// syntax (a line break, or '|' in a path).
+absl::StatusOr<std::string> RenderBuildNinja(const Plan& plan, const ExperimentOptions& opts,
+                                             const BuildFileInfo& info);
+
+// The same text written to `os`; nothing is written when rendering fails.
 absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
                              const BuildFileInfo& info, std::ostream& os);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <regex>
 #include <set>
+#include <tuple>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -28,22 +30,32 @@ std::string RunName(absl::string_view prefix, Setting setting) {
   return absl::StrCat(prefix, "-", SettingRunSuffix(setting));
 }
 
-double ExpectedDuration(const PairId& pair, const DurationHistory& history) {
-  if (history.empty()) return 0;
-  if (auto it = history.find(pair); it != history.end()) return it->second;
-  double task_sum = 0;
-  int task_n = 0;
-  for (const auto& [id, d] : history) {
-    if (id.repo == pair.repo && id.task_id == pair.task_id) {
-      task_sum += d;
-      ++task_n;
-    }
-  }
-  if (task_n > 0) return task_sum / task_n;
+DurationEstimate::DurationEstimate(const DurationHistory& history) : history_(history) {
+  if (history.empty()) return;
+  std::map<std::pair<std::string, long long>, std::pair<double, int>> sums;
   std::vector<double> all;
-  for (const auto& [id, d] : history) all.push_back(d);
+  all.reserve(history.size());
+  for (const auto& [id, d] : history) {
+    auto& [sum, n] = sums[{id.repo, id.task_id}];
+    sum += d;
+    ++n;
+    all.push_back(d);
+  }
+  for (const auto& [task, sn] : sums) task_mean_[task] = sn.first / sn.second;
   std::nth_element(all.begin(), all.begin() + all.size() / 2, all.end());
-  return all[all.size() / 2];
+  median_ = all[all.size() / 2];
+}
+
+double DurationEstimate::For(const PairId& pair) const {
+  if (history_.empty()) return 0;
+  if (auto it = history_.find(pair); it != history_.end()) return it->second;
+  if (auto it = task_mean_.find({pair.repo, pair.task_id}); it != task_mean_.end())
+    return it->second;
+  return median_;
+}
+
+double ExpectedDuration(const PairId& pair, const DurationHistory& history) {
+  return DurationEstimate(history).For(pair);
 }
 
 absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const ExperimentOptions& opts,
@@ -64,6 +76,28 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
                                         ImageStampPath(opts.out, t.repo, t.task_id)});
     }
   }
+  // Order light keys, then build each RunTarget once, in place: sorting
+  // 135,000 full targets (strings, paths) would cost more than making them.
+  struct Key {
+    double expected_s;
+    const TaskSpec* task;
+    std::string short_name;  // shared by the task's pairs
+    int a, b;
+  };
+  const DurationEstimate estimate(history);
+  std::vector<Key> keys;
+  for (const TaskSpec& t : tasks) {
+    const std::string short_name = ShortTaskName(t.repo, t.task_id);
+    for (auto [a, b] : t.pairs)
+      keys.push_back(Key{estimate.For(PairId{t.repo, t.task_id, a, b}), &t, short_name, a, b});
+  }
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
+    if (x.expected_s != y.expected_s) return x.expected_s > y.expected_s;
+    return std::tie(x.task->repo, x.task->task_id, x.a, x.b) <
+           std::tie(y.task->repo, y.task->task_id, y.a, y.b);
+  });
+
+  const std::string out = opts.out.string();
   // Settings in priority order whatever order the user listed them in.
   for (Setting setting : AllSettings()) {
     if (std::find(opts.settings.begin(), opts.settings.end(), setting) == opts.settings.end())
@@ -71,27 +105,17 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
     const std::string run_name = RunName(opts.run_prefix, setting);
     if (absl::Status s = CheckRunName(run_name); !s.ok())
       return absl::InvalidArgumentError(absl::StrCat("--run-prefix: ", s.message()));
-    std::vector<RunTarget> runs;
-    for (const TaskSpec& t : tasks) {
-      for (auto [a, b] : t.pairs) {
-        PairId id{t.repo, t.task_id, a, b};
-        RunTarget r;
-        r.setting = setting;
-        r.run_name = run_name;
-        r.record = RecordPath(opts.out, run_name, id);
-        r.description = absl::StrFormat("%s %s [%d,%d]", SettingName(setting),
-                                        ShortTaskName(t.repo, t.task_id), a, b);
-        r.expected_duration_s = ExpectedDuration(id, history);
-        r.pair = std::move(id);
-        runs.push_back(std::move(r));
-      }
+    const absl::string_view setting_name = SettingName(setting);
+    plan.runs.reserve(plan.runs.size() + keys.size());
+    for (const Key& k : keys) {
+      RunTarget& r = plan.runs.emplace_back();
+      r.setting = setting;
+      r.run_name = run_name;
+      r.pair = PairId{k.task->repo, k.task->task_id, k.a, k.b};
+      r.record = RecordPathText(out, run_name, r.pair);
+      r.description = absl::StrCat(setting_name, " ", k.short_name, " [", k.a, ",", k.b, "]");
+      r.expected_duration_s = k.expected_s;
     }
-    std::stable_sort(runs.begin(), runs.end(), [](const RunTarget& x, const RunTarget& y) {
-      if (x.expected_duration_s != y.expected_duration_s)
-        return x.expected_duration_s > y.expected_duration_s;
-      return x.pair < y.pair;
-    });
-    for (RunTarget& r : runs) plan.runs.push_back(std::move(r));
   }
   return plan;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "absl/strings/string_view.h"
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,8 +19,21 @@ std::string DefaultRunPrefix(absl::string_view model);
 // "<prefix>-solo", "<prefix>-coop-comm", "<prefix>-coop-nocomm".
 std::string RunName(absl::string_view prefix, Setting setting);
 
-// Expected seconds a pair takes: its own history, else its task's, else the
-// median of all history; 0 without history.
+// Expected seconds a pair takes: its own history, else its task's mean, else
+// the median of all history; 0 without history. Built once per plan: the
+// task means and the median are computed up front, so each pair costs a lookup.
+class DurationEstimate {
+ public:
+  explicit DurationEstimate(const DurationHistory& history);
+  double For(const PairId& pair) const;
+
+ private:
+  const DurationHistory& history_;
+  std::map<std::pair<std::string, long long>, double> task_mean_;
+  double median_ = 0;
+};
+
+// DurationEstimate(history).For(pair), for one pair.
 double ExpectedDuration(const PairId& pair, const DurationHistory& history);
 
 // One image target per task (docker backend only) and one run target per
