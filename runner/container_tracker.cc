@@ -1,5 +1,6 @@
 #include "runner/container_tracker.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -64,7 +65,21 @@ int RunDockerShim(int argc, char** argv) {
   }
   const char* id = std::getenv(kLabelValueEnv);
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (id != nullptr && *id != '\0') args = LabelDockerArgs(args, id);
+  if (id != nullptr && *id != '\0') {
+    std::vector<std::string> labelled = LabelDockerArgs(args, id);
+    const char* marker = std::getenv(kMarkerEnv);
+    if (labelled != args && marker != nullptr && *marker != '\0') {
+      const int fd = ::open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+      if (fd < 0) {
+        std::perror(absl::StrCat("docker (cbrun shim): cannot create ", marker,
+                                 "; not starting a container cbrun could not clean up")
+                        .c_str());
+        return 125;
+      }
+      ::close(fd);
+    }
+    args = std::move(labelled);
+  }
   std::vector<std::string> full = {real};
   full.insert(full.end(), args.begin(), args.end());
   std::vector<char*> cargs;
@@ -95,12 +110,14 @@ absl::Status PrepareShim(const fs::path& shim_dir, const fs::path& cbrun) {
 
 std::vector<std::pair<std::string, std::string>> ShimEnvironment(const fs::path& shim_dir,
                                                                  const std::string& real_docker,
-                                                                 const std::string& label_value) {
+                                                                 const std::string& label_value,
+                                                                 const fs::path& marker) {
   const char* path = std::getenv("PATH");
   return {{"PATH", absl::StrCat(shim_dir.string(), ":",
                                 path ? path : "/usr/local/bin:/usr/bin:/bin")},
           {kRealDockerEnv, real_docker},
-          {kLabelValueEnv, label_value}};
+          {kLabelValueEnv, label_value},
+          {kMarkerEnv, marker.string()}};
 }
 
 absl::StatusOr<int> RemoveAttemptContainers(const std::string& docker,

@@ -20,6 +20,10 @@ namespace cb {
 inline constexpr char kAttemptLabel[] = "cbrun.attempt";
 inline constexpr char kRealDockerEnv[] = "CBRUN_REAL_DOCKER";
 inline constexpr char kLabelValueEnv[] = "CBRUN_CONTAINER_LABEL";
+// A file the shim creates before it runs a labelled `run`/`create`: cbrun asks
+// docker for the attempt's containers only when it exists, so an attempt that
+// started none (every attempt of a cloud backend) costs no `docker ps`.
+inline constexpr char kMarkerEnv[] = "CBRUN_CONTAINER_MARKER";
 
 // Pure: docker's arguments (without argv[0]) with the label added to
 // `run`, `create`, `container run` and `container create`; others unchanged.
@@ -29,8 +33,10 @@ std::vector<std::string> LabelDockerArgs(const std::vector<std::string>& args,
 // "<attempt id>.<16 random hex digits>": the label value of one attempt.
 std::string NewLabelValue(const std::string& attempt_id);
 
-// cbrun's main when called as `docker`: execs $CBRUN_REAL_DOCKER with the
-// labelled arguments. Returns only on error (the exit code).
+// cbrun's main when called as `docker`: creates $CBRUN_CONTAINER_MARKER when it
+// labels a command, then execs $CBRUN_REAL_DOCKER with the labelled arguments.
+// Returns only on error (the exit code); it refuses to start a container it
+// could not mark, which would escape the cleanup.
 int RunDockerShim(int argc, char** argv);
 
 // Makes `shim_dir`/docker a link to `cbrun` (replaced atomically if it differs).
@@ -39,7 +45,7 @@ absl::Status PrepareShim(const std::filesystem::path& shim_dir, const std::files
 // The environment that puts the shim first on PATH for one attempt.
 std::vector<std::pair<std::string, std::string>> ShimEnvironment(
     const std::filesystem::path& shim_dir, const std::string& real_docker,
-    const std::string& label_value);
+    const std::string& label_value, const std::filesystem::path& marker);
 
 // Removes (docker rm -f) every container with this label value, and only
 // those. Returns how many it removed; an error when docker cannot list them.

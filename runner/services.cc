@@ -46,12 +46,15 @@ class RealServices : public AttemptServices {
     }
     shim_ready_ = true;
     label_value_ = NewLabelValue(attempt_id);
-    return ShimEnvironment(shim_dir, real_docker_, label_value_);
+    marker_ = shim_dir / absl::StrCat(label_value_, ".started");
+    return ShimEnvironment(shim_dir, real_docker_, label_value_, marker_);
   }
 
   void AfterAttempt(const std::string& attempt_id) override {
-    if (!shim_ready_) return;
+    std::error_code ec;
+    if (!shim_ready_ || !fs::exists(marker_, ec)) return;  // the attempt started no container
     absl::StatusOr<int> removed = RemoveAttemptContainers(real_docker_, label_value_);
+    if (removed.ok()) fs::remove(marker_, ec);
     if (!removed.ok()) {
       std::fprintf(stderr, "cbrun: warning: %s\n", std::string(removed.status().message()).c_str());
     } else if (*removed > 0) {
@@ -65,6 +68,7 @@ class RealServices : public AttemptServices {
   fs::path services_dir_;
   std::string real_docker_;
   std::string label_value_;  // of the current attempt
+  fs::path marker_;          // exists once the attempt ran `docker run` or `docker create`
   bool shim_ready_ = false;
 };
 
