@@ -34,56 +34,96 @@ absl::Status SyncDir(const std::filesystem::path& dir) {
 
 }  // namespace
 
-absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view contents,
-                                 Overwrite mode) {
-  const std::filesystem::path dir = path.parent_path();
+AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move(path)) {
+  const std::filesystem::path dir = path_.parent_path();
   if (!dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
-    if (ec) return ErrnoError("cannot create folder", dir, ec.value());
+    if (ec) {
+      status_ = ErrnoError("cannot create folder", dir, ec.value());
+      return;
+    }
   }
   std::string tmpl = (dir.empty() ? std::filesystem::path(".") : dir) /
-                     absl::StrCat(".", path.filename().string(), ".tmp.XXXXXX");
-  int fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
-  if (fd < 0) return ErrnoError("cannot create a temporary file in", dir, errno);
-  const std::filesystem::path tmp = tmpl;
-  auto fail = [&](absl::string_view what, int err) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return ErrnoError(what, path, err);
-  };
-  ::fchmod(fd, 0644);
+                     absl::StrCat(".", path_.filename().string(), ".tmp.XXXXXX");
+  fd_ = ::mkostemp(tmpl.data(), O_CLOEXEC);
+  if (fd_ < 0) {
+    status_ = ErrnoError("cannot create a temporary file in", dir, errno);
+    return;
+  }
+  tmp_ = tmpl;
+  ::fchmod(fd_, 0644);
+}
+
+AtomicFileWriter::~AtomicFileWriter() { Discard(); }
+
+void AtomicFileWriter::Discard() {
+  if (fd_ >= 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+  if (!tmp_.empty()) {
+    ::unlink(tmp_.c_str());
+    tmp_.clear();
+  }
+}
+
+absl::Status AtomicFileWriter::Fail(absl::string_view what, int err) {
+  Discard();
+  status_ = ErrnoError(what, path_, err);
+  return status_;
+}
+
+absl::Status AtomicFileWriter::Append(absl::string_view piece) {
+  if (!status_.ok()) return status_;
+  if (fd_ < 0) return status_ = absl::FailedPreconditionError("file already committed");
   size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+  while (done < piece.size()) {
+    ssize_t n = ::write(fd_, piece.data() + done, piece.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return fail("cannot write", errno);
+      return Fail("cannot write", errno);
     }
     done += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0) return fail("cannot flush", errno);
-  if (::close(fd) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoError("cannot close", path, err);
-  }
+  return absl::OkStatus();
+}
+
+absl::Status AtomicFileWriter::Commit(Overwrite mode) {
+  if (!status_.ok()) return status_;
+  if (fd_ < 0) return status_ = absl::FailedPreconditionError("file already committed");
+  // The file's time is the moment it takes its place, not its last write:
+  // build.ninja must be newer than what cbgen wrote while streaming it
+  // (config.json), or Ninja would see its own manifest as out of date.
+  if (::futimens(fd_, nullptr) != 0) return Fail("cannot set the time of", errno);
+  if (::fsync(fd_) != 0) return Fail("cannot flush", errno);
+  const int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) return Fail("cannot close", errno);
   if (mode == Overwrite::kNever) {
     // link() fails with EEXIST instead of replacing: a finished record is never overwritten.
-    if (::link(tmp.c_str(), path.c_str()) != 0) {
-      int err = errno;
-      ::unlink(tmp.c_str());
+    if (::link(tmp_.c_str(), path_.c_str()) != 0) {
+      const int err = errno;
+      Discard();
       if (err == EEXIST)
-        return absl::AlreadyExistsError(absl::StrCat(path.string(), " exists already; left as it is"));
-      return ErrnoError("cannot create", path, err);
+        return status_ = absl::AlreadyExistsError(
+                   absl::StrCat(path_.string(), " exists already; left as it is"));
+      return status_ = ErrnoError("cannot create", path_, err);
     }
-    ::unlink(tmp.c_str());
-  } else if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    ::unlink(tmp.c_str());
-    return ErrnoError("cannot replace", path, err);
+    Discard();
+  } else if (::rename(tmp_.c_str(), path_.c_str()) != 0) {
+    return Fail("cannot replace", errno);
+  } else {
+    tmp_.clear();
   }
-  return SyncDir(dir);
+  return SyncDir(path_.parent_path());
+}
+
+absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view contents,
+                                 Overwrite mode) {
+  AtomicFileWriter file(path);
+  if (absl::Status s = file.Append(contents); !s.ok()) return s;
+  return file.Commit(mode);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {

@@ -20,6 +20,33 @@ enum class Overwrite { kReplace, kNever };
 absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view contents,
                                  Overwrite mode = Overwrite::kReplace);
 
+// The same for a file written in pieces (build.ninja for the full dataset is
+// tens of MB: streaming it keeps memory small). The content goes to a temp
+// file beside `path`; Commit() flushes it to disk and renames it into place.
+// Without Commit(), or after any failure, the temp file is removed and `path`
+// is as it was.
+class AtomicFileWriter {
+ public:
+  explicit AtomicFileWriter(std::filesystem::path path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  // Why the temp file could not be made, or OK.
+  const absl::Status& status() const { return status_; }
+  absl::Status Append(absl::string_view piece);
+  absl::Status Commit(Overwrite mode = Overwrite::kReplace);
+
+ private:
+  absl::Status Fail(absl::string_view what, int err);
+  void Discard();
+
+  std::filesystem::path path_;
+  std::filesystem::path tmp_;
+  int fd_ = -1;
+  absl::Status status_;
+};
+
 // Reads a whole file; NotFound if it does not exist.
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path);
 

@@ -225,14 +225,19 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   run.image_targets = static_cast<int>(plan->images.size());
   run.coop_comm_runs = static_cast<int>(std::count_if(
       plan->runs.begin(), plan->runs.end(), [](const auto& r) { return r.setting == Setting::kCoopComm; }));
-  absl::StatusOr<std::string> ninja_text = RenderBuildNinja(*plan, opts, info);
-  if (!ninja_text.ok()) return ninja_text.status();
-
-  // Nothing is written before everything above succeeded.
+  // build.ninja streams into a temp file; config.json is written and the temp
+  // file renamed into place only when the whole text was written: a failure
+  // leaves both files as they were.
+  AtomicFileWriter ninja_file(output);
+  if (!ninja_file.status().ok()) return ninja_file.status();
+  if (absl::Status s = WriteBuildNinja(*plan, opts, info,
+                                       [&](absl::string_view piece) { return ninja_file.Append(piece); });
+      !s.ok())
+    return s;
   if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
       !s.ok())
     return s;
-  if (absl::Status s = WriteFileAtomically(output, *ninja_text); !s.ok()) return s;
+  if (absl::Status s = ninja_file.Commit(); !s.ok()) return s;
 
   std::cout << "cbgen: wrote " << a.output << ": " << plan->images.size() << " image targets, "
             << plan->runs.size() << " run targets; now run: ninja -j4\n";

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -38,18 +39,33 @@ struct ImageTarget {
   std::filesystem::path stamp;    // OUT/images/REPO-taskID.stamp
 };
 
+// A task as the plan names it, computed once and shared by its run targets.
+struct PlannedTask {
+  std::string repo;        // dataset folder, e.g. "dspy_task"
+  long long task_id = 0;
+  std::string short_name;  // "dspy/8394", in descriptions
+};
+
+// One (setting, pair): light on purpose (no strings), since the full dataset
+// makes 135,000 of them. Its names come from the Plan that holds it.
 struct RunTarget {
   Setting setting = Setting::kSolo;
-  std::string run_name;
-  PairId pair;
-  std::string record;             // OUT/RUN_NAME/REPO/taskID/fA_fB.json
-  std::string description;        // "solo dspy/8394 [3,4]"
-  double expected_duration_s = 0; // for longest-first ordering
+  uint32_t task = 0;               // index into Plan::tasks
+  int feature_a = 0, feature_b = 0;
+  double expected_duration_s = 0;  // for longest-first ordering
 };
 
 struct Plan {
+  std::string out = "out";          // as seen from build.ninja's folder
+  std::string run_prefix;           // run names are <prefix>-<setting suffix>
+  std::vector<PlannedTask> tasks;
   std::vector<ImageTarget> images;  // empty for cloud backends
   std::vector<RunTarget> runs;      // in scheduling priority order
+
+  PairId Pair(const RunTarget& run) const;
+  std::string RunName(const RunTarget& run) const;      // "command-a-solo"
+  std::string RecordPath(const RunTarget& run) const;   // OUT/RUN_NAME/REPO/taskID/fA_fB.json
+  std::string Description(const RunTarget& run) const;  // "solo dspy/8394 [3,4]"
 };
 
 // Mean duration in seconds of earlier finished attempts, by pair (any setting).

@@ -1,4 +1,4 @@
-// Writing a Plan as Ninja text. Returns the text, never touches the disk.
+// Writing a Plan as Ninja text, to a sink or a string; never touches the disk itself.
 #pragma once
 
 #include <filesystem>
@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "generator/model.h"
 
 namespace cb {
@@ -24,9 +26,18 @@ struct BuildFileInfo {
   int max_runs = 0;                                   // 0: no cap beyond -j
 };
 
-// The whole of build.ninja, built in one pass into one buffer (135,000 run
-// targets make 35 MB). Fails only when a name cannot be expressed in Ninja's
-// syntax (a line break, or '|' in a path).
+// Receives build.ninja in pieces, in order, as it is rendered.
+using NinjaSink = absl::FunctionRef<absl::Status(absl::string_view piece)>;
+
+// Renders build.ninja into `sink` in pieces of about a megabyte through one
+// reused buffer (135,000 run targets make 37 MB; streaming keeps memory and
+// page faults small). Fails before the first piece when a name cannot be
+// expressed in Ninja's syntax (a line break, or '|' in a path); afterwards
+// only when the sink fails.
+absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
+                             const BuildFileInfo& info, NinjaSink sink);
+
+// The whole text in one string (tests, small plans).
 absl::StatusOr<std::string> RenderBuildNinja(const Plan& plan, const ExperimentOptions& opts,
                                              const BuildFileInfo& info);
 

@@ -54,6 +54,24 @@ double DurationEstimate::For(const PairId& pair) const {
   return median_;
 }
 
+PairId Plan::Pair(const RunTarget& run) const {
+  const PlannedTask& t = tasks[run.task];
+  return PairId{t.repo, t.task_id, run.feature_a, run.feature_b};
+}
+
+std::string Plan::RunName(const RunTarget& run) const {
+  return cb::RunName(run_prefix, run.setting);
+}
+
+std::string Plan::RecordPath(const RunTarget& run) const {
+  return RecordPathText(out, RunName(run), Pair(run));
+}
+
+std::string Plan::Description(const RunTarget& run) const {
+  return absl::StrCat(SettingName(run.setting), " ", tasks[run.task].short_name, " [",
+                      run.feature_a, ",", run.feature_b, "]");
+}
+
 double ExpectedDuration(const PairId& pair, const DurationHistory& history) {
   return DurationEstimate(history).For(pair);
 }
@@ -70,51 +88,46 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
     return absl::InvalidArgumentError("--model and --agent must not be empty");
 
   Plan plan;
+  plan.out = opts.out.string();
+  plan.run_prefix = opts.run_prefix;
+  for (Setting setting : opts.settings) {
+    if (absl::Status s = CheckRunName(RunName(opts.run_prefix, setting)); !s.ok())
+      return absl::InvalidArgumentError(absl::StrCat("--run-prefix: ", s.message()));
+  }
+  plan.tasks.reserve(tasks.size());
+  for (const TaskSpec& t : tasks)
+    plan.tasks.push_back(PlannedTask{t.repo, t.task_id, ShortTaskName(t.repo, t.task_id)});
   if (opts.backend == "docker") {
     for (const TaskSpec& t : tasks) {
       plan.images.push_back(ImageTarget{t.repo, t.task_id, CanonicalImageName(t.repo, t.task_id),
                                         ImageStampPath(opts.out, t.repo, t.task_id)});
     }
   }
-  // Order light keys, then build each RunTarget once, in place: sorting
-  // 135,000 full targets (strings, paths) would cost more than making them.
-  struct Key {
-    double expected_s;
-    const TaskSpec* task;
-    std::string short_name;  // shared by the task's pairs
-    int a, b;
-  };
+  // One setting's order (longest expected first, then by name) serves them all.
   const DurationEstimate estimate(history);
-  std::vector<Key> keys;
-  for (const TaskSpec& t : tasks) {
-    const std::string short_name = ShortTaskName(t.repo, t.task_id);
+  std::vector<RunTarget> order;
+  for (uint32_t i = 0; i < tasks.size(); ++i) {
+    const TaskSpec& t = tasks[i];
     for (auto [a, b] : t.pairs)
-      keys.push_back(Key{estimate.For(PairId{t.repo, t.task_id, a, b}), &t, short_name, a, b});
+      order.push_back(RunTarget{Setting::kSolo, i, a, b,
+                                estimate.For(PairId{t.repo, t.task_id, a, b})});
   }
-  std::stable_sort(keys.begin(), keys.end(), [](const Key& x, const Key& y) {
-    if (x.expected_s != y.expected_s) return x.expected_s > y.expected_s;
-    return std::tie(x.task->repo, x.task->task_id, x.a, x.b) <
-           std::tie(y.task->repo, y.task->task_id, y.a, y.b);
+  std::stable_sort(order.begin(), order.end(), [&](const RunTarget& x, const RunTarget& y) {
+    if (x.expected_duration_s != y.expected_duration_s)
+      return x.expected_duration_s > y.expected_duration_s;
+    const TaskSpec& tx = tasks[x.task];
+    const TaskSpec& ty = tasks[y.task];
+    return std::tie(tx.repo, tx.task_id, x.feature_a, x.feature_b) <
+           std::tie(ty.repo, ty.task_id, y.feature_a, y.feature_b);
   });
-
-  const std::string out = opts.out.string();
   // Settings in priority order whatever order the user listed them in.
   for (Setting setting : AllSettings()) {
     if (std::find(opts.settings.begin(), opts.settings.end(), setting) == opts.settings.end())
       continue;
-    const std::string run_name = RunName(opts.run_prefix, setting);
-    if (absl::Status s = CheckRunName(run_name); !s.ok())
-      return absl::InvalidArgumentError(absl::StrCat("--run-prefix: ", s.message()));
-    const absl::string_view setting_name = SettingName(setting);
-    plan.runs.reserve(plan.runs.size() + keys.size());
-    for (const Key& k : keys) {
-      RunTarget& r = plan.runs.emplace_back();
-      r.setting = setting;
-      r.run_name = run_name;
-      r.pair = PairId{k.task->repo, k.task->task_id, k.a, k.b};
-      r.record = RecordPathText(out, run_name, r.pair);
-      r.description = absl::StrCat(setting_name, " ", k.short_name, " [", k.a, ",", k.b, "]");
-      r.expected_duration_s = k.expected_s;
+    plan.runs.reserve(plan.runs.size() + order.size());
+    for (RunTarget run : order) {
+      run.setting = setting;
+      plan.runs.push_back(run);
     }
   }
   return plan;

@@ -226,7 +226,7 @@ TEST(SpecialCharacters, PathsAndModelNamesWorkEndToEndThroughNinjaAndTheShell) {
 
   // The regeneration edge quotes its arguments too: a touched subset
   // regenerates, and the same targets are still done.
-  fs::last_write_time(subset, fs::last_write_time(build_dir / ninja_name) + std::chrono::seconds(2));
+  cbtest::TouchNewerThan(subset, build_dir / ninja_name);
   cbtest::CommandResult again =
       cbtest::Run(x.Env() + KeyEnv() + "ninja -f " + cbtest::Sh(ninja_name), build_dir);
   ASSERT_EQ(again.exit_code, 0) << again.output;

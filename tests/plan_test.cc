@@ -33,9 +33,9 @@ TEST(MakePlan, OneImagePerTaskAndOneRunPerSettingAndPair) {
   EXPECT_EQ(plan->images[0].stamp, "out/images/dspy_task-task8394.stamp");
   EXPECT_EQ(plan->images[1].image, "akhatua/cooperbench-openai-tiktoken:task0");
   ASSERT_EQ(plan->runs.size(), 9u);
-  EXPECT_EQ(plan->runs[0].record, "out/command-a-solo/dspy_task/task8394/f3_f4.json");
-  EXPECT_EQ(plan->runs[0].description, "solo dspy/8394 [3,4]");
-  EXPECT_EQ(plan->runs[8].record, "out/command-a-coop-nocomm/openai_tiktoken_task/task0/f1_f2.json");
+  EXPECT_EQ(plan->RecordPath(plan->runs[0]), "out/command-a-solo/dspy_task/task8394/f3_f4.json");
+  EXPECT_EQ(plan->Description(plan->runs[0]), "solo dspy/8394 [3,4]");
+  EXPECT_EQ(plan->RecordPath(plan->runs[8]), "out/command-a-coop-nocomm/openai_tiktoken_task/task0/f1_f2.json");
 }
 
 TEST(MakePlan, SettingsInPriorityOrderWhateverTheUserListed) {
@@ -77,9 +77,9 @@ TEST(MakePlan, LongestFirstWithinASettingFromHistory) {
   ASSERT_TRUE(plan.ok());
   // solo: [4,5] (500) before the tiktoken pair (median of 100, 500 = 500, tie broken by name)
   // and before [3,4] (100).
-  EXPECT_EQ(plan->runs[0].pair, (PairId{"dspy_task", 8394, 4, 5}));
-  EXPECT_EQ(plan->runs[1].pair, (PairId{"openai_tiktoken_task", 0, 1, 2}));
-  EXPECT_EQ(plan->runs[2].pair, (PairId{"dspy_task", 8394, 3, 4}));
+  EXPECT_EQ(plan->Pair(plan->runs[0]), (PairId{"dspy_task", 8394, 4, 5}));
+  EXPECT_EQ(plan->Pair(plan->runs[1]), (PairId{"openai_tiktoken_task", 0, 1, 2}));
+  EXPECT_EQ(plan->Pair(plan->runs[2]), (PairId{"dspy_task", 8394, 3, 4}));
   EXPECT_EQ(plan->runs[3].setting, Setting::kCoopComm) << "priority by setting stays";
 }
 

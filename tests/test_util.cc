@@ -1,5 +1,6 @@
 #include "test_util.h"
 
+#include <thread>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -69,6 +70,13 @@ CommandResult Run(const std::string& command, const fs::path& cwd) {
   if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
   else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
   return r;
+}
+
+void TouchNewerThan(const fs::path& file, const fs::path& reference) {
+  const fs::file_time_type after = fs::last_write_time(reference) + std::chrono::milliseconds(10);
+  while (fs::file_time_type::clock::now() <= after)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  fs::last_write_time(file, fs::file_time_type::clock::now());
 }
 
 std::string Sh(const std::string& arg) {

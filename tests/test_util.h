@@ -62,6 +62,12 @@ boost::json::value ReadJson(const fs::path& path);
 void WriteText(const fs::path& path, const std::string& text);
 std::string ReadText(const fs::path& path);
 
+// Gives `file` a modification time after `reference`'s that is not in the
+// future: waits until the clock has passed `reference`'s time, then touches.
+// (A future time would make Ninja regenerate build.ninja until the clock
+// catches up, and give up after 100 tries.)
+void TouchNewerThan(const fs::path& file, const fs::path& reference);
+
 // Every record (*.json under OUT/<run-name>/), sorted.
 std::vector<fs::path> FindRecords(const fs::path& out);
 
