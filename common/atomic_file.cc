@@ -89,14 +89,14 @@ absl::Status AtomicFileWriter::Append(absl::string_view piece) {
   return absl::OkStatus();
 }
 
-absl::Status AtomicFileWriter::Commit(Overwrite mode) {
+absl::Status AtomicFileWriter::Commit(Overwrite mode, Durability durability) {
   if (!status_.ok()) return status_;
   if (fd_ < 0) return status_ = absl::FailedPreconditionError("file already committed");
   // The file's time is the moment it takes its place, not its last write:
   // build.ninja must be newer than what cbgen wrote while streaming it
   // (config.json), or Ninja would see its own manifest as out of date.
   if (::futimens(fd_, nullptr) != 0) return Fail("cannot set the time of", errno);
-  if (::fsync(fd_) != 0) return Fail("cannot flush", errno);
+  if (durability == Durability::kSynced && ::fsync(fd_) != 0) return Fail("cannot flush", errno);
   const int fd = fd_;
   fd_ = -1;
   if (::close(fd) != 0) return Fail("cannot close", errno);
@@ -116,14 +116,14 @@ absl::Status AtomicFileWriter::Commit(Overwrite mode) {
   } else {
     tmp_.clear();
   }
-  return SyncDir(path_.parent_path());
+  return durability == Durability::kSynced ? SyncDir(path_.parent_path()) : absl::OkStatus();
 }
 
 absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view contents,
-                                 Overwrite mode) {
+                                 Overwrite mode, Durability durability) {
   AtomicFileWriter file(path);
   if (absl::Status s = file.Append(contents); !s.ok()) return s;
-  return file.Commit(mode);
+  return file.Commit(mode, durability);
 }
 
 absl::StatusOr<std::string> ReadFile(const std::filesystem::path& path) {

@@ -13,12 +13,18 @@ namespace cb {
 
 enum class Overwrite { kReplace, kNever };
 
+// kSynced: flushed to disk (file and folder) before it counts as written.
+// kVolatile: renamed into place without a flush, still never torn, for files
+// that only matter while their writer lives (a runner's current.json).
+enum class Durability { kSynced, kVolatile };
+
 // Writes `contents` to `path` atomically, creating parent folders.
 // With Overwrite::kNever an existing file is left as it is and the result is
 // AlreadyExists. A full disk or unwritable folder gives an error naming the
 // path and leaves no partial file behind.
 absl::Status WriteFileAtomically(const std::filesystem::path& path, absl::string_view contents,
-                                 Overwrite mode = Overwrite::kReplace);
+                                 Overwrite mode = Overwrite::kReplace,
+                                 Durability durability = Durability::kSynced);
 
 // The same for a file written in pieces (build.ninja for the full dataset is
 // tens of MB: streaming it keeps memory small). The content goes to a temp
@@ -35,7 +41,8 @@ class AtomicFileWriter {
   // Why the temp file could not be made, or OK.
   const absl::Status& status() const { return status_; }
   absl::Status Append(absl::string_view piece);
-  absl::Status Commit(Overwrite mode = Overwrite::kReplace);
+  absl::Status Commit(Overwrite mode = Overwrite::kReplace,
+                      Durability durability = Durability::kSynced);
 
  private:
   absl::Status Fail(absl::string_view what, int err);

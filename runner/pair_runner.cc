@@ -160,7 +160,9 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
                                 {"previous_reason", rec.attempts.empty()
                                                         ? boost::json::value(nullptr)
                                                         : boost::json::value(rec.attempts.back().reason)}};
-    (void)WriteFileAtomically(pair_log_dir / "current.json", PrettyJson(current));
+    // Read by `cbgen status` while this runner lives: never torn, no flush needed.
+    (void)WriteFileAtomically(pair_log_dir / "current.json", PrettyJson(current),
+                              Overwrite::kReplace, Durability::kVolatile);
 
     LaunchSpec spec;
     spec.argv = CooperbenchArgs(job, config, attempt_dir);

@@ -67,6 +67,17 @@ TEST_F(Resume, LostNinjaLogAndOtherKnobsStartNothing) {
   ExpectNothingRanAgain("after a second ninja");
 }
 
+TEST_F(Resume, RecordedPairsNeedNoPreflightEvenWithoutTheKey) {
+  // A cbrun that finds its record starts nothing, so it checks nothing: a
+  // resume without .ninja_log does not depend on the key, Docker or Redis.
+  fs::remove(x.dir / ".ninja_log");
+  cbtest::CommandResult run =
+      cbtest::Run("env -u COHERE_API_KEY " + x.Env() + "ninja -j4", x.dir.path());
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.output.find("preflight"), std::string::npos) << run.output;
+  ExpectNothingRanAgain("recorded pairs without a key");
+}
+
 TEST_F(Resume, ChangedRunCommandLineStartsNothing) {
   // As if a newer cbgen wrote a different command line for every run edge.
   const fs::path ninja_file = x.dir / "build.ninja";
