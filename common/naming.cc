@@ -33,10 +33,24 @@ std::string ShortTaskName(absl::string_view repo_folder, long long task_id) {
   return absl::StrCat(ImageRepoName(repo_folder), "/", task_id);
 }
 
-std::string RecordPathText(absl::string_view out, absl::string_view run_name, const PairId& p) {
+std::string RecordRunFolder(absl::string_view out, absl::string_view run_name) {
   const absl::string_view sep = out.empty() || out.back() == '/' ? "" : "/";
-  return absl::StrCat(out, sep, run_name, "/", p.repo, "/task", p.task_id, "/f", p.feature_a,
-                      "_f", p.feature_b, ".json");
+  return absl::StrCat(out, sep, run_name, "/");
+}
+
+std::string RecordTaskFolder(absl::string_view repo_folder, long long task_id) {
+  return absl::StrCat(repo_folder, "/task", task_id, "/");
+}
+
+void AppendRecordFileName(std::string* path, int feature_a, int feature_b) {
+  absl::StrAppend(path, "f", feature_a, "_f", feature_b, ".json");
+}
+
+std::string RecordPathText(absl::string_view out, absl::string_view run_name, const PairId& p) {
+  std::string path =
+      absl::StrCat(RecordRunFolder(out, run_name), RecordTaskFolder(p.repo, p.task_id));
+  AppendRecordFileName(&path, p.feature_a, p.feature_b);
+  return path;
 }
 
 std::filesystem::path RecordPath(const std::filesystem::path& out, absl::string_view run_name,

@@ -38,6 +38,11 @@ std::string ShortTaskName(absl::string_view repo_folder, long long task_id);
 // OUT/RUN_NAME/REPO/taskID/fA_fB.json
 // The same as text, cheaper when 135,000 of them are made: OUT joined with '/'.
 std::string RecordPathText(absl::string_view out, absl::string_view run_name, const PairId& pair);
+// Its three pieces, for writers that build many paths from shared prefixes:
+// "OUT/RUN_NAME/" + "REPO/taskID/" + "fA_fB.json".
+std::string RecordRunFolder(absl::string_view out, absl::string_view run_name);
+std::string RecordTaskFolder(absl::string_view repo_folder, long long task_id);
+void AppendRecordFileName(std::string* path, int feature_a, int feature_b);
 std::filesystem::path RecordPath(const std::filesystem::path& out, absl::string_view run_name,
                                  const PairId& pair);
 // OUT/logs/RUN_NAME/REPO/taskID/fA_fB

@@ -1,8 +1,8 @@
 // The generator's data model: what a subset names and what a build contains.
 #pragma once
 
-#include <filesystem>
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <utility>

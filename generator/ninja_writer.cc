@@ -8,6 +8,7 @@
 #include "absl/strings/str_replace.h"
 #include "generator/build_ninja_template.h"
 #include "generator/ninja_escape.h"
+#include "generator/plan.h"
 
 #ifndef CBGEN_VERSION
 #define CBGEN_VERSION "dev"
@@ -88,7 +89,7 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
   std::vector<TaskPieces> task_pieces;
   task_pieces.reserve(plan.tasks.size());
   for (const PlannedTask& t : plan.tasks) {
-    task_pieces.push_back(TaskPieces{esc.Path(absl::StrCat(t.repo, "/task", t.task_id, "/")),
+    task_pieces.push_back(TaskPieces{esc.Path(RecordTaskFolder(t.repo, t.task_id)),
                                      esc.Arg(t.repo), esc.Value(t.short_name)});
   }
   struct SettingPieces {
@@ -97,13 +98,11 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
     std::string run_name;       // shell-quoted, value-escaped
   };
   std::map<Setting, SettingPieces> setting_pieces;
-  const absl::string_view out = plan.out;
-  const absl::string_view sep = out.empty() || out.back() == '/' ? "" : "/";
   for (const RunTarget& run : plan.runs) {
     SettingPieces& p = setting_pieces[run.setting];
     if (p.count++ == 0) {
       const std::string run_name = plan.RunName(run);
-      p.record_prefix = esc.Path(absl::StrCat(out, sep, run_name, "/"));
+      p.record_prefix = esc.Path(RecordRunFolder(plan.out, run_name));
       p.run_name = esc.Arg(run_name);
     }
   }
@@ -121,8 +120,8 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
     return s;
   };
   auto append_record = [&](const SettingPieces& p, const RunTarget& run) {
-    absl::StrAppend(&buf, p.record_prefix, task_pieces[run.task].folder, "f", run.feature_a, "_f",
-                    run.feature_b, ".json");
+    absl::StrAppend(&buf, p.record_prefix, task_pieces[run.task].folder);
+    AppendRecordFileName(&buf, run.feature_a, run.feature_b);
   };
 
   // Runs in priority order (the plan's order within a setting); each waits
@@ -144,8 +143,9 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
       absl::StrAppend(&buf, ": run", wait_for_images, "\n  setting = ", name, "\n  run_name = ",
                       p.run_name, "\n  repo = ", t.repo, "\n");
       absl::StrAppend(&buf, "  task = ", plan.tasks[run.task].task_id, "\n  features = ",
-                      run.feature_a, ",", run.feature_b, "\n  desc = ", name, " ", t.short_name,
-                      " [", run.feature_a, ",", run.feature_b, "]\n");
+                      run.feature_a, ",", run.feature_b, "\n  desc = ");
+      AppendRunDescription(&buf, name, t.short_name, run.feature_a, run.feature_b);
+      buf.push_back('\n');
       if (absl::Status s = flush_if_full(); !s.ok()) return s;
     }
     absl::StrAppend(&buf, "build ", name, ": phony");

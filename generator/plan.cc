@@ -67,9 +67,16 @@ std::string Plan::RecordPath(const RunTarget& run) const {
   return RecordPathText(out, RunName(run), Pair(run));
 }
 
+void AppendRunDescription(std::string* text, absl::string_view setting_name,
+                          absl::string_view short_name, int feature_a, int feature_b) {
+  absl::StrAppend(text, setting_name, " ", short_name, " [", feature_a, ",", feature_b, "]");
+}
+
 std::string Plan::Description(const RunTarget& run) const {
-  return absl::StrCat(SettingName(run.setting), " ", tasks[run.task].short_name, " [",
-                      run.feature_a, ",", run.feature_b, "]");
+  std::string text;
+  AppendRunDescription(&text, SettingName(run.setting), tasks[run.task].short_name,
+                       run.feature_a, run.feature_b);
+  return text;
 }
 
 double ExpectedDuration(const PairId& pair, const DurationHistory& history) {

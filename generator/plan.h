@@ -33,6 +33,11 @@ class DurationEstimate {
   double median_ = 0;
 };
 
+// Appends a run edge's description, "solo dspy/8394 [3,4]" (the writer passes
+// the short name already escaped for Ninja).
+void AppendRunDescription(std::string* text, absl::string_view setting_name,
+                          absl::string_view short_name, int feature_a, int feature_b);
+
 // DurationEstimate(history).For(pair), for one pair.
 double ExpectedDuration(const PairId& pair, const DurationHistory& history);
 
