@@ -22,6 +22,7 @@ boost::json::value RunConfig::ToJson() const {
   o["pull_retries"] = pull_retries;
   o["min_free_gb"] = min_free_gb;
   o["api_key_env"] = api_key_env;
+  o["model"] = model;
   if (budget_warn_usd) o["budget_warn_usd"] = *budget_warn_usd;
   o["image_targets"] = image_targets;
   o["coop_comm_runs"] = coop_comm_runs;
@@ -81,6 +82,7 @@ absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
            Take(v, "pull_retries", source, &c.pull_retries),
            Take(v, "min_free_gb", source, &c.min_free_gb),
            Take(v, "api_key_env", source, &c.api_key_env),
+           Take(v, "model", source, &c.model),
            Take(v, "budget_warn_usd", source, &c.budget_warn_usd),
            Take(v, "image_targets", source, &c.image_targets),
            Take(v, "coop_comm_runs", source, &c.coop_comm_runs),

@@ -29,6 +29,7 @@ struct RunConfig {
   int pull_retries = 2;
   double min_free_gb = 2;                   // per image still to pull
   std::string api_key_env = "COHERE_API_KEY";
+  std::string model = "command-a-03-2025";  // for doctor's price check; runs get -m from build.ninja
   std::optional<double> budget_warn_usd;
   int image_targets = 0;                    // pull targets in build.ninja (for the disk check)
   int coop_comm_runs = 0;                   // coop-comm targets: the preflight checks Redis

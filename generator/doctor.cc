@@ -6,8 +6,8 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
+#include "common/disk_check.h"
 #include "generator/dataset.h"
-#include "runner/disk_check.h"
 
 namespace cb {
 namespace fs = std::filesystem;
@@ -29,6 +29,7 @@ RunConfig DoctorConfig(const DoctorArgs& a) {
   if (!a.redis_url.empty()) c.redis_url = a.redis_url;
   if (!a.redis_server.empty()) c.redis_server = a.redis_server;
   if (!a.api_key_env.empty()) c.api_key_env = a.api_key_env;
+  if (!a.model.empty()) c.model = a.model;
   if (a.min_free_gb >= 0) c.min_free_gb = a.min_free_gb;
   if (!a.settings.empty()) {
     c.coop_comm_runs = 0;
@@ -59,17 +60,22 @@ int RunDoctor(const DoctorArgs& a, std::ostream& os) {
   std::vector<CheckResult> checks;
   checks.push_back(CheckDocker(
       config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
-  checks.push_back(CheckCooperbench(config));
+  CooperbenchRelease release;
+  checks.push_back(CheckCooperbench(config, &release));
+  if (checks.back().ok) checks.push_back(CheckModelPrice(release, config.model));
   checks.push_back(CheckApiKey(config.api_key_env, std::getenv(config.api_key_env.c_str())));
   if (config.coop_comm_runs > 0) checks.push_back(CheckRedis(config));
   checks.push_back(CheckDataset(config.dataset_dir, a.subset));
-  int failed = 0;
+  int failed = 0, warned = 0;
   for (const CheckResult& c : checks) {
     os << FormatCheck(c) << "\n";
     if (!c.ok) ++failed;
+    if (c.ok && c.warning) ++warned;
   }
   if (failed == 0) {
-    os << "doctor: all " << checks.size() << " checks passed\n";
+    os << "doctor: all " << checks.size() << " checks passed";
+    if (warned > 0) os << " (" << warned << " with a warning)";
+    os << "\n";
     return 0;
   }
   os << "doctor: " << failed << " of " << checks.size() << " checks failed\n";
@@ -93,6 +99,9 @@ Subcommand AddDoctorCommand(CLI::App& app) {
   sub->add_option("--redis-server", args->redis_server, "redis-server executable");
   sub->add_option("--api-key-env", args->api_key_env,
                   "Environment variable holding the API key (default COHERE_API_KEY)");
+  sub->add_option("--model", args->model,
+                  "Model whose price litellm should know (default: config.json's, else "
+                  "command-a-03-2025)");
   sub->add_option("--min-free-gb", args->min_free_gb, "Free GB Docker needs per image to pull");
   return Subcommand{sub, [args] { return RunDoctor(*args, std::cout); }};
 }

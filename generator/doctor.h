@@ -10,16 +10,16 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "common/checks.h"
 #include "common/run_config.h"
 #include "generator/subcommands.h"
-#include "runner/preflight.h"
 
 namespace cb {
 
 struct DoctorArgs {
   std::string subset;       // empty: the dataset folder only
   std::string out = "out";  // its config.json, when present, gives the defaults
-  std::string dataset_dir, cooperbench, docker, redis_url, redis_server, api_key_env;
+  std::string dataset_dir, cooperbench, docker, redis_url, redis_server, api_key_env, model;
   std::vector<std::string> settings;  // empty: from the config, else all three
   double min_free_gb = -1;            // < 0: from the config
 };

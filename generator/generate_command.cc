@@ -11,12 +11,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/atomic_file.h"
+#include "common/cooperbench_release.h"
 #include "common/json_read.h"
+#include "common/plan_file.h"
 #include "common/redis_url.h"
 #include "generator/dataset.h"
 #include "generator/history.h"
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
+#include "generator/plan_file_writer.h"
 
 namespace cb {
 namespace fs = std::filesystem;
@@ -53,7 +56,9 @@ void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
       ->delimiter(',')
       ->capture_default_str();
   app.add_option("--model", a.model, "Model passed to cooperbench -m")->capture_default_str();
-  app.add_option("--agent", a.agent, "Agent passed to cooperbench -a")->capture_default_str();
+  app.add_option("--agent", a.agent,
+                 "Agent passed to cooperbench -a (default: the mini-SWE-agent of the installed "
+                 "cooperbench: mini_swe_agent before 0.0.12, mini_swe_agent_v2 from 0.0.12)");
   app.add_option("--backend", a.backend, "Sandbox backend: docker, modal or gcp")
       ->check(kKnownBackend)
       ->capture_default_str();
@@ -129,6 +134,22 @@ std::string FindCbrun(const std::string& cbgen_path) {
   return "";
 }
 
+// An explicit --agent as given; else the mini-SWE-agent of the installed
+// cooperbench (its name changed in 0.0.12), said out loud.
+absl::StatusOr<std::string> ChooseAgent(const std::string& requested, const std::string& cooperbench) {
+  if (!requested.empty()) return requested;
+  absl::StatusOr<CooperbenchRelease> release = ProbeCooperbench(cooperbench);
+  if (!release.ok())
+    return absl::FailedPreconditionError(absl::StrCat(
+        "cannot choose the agent: ", release.status().message(),
+        " (or name the agent with --agent)"));
+  std::cout << "cbgen: agent " << release->DefaultAgent() << ": the mini-SWE-agent of cooperbench "
+            << release->version << " (" << release->executable << ")"
+            << (release->Supported() ? "" : "; this release is not supported, see cbgen doctor")
+            << "\n";
+  return release->DefaultAgent();
+}
+
 }  // namespace
 
 absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
@@ -146,7 +167,6 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
       opts.settings.push_back(*setting);
   }
   opts.model = a.model;
-  opts.agent = a.agent;
   opts.backend = a.backend;
   opts.run_prefix = a.run_prefix.empty() ? DefaultRunPrefix(a.model) : a.run_prefix;
 
@@ -156,6 +176,7 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   const fs::path out_abs = fs::absolute(a.out).lexically_normal();
 
   RunConfig run = a.run;
+  run.model = a.model;
   const fs::path dataset_abs = fs::absolute(a.dataset_dir).lexically_normal();
   run.dataset_dir = dataset_abs.string();
   if (run.cooperbench.find('/') != std::string::npos)
@@ -177,6 +198,10 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   if (!sel.ok()) return sel.status();
   absl::StatusOr<Plan> plan = MakePlan(sel->tasks, opts, ReadDurationHistory(out_abs, opts.run_prefix));
   if (!plan.ok()) return plan.status();
+  // Last of the checks: it asks the installed cooperbench.
+  absl::StatusOr<std::string> agent = ChooseAgent(a.agent, run.cooperbench);
+  if (!agent.ok()) return agent.status();
+  opts.agent = *agent;
 
   BuildFileInfo info;
   info.cbgen = fs::absolute(cbgen_path).string();
@@ -225,18 +250,25 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   run.image_targets = static_cast<int>(plan->images.size());
   run.coop_comm_runs = static_cast<int>(std::count_if(
       plan->runs.begin(), plan->runs.end(), [](const auto& r) { return r.setting == Setting::kCoopComm; }));
-  // build.ninja streams into a temp file; config.json is written and the temp
-  // file renamed into place only when the whole text was written: a failure
-  // leaves both files as they were.
+  // build.ninja and OUT/plan.json stream into temp files; config.json is
+  // written and the temp files renamed into place only when every text was
+  // written: a failure leaves all three files as they were.
   AtomicFileWriter ninja_file(output);
   if (!ninja_file.status().ok()) return ninja_file.status();
   if (absl::Status s = WriteBuildNinja(*plan, opts, info,
                                        [&](absl::string_view piece) { return ninja_file.Append(piece); });
       !s.ok())
     return s;
+  AtomicFileWriter plan_file(PlanFilePath(out_abs));
+  if (!plan_file.status().ok()) return plan_file.status();
+  if (absl::Status s = WritePlanFile(*plan, opts, output,
+                                     [&](absl::string_view piece) { return plan_file.Append(piece); });
+      !s.ok())
+    return s;
   if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
       !s.ok())
     return s;
+  if (absl::Status s = plan_file.Commit(); !s.ok()) return s;
   if (absl::Status s = ninja_file.Commit(); !s.ok()) return s;
 
   std::cout << "cbgen: wrote " << a.output << ": " << plan->images.size() << " image targets, "

@@ -18,7 +18,7 @@ struct GenerateArgs {
   std::string output = "build.ninja";
   std::vector<std::string> settings = {"solo", "coop-comm", "coop-nocomm"};
   std::string model = "command-a-03-2025";
-  std::string agent = "mini_swe_agent";
+  std::string agent;  // empty: the mini-SWE-agent of the installed cooperbench
   std::string backend = "docker";
   std::string run_prefix;  // default: derived from the model
   std::string out = "out";

@@ -8,8 +8,9 @@
 
 namespace cb {
 
-// Reads every record under OUT/<run_prefix>-*/ (any setting) and returns the
-// mean duration per pair. Unreadable records are skipped: history is a hint.
+// Reads every record under OUT/<run_prefix>-*/ (any setting; the walk of
+// common/records_tree.h) and returns the mean duration per pair. Unreadable
+// records are skipped: history is a hint.
 DurationHistory ReadDurationHistory(const std::filesystem::path& out,
                                     absl::string_view run_prefix);
 

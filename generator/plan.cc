@@ -91,8 +91,7 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
         "unknown backend \"", opts.backend, "\": use docker, modal or gcp"));
   if (opts.settings.empty())
     return absl::InvalidArgumentError("no settings chosen: use solo, coop-comm, coop-nocomm");
-  if (opts.model.empty() || opts.agent.empty())
-    return absl::InvalidArgumentError("--model and --agent must not be empty");
+  if (opts.model.empty()) return absl::InvalidArgumentError("--model must not be empty");
 
   Plan plan;
   plan.out = opts.out.string();

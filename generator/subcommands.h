@@ -1,5 +1,6 @@
-// Registry of cbgen's subcommands (doctor, report, status, forget). Each lives
-// in its own file and adds itself here; main.cc runs the one the user named.
+// Registry of cbgen's subcommands (doctor, report, status, forget): doctor lives
+// in doctor.cc, the others in report/ (report/commands.h); main.cc runs the one
+// the user named.
 #pragma once
 
 #include <functional>

@@ -1,5 +1,8 @@
 #include "runner/attempt_files.h"
 
+#include <utility>
+#include <vector>
+
 #include "common/json_read.h"
 
 namespace cb {
@@ -37,23 +40,54 @@ void ReadAttemptFiles(const std::filesystem::path& log_dir, absl::string_view ru
 constexpr int64_t kMaxTokens = 1'000'000'000'000;
 constexpr double kMaxCostUsd = 1e9;
 
-static int64_t TokenCount(const boost::json::value& agent, absl::string_view key) {
-  const int64_t n = IntField(agent, key).value_or(0);
-  return n >= 0 && n <= kMaxTokens ? n : 0;
+namespace {
+
+bool TookSteps(const boost::json::value& v) { return NumberField(v, "steps").value_or(0) > 0; }
+
+// One agent's input and output tokens; nullopt when unknown (see AttemptUsage).
+std::optional<std::pair<int64_t, int64_t>> AgentTokens(const boost::json::value& agent,
+                                                       bool result_took_steps) {
+  if (!agent.is_object()) return std::nullopt;
+  const std::optional<long long> in = IntField(agent, "input_tokens");
+  const std::optional<long long> out = IntField(agent, "output_tokens");
+  if (!in || !out || *in < 0 || *out < 0 || *in > kMaxTokens || *out > kMaxTokens)
+    return std::nullopt;
+  // An agent without its own "steps" is judged by the result's total_steps.
+  const bool took_steps = Field(agent, "steps") ? TookSteps(agent) : result_took_steps;
+  if (*in == 0 && *out == 0 && took_steps) return std::nullopt;
+  return std::pair<int64_t, int64_t>(*in, *out);
 }
+
+}  // namespace
 
 AttemptUsage UsageOf(const AttemptEvidence& e) {
   AttemptUsage u;
-  if (!e.result) return u;
-  const double cost = NumberField(*e.result, "total_cost").value_or(0);
-  u.cost_usd = cost >= 0 && cost <= kMaxCostUsd ? cost : 0;
-  auto add_tokens = [&](const boost::json::value& agent) {
-    u.input_tokens += TokenCount(agent, "input_tokens");
-    u.output_tokens += TokenCount(agent, "output_tokens");
-  };
-  if (const boost::json::value* a = Field(*e.result, "agent"); a && a->is_object()) add_tokens(*a);
-  if (const boost::json::value* as = Field(*e.result, "agents"); as && as->is_object())
-    for (const auto& kv : as->get_object()) add_tokens(kv.value());
+  if (!e.result) return u;  // cost $0 (nothing reported), tokens unknown
+  const boost::json::value& result = *e.result;
+
+  std::vector<const boost::json::value*> agents;
+  if (const boost::json::value* a = Field(result, "agent"); a && !a->is_null()) agents.push_back(a);
+  if (const boost::json::value* as = Field(result, "agents"); as && as->is_object())
+    for (const auto& kv : as->get_object()) agents.push_back(&kv.value());
+  bool took_steps = NumberField(result, "total_steps").value_or(0) > 0;
+  for (const boost::json::value* a : agents) took_steps = took_steps || TookSteps(*a);
+
+  const std::optional<double> cost = NumberField(result, "total_cost");
+  const bool sane = cost && *cost >= 0 && *cost <= kMaxCostUsd;
+  if (sane && *cost > 0) u.cost_usd = *cost;
+  else if (took_steps) u.cost_usd = std::nullopt;
+  else u.cost_usd = 0;
+
+  if (agents.empty()) return u;  // no per-agent counts: tokens unknown
+  int64_t in = 0, out = 0;
+  for (const boost::json::value* a : agents) {
+    std::optional<std::pair<int64_t, int64_t>> t = AgentTokens(*a, took_steps);
+    if (!t) return u;  // one agent unknown: the attempt's sum is unknown
+    in += t->first;
+    out += t->second;
+  }
+  u.input_tokens = in;
+  u.output_tokens = out;
   return u;
 }
 

@@ -3,6 +3,7 @@
 
 #include "absl/strings/string_view.h"
 #include <filesystem>
+#include <optional>
 
 #include "common/naming.h"
 #include "common/setting.h"
@@ -15,11 +16,23 @@ namespace cb {
 void ReadAttemptFiles(const std::filesystem::path& log_dir, absl::string_view run_name,
                       Setting setting, const PairId& pair, AttemptEvidence* evidence);
 
-// Cost and tokens upstream reports in result.json (0 when absent).
+// Cost and tokens upstream reports in result.json; nullopt where they are
+// unknown, never a made-up 0.
+//
+// Tokens (input and output are known or unknown together): unknown when there
+// is no result.json, when an agent lacks input_tokens/output_tokens, or when an
+// agent that took steps reports 0 input and 0 output tokens (mini_swe_agent_v2
+// never fills them, on every release). A count > 0 is kept.
+//
+// Cost: unknown when the agent(s) took steps (total_steps or an agent's steps
+// > 0) but total_cost is 0, absent or not a sane number: upstream's agent
+// configs set `cost_tracking: ignore_errors`, so a model litellm cannot price
+// costs a silent $0. No result.json at all (a crash, a timeout) reads as $0:
+// nothing was reported and no steps are known.
 struct AttemptUsage {
-  double cost_usd = 0;
-  long long input_tokens = 0;
-  long long output_tokens = 0;
+  std::optional<double> cost_usd = 0;
+  std::optional<long long> input_tokens;
+  std::optional<long long> output_tokens;
 };
 AttemptUsage UsageOf(const AttemptEvidence& evidence);
 

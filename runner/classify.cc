@@ -7,18 +7,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/json_read.h"
 
 namespace cb {
-
-absl::string_view TagName(Tag tag) {
-  switch (tag) {
-    case Tag::kPass: return "pass";
-    case Tag::kFail: return "fail";
-    case Tag::kInfraError: return "infra_error";
-  }
-  return "?";
-}
 
 namespace {
 
@@ -30,6 +22,11 @@ struct ErrorPattern {
 };
 const std::vector<ErrorPattern>& ErrorPatterns() {
   static const std::vector<ErrorPattern> kPatterns = {
+      // registry.get_runner: "Unknown agent: 'x'. Available: a, b" (every release).
+      {{"unknown agent:"}, "unknown_agent", true},
+      // mini-SWE-agent without cost_tracking: ignore_errors (0.0.11) and a model
+      // litellm cannot price: "Error calculating cost for model ...".
+      {{"error calculating cost"}, "model_unpriced", true},
       {{"authenticationerror", "invalid api key", "invalid_api_key", "api key not valid",
         "unauthorized", "status code: 401", "error code: 401", "no api key", "api_key is not set"},
        "auth_failed", true},
@@ -49,6 +46,8 @@ const std::vector<ErrorPattern>& ErrorPatterns() {
       {{"serviceunavailable", "internalservererror", "error code: 500", "error code: 502",
         "error code: 503", "bad gateway"},
        "api_error", false},
+      // infra/redis.py: no Redis and none could be started.
+      {{"redis"}, "redis_error", false},
   };
   return kPatterns;
 }
@@ -84,6 +83,62 @@ const boost::json::value* AgentWithStatus(const AttemptEvidence& e, absl::string
   return nullptr;
 }
 
+// The line of argparse's complaint ("cooperbench run: error: unrecognized
+// arguments: --log-dir ...") when the process exited with its usage error.
+std::optional<std::string> UsageError(const AttemptEvidence& e) {
+  if (e.process.exit_code != 2) return std::nullopt;
+  bool usage = false;
+  for (const std::string& line : e.log_tail) usage = usage || absl::StartsWith(line, "usage: ");
+  if (!usage) return std::nullopt;
+  for (const std::string& line : e.log_tail)
+    if (absl::StrContains(line, ": error: ")) return line;
+  return std::nullopt;
+}
+
+// What the end of the log says about a non-zero exit: a known error (an
+// uncaught docker error while making the eval sandbox, Redis, the API), or
+// nothing when it reads like no known trouble.
+std::optional<ErrorReading> ReadLogTail(const AttemptEvidence& e, std::string* line) {
+  // A traceback ends with the exception's own line; earlier lines are the
+  // agent's chatter, which mentions containers and timeouts all the time.
+  if (e.log_tail.empty()) return std::nullopt;
+  ErrorReading r = ReadErrorText(e.log_tail.back());
+  if (r.reason == "agent_error") return std::nullopt;
+  *line = e.log_tail.back();
+  return r;
+}
+
+// eval.json's test output of either feature, to look for what upstream
+// scores as failing tests but is not the agent's doing.
+bool AnyTestOutputContains(const boost::json::value& eval, absl::string_view needle) {
+  for (const char* feature : {"feature1", "feature2"}) {
+    const boost::json::value* f = Field(eval, feature);
+    if (f == nullptr) continue;
+    // "test_output"; 0.0.16+'s identical-patches path writes "output" instead.
+    for (const char* key : {"test_output", "output"}) {
+      std::optional<std::string> out = StringField(*f, key);
+      if (out && absl::StrContains(absl::AsciiStrToLower(*out), needle)) return true;
+    }
+  }
+  return false;
+}
+
+std::optional<std::string> MergeField(const boost::json::value& eval, absl::string_view key) {
+  const boost::json::value* merge = Field(eval, "merge");
+  return merge == nullptr ? std::nullopt : StringField(*merge, key);
+}
+
+// A coop patch that git could not apply (0.0.14+: apply_status "failed",
+// merge.status "missing_input"), or runner.sh's own complaint about the
+// agent's patch (every release, solo too).
+bool PatchDidNotApply(const boost::json::value& eval) {
+  if (MergeField(eval, "status") == std::string("missing_input")) return true;
+  if (const boost::json::value* applied = Field(eval, "apply_status"); applied && applied->is_object())
+    for (const auto& kv : applied->get_object())
+      if (kv.value().is_string() && kv.value().get_string() == "failed") return true;
+  return AnyTestOutputContains(eval, "failed to apply feature patch");
+}
+
 Verdict Make(Tag tag, absl::string_view reason, std::string detail, bool fatal = false) {
   return Verdict{tag, std::string(reason), Shorten(detail), fatal};
 }
@@ -111,7 +166,15 @@ const std::vector<Rule>& Rules() {
         if (!e.process.exit_code || *e.process.exit_code == 0) return std::nullopt;
         if (*e.process.exit_code == 137)
           return Make(Tag::kInfraError, "oom_killed", "exit status 137 (killed, out of memory?)");
-        return Make(Tag::kInfraError, "crash", absl::StrCat("exit status ", *e.process.exit_code));
+        // The release rejects cbrun's command line: every pair alike.
+        if (std::optional<std::string> usage = UsageError(e))
+          return Make(Tag::kInfraError, "usage_error", *usage, true);
+        std::string line;
+        if (std::optional<ErrorReading> r = ReadLogTail(e, &line))
+          return Make(Tag::kInfraError, r->reason, line, r->fatal);
+        return Make(Tag::kInfraError, "crash",
+                    absl::StrCat("exit status ", *e.process.exit_code,
+                                 e.log_tail.empty() ? "" : ": ", e.log_tail.empty() ? "" : e.log_tail.back()));
       },
       // result.json.
       [](const AttemptEvidence& e) -> std::optional<Verdict> {
@@ -138,13 +201,38 @@ const std::vector<Rule>& Rules() {
         if (e.eval) return std::nullopt;
         return Make(Tag::kInfraError, "missing_eval", absl::StrCat("eval.json: ", e.eval_problem));
       },
+      // eval_sandbox.exec's own timeout: upstream scores it as failing tests.
+      [](const AttemptEvidence& e) -> std::optional<Verdict> {
+        if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
+        return Make(Tag::kInfraError, "eval_timeout", "a test command timed out in the eval sandbox");
+      },
       [](const AttemptEvidence& e) -> std::optional<Verdict> {
         std::optional<std::string> error = StringField(*e.eval, "error");
         if (!error) return std::nullopt;
+        // 0.0.14 and earlier: naive and union merge both failed.
         if (IsMergeFailure(*error)) return Make(Tag::kFail, "merge_conflict", *error);
+        // _write_patch passes the patch as one argument: past ~96 KB Linux refuses
+        // it ("Failed to write solo.patch: "), every time.
+        if (absl::StartsWith(*error, "Failed to write ")) {
+          Verdict v = Make(Tag::kInfraError, "patch_too_large", *error);
+          v.repeats = true;
+          return v;
+        }
         ErrorReading r = ReadErrorText(*error);
         return Make(Tag::kInfraError, r.reason == "docker_error" ? "docker_error" : "eval_error",
                     *error);
+      },
+      [](const AttemptEvidence& e) -> std::optional<Verdict> {
+        if (!PatchDidNotApply(*e.eval)) return std::nullopt;
+        return Make(Tag::kFail, "patch_not_applied", "an agent's patch did not apply");
+      },
+      // merge.status says a conflict on every release (0.0.16+: with error null;
+      // before: the union merge's tree failed the tests).
+      [](const AttemptEvidence& e) -> std::optional<Verdict> {
+        if (MergeField(*e.eval, "status") != std::string("conflicts")) return std::nullopt;
+        return Make(Tag::kFail, "merge_conflict",
+                    absl::StrCat("the agents' patches conflict (merge strategy ",
+                                 MergeField(*e.eval, "strategy").value_or("none"), ")"));
       },
       [](const AttemptEvidence& e) -> std::optional<Verdict> {
         if (BoolField(*e.eval, "both_passed") != false) return std::nullopt;

@@ -6,13 +6,13 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json.hpp>
 
-namespace cb {
+#include "common/tag.h"
 
-enum class Tag { kPass, kFail, kInfraError };
-absl::string_view TagName(Tag tag);  // "pass", "fail", "infra_error"
+namespace cb {
 
 // How the cooperbench process ended.
 struct ProcessOutcome {
@@ -29,6 +29,9 @@ struct AttemptEvidence {
   std::string result_problem;                // "missing" or the parse error, else empty
   std::optional<boost::json::value> eval;    // eval.json
   std::string eval_problem;
+  // The last lines cooperbench printed (read when it exited non-zero):
+  // argparse's usage error, the end of a traceback.
+  std::vector<std::string> log_tail;
 };
 
 struct Verdict {
@@ -38,7 +41,10 @@ struct Verdict {
   // An error that would fail every pair alike (no cooperbench, bad API key,
   // unknown model): no record, stop the whole build.
   bool fatal = false;
-  bool retryable() const { return tag == Tag::kInfraError && !fatal; }
+  // Infrastructure trouble that the same pair would meet again (upstream cannot
+  // evaluate a patch this large): recorded at once, never retried.
+  bool repeats = false;
+  bool retryable() const { return tag == Tag::kInfraError && !fatal && !repeats; }
 };
 
 Verdict Classify(const AttemptEvidence& evidence);

@@ -6,23 +6,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/log_tail.h"
 #include "common/atomic_file.h"
 #include "common/json_read.h"
 #include "common/naming.h"
-#include "runner/disk_check.h"
-#include "runner/record.h"
+#include "common/record.h"
+#include "common/disk_check.h"
 
 namespace cb {
 namespace {
-
-// The last lines docker wrote, for an error message.
-std::string LogTail(const std::filesystem::path& log, int lines) {
-  absl::StatusOr<std::string> text = ReadFile(log);
-  if (!text.ok()) return "";
-  std::vector<absl::string_view> all = absl::StrSplit(*text, '\n', absl::SkipEmpty());
-  if (static_cast<int>(all.size()) > lines) all.erase(all.begin(), all.end() - lines);
-  return absl::StrJoin(all, " | ");
-}
 
 bool Succeeded(const LaunchResult& r) {
   return r.outcome.started && r.outcome.exit_code == 0 && r.interrupt_signal == 0;

@@ -1,7 +1,9 @@
-// Launching one child process the way Ninja does: its own process group,
-// /dev/null as stdin, output to a log file; plus a wall-clock timeout that
-// ends the whole group (TERM, grace, KILL) and forwarding of SIGINT, SIGTERM
-// and SIGHUP received by cbrun to that group.
+// Launching cooperbench for one attempt: spawned through the common launcher
+// (common/process.h: its own process group, /dev/null as stdin, output to a
+// log file, a wall-clock timeout that ends the whole group: TERM, grace,
+// KILL), plus forwarding of SIGINT, SIGTERM and SIGHUP received by cbrun to
+// that group, waits that a signal cuts short, and reaping of the group's
+// orphans (cbrun is a child subreaper).
 #pragma once
 
 #include <filesystem>
@@ -41,11 +43,9 @@ class Launcher {
   virtual int interrupt_signal() const = 0;
 };
 
-// The real thing (Boost.Process v2 + Asio). Catches SIGINT, SIGTERM and SIGHUP
-// for its whole lifetime: create it before starting work.
+// The real thing (common/process.h's RunProcess on an Asio io_context that
+// also waits for the signals). Catches SIGINT, SIGTERM and SIGHUP for its
+// whole lifetime: create it before starting work.
 std::unique_ptr<Launcher> MakeProcessLauncher();
-
-// Looks `name` up on PATH (or returns it when it holds a '/'); empty if not found.
-std::string FindExecutable(const std::string& name);
 
 }  // namespace cb

@@ -10,7 +10,6 @@
 #include "common/naming.h"
 #include "common/run_config.h"
 #include "runner/budget.h"
-#include "runner/container_tracker.h"
 #include "runner/image_puller.h"
 #include "runner/pair_runner.h"
 #include "runner/preflight.h"
@@ -26,9 +25,6 @@ int Fail(absl::string_view message, int code) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Called as `docker` through OUT/services/shim: label and hand over.
-  if (argc > 0 && std::filesystem::path(argv[0]).filename() == "docker")
-    return cb::RunDockerShim(argc, argv);
   CLI::App app{"cbrun: runs one target of a build.ninja written by cbgen"};
   app.set_version_flag("--version", std::string("cbrun ") + CBGEN_VERSION);
   app.require_subcommand(1);
@@ -72,8 +68,10 @@ int main(int argc, char** argv) {
   // without .ninja_log, where every finished pair's cbrun starts once, needs
   // no check of Docker, Redis or the key.
   const bool recorded = run->parsed() && ::access(record.c_str(), F_OK) == 0;
+  std::optional<cb::CooperbenchRelease> release;
   if (!recorded) {
-    if (absl::Status s = cb::Preflight(*config, out_dir); !s.ok()) return Fail(s.message(), 2);
+    if (absl::Status s = cb::Preflight(*config, out_dir, &release); !s.ok())
+      return Fail(s.message(), 2);
   }
 
   if (pull->parsed()) {
@@ -98,6 +96,10 @@ int main(int argc, char** argv) {
   job.pair = cb::PairId{repo, task_id, std::min(a, b), std::max(a, b)};
   job.record = record;
   job.out_dir = out_dir;
+  if (release) {
+    job.has_log_dir = release->has_log_dir;
+    job.has_dataset_dir = release->has_dataset_dir;
+  }
 
   std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, *launcher);
   cb::PairResult result = cb::RunPair(job, *config, *launcher, *services);

@@ -9,16 +9,43 @@
 #include "common/atomic_file.h"
 #include "common/file_lock.h"
 #include "common/json_read.h"
+#include "common/log_tail.h"
+#include "common/record_copy.h"
+#include "common/cooperbench_release.h"
 #include "runner/attempt_files.h"
-#include "runner/disk_check.h"
-#include "runner/record_copy.h"
+#include "common/disk_check.h"
 #include "runner/retry_policy.h"
 
 namespace cb {
 namespace fs = std::filesystem;
 
+AttemptPlace PlaceAttempt(const PairJob& job, const fs::path& attempt_dir) {
+  AttemptPlace place{attempt_dir, {}, attempt_dir};
+  if (!job.has_log_dir || !job.has_dataset_dir) {
+    place.cwd = attempt_dir;
+    if (!job.has_log_dir) place.log_root = attempt_dir / "logs";
+  }
+  return place;
+}
+
+absl::Status PrepareAttemptPlace(const AttemptPlace& place, const RunConfig& config) {
+  std::error_code ec;
+  fs::create_directories(place.dir, ec);
+  if (ec)
+    return absl::InternalError(
+        absl::StrCat("cannot create ", place.dir.string(), ": ", ec.message()));
+  if (place.cwd.empty()) return absl::OkStatus();
+  // cooperbench reads ./dataset under its working directory.
+  const fs::path dataset = fs::absolute(config.dataset_dir.empty() ? "dataset" : config.dataset_dir);
+  fs::create_directory_symlink(dataset, place.cwd / "dataset", ec);
+  if (ec)
+    return absl::InternalError(absl::StrCat("cannot link ", (place.cwd / "dataset").string(),
+                                            " to ", dataset.string(), ": ", ec.message()));
+  return absl::OkStatus();
+}
+
 std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
-                                         const fs::path& attempt_dir) {
+                                         const AttemptPlace& place) {
   std::vector<std::string> args = {
       config.cooperbench, "run",
       "-n", job.run_name,
@@ -29,8 +56,9 @@ std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& co
   if (job.setting == Setting::kCoopNocomm) args.push_back("--no-messaging");
   args.insert(args.end(), {"-m", job.model, "-a", job.agent, "--backend", job.backend, "-c", "1"});
   if (NeedsRedis(job.setting)) args.insert(args.end(), {"--redis", config.redis_url});
-  if (!config.dataset_dir.empty()) args.insert(args.end(), {"--dataset-dir", config.dataset_dir});
-  args.insert(args.end(), {"--log-dir", attempt_dir.string()});
+  if (job.has_dataset_dir && !config.dataset_dir.empty())
+    args.insert(args.end(), {"--dataset-dir", config.dataset_dir});
+  if (job.has_log_dir) args.insert(args.end(), {"--log-dir", place.log_root.string()});
   return args;
 }
 
@@ -53,6 +81,27 @@ fs::path NextAttemptDir(const fs::path& pair_log_dir, int* n) {
       return dir;
     }
   }
+}
+
+// Enough of cooperbench.log to find argparse's usage error or a traceback's end.
+constexpr int kLogLinesForClassify = 20;
+
+// What to do about an error that would fail every pair alike.
+std::string FatalHint(const Verdict& verdict, const RunConfig& config) {
+  if (verdict.reason == "cooperbench_not_found")
+    return " (install cooperbench or pass --cooperbench PATH to cbgen)";
+  if (verdict.reason == "auth_failed") return absl::StrCat(" (check ", config.api_key_env, ")");
+  if (verdict.reason == "unknown_agent")
+    return " (regenerate with cbgen --agent NAME, one of those, or without --agent for the "
+           "installed release's mini-SWE-agent)";
+  if (verdict.reason == "model_unpriced")
+    return " (register the model's price in a JSON file named by LITELLM_MODEL_REGISTRY_PATH, or "
+           "export MSWEA_COST_TRACKING=ignore_errors to run with costs recorded as unknown)";
+  if (verdict.reason == "usage_error")
+    return absl::StrCat(" (this cooperbench release rejects cbrun's command line: `cbgen doctor` "
+                        "names the release; supported: ",
+                        kOldestSupportedRelease, " to ", kNewestSupportedRelease, ")");
+  return " (check --model)";
 }
 
 bool Exists(const fs::path& p) {
@@ -146,9 +195,14 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
       return out;
     }
     int n = 0;
-    const fs::path attempt_dir = NextAttemptDir(pair_log_dir, &n);
-    std::error_code ec;
-    fs::create_directories(attempt_dir, ec);
+    const AttemptPlace place = PlaceAttempt(job, NextAttemptDir(pair_log_dir, &n));
+    const fs::path& attempt_dir = place.dir;
+    if (absl::Status s = PrepareAttemptPlace(place, config); !s.ok()) {
+      out.status = PairStatus::kFatal;
+      out.exit_code = 2;
+      out.message = absl::StrCat(what, ": ", s.message(), "; no record was written");
+      return out;
+    }
     const std::string attempt_id =
         absl::StrCat(job.run_name, ".", job.pair.repo, ".", job.pair.task_id, ".",
                      PairFolder(job.pair.feature_a, job.pair.feature_b), ".", n);
@@ -165,8 +219,9 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
                               Overwrite::kReplace, Durability::kVolatile);
 
     LaunchSpec spec;
-    spec.argv = CooperbenchArgs(job, config, attempt_dir);
+    spec.argv = CooperbenchArgs(job, config, place);
     spec.log_file = attempt_dir / "cooperbench.log";
+    spec.cwd = place.cwd;
     spec.env_set = services.AttemptEnvironment(attempt_id);
     spec.env_set.emplace_back("CBRUN_ATTEMPT_ID", attempt_id);
     spec.timeout_s = config.timeout_s;
@@ -181,8 +236,10 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
 
     AttemptEvidence evidence;
     evidence.process = launched.outcome;
+    if (launched.outcome.exit_code.value_or(0) != 0)
+      evidence.log_tail = LastLines(spec.log_file, kLogLinesForClassify);
     if (launched.outcome.started)
-      ReadAttemptFiles(attempt_dir, job.run_name, job.setting, job.pair, &evidence);
+      ReadAttemptFiles(place.log_root, job.run_name, job.setting, job.pair, &evidence);
     verdict = Classify(evidence);
     if (verdict.tag == Tag::kInfraError) {
       // An attempt that broke because OUT filled up says nothing about the pair.
@@ -197,12 +254,8 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
     if (verdict.fatal) {
       out.status = PairStatus::kFatal;
       out.exit_code = 2;
-      out.message = absl::StrCat(what, ": ", verdict.reason, ": ", verdict.detail,
-                                 verdict.reason == "cooperbench_not_found"
-                                     ? " (install cooperbench or pass --cooperbench PATH to cbgen)"
-                                 : verdict.reason == "auth_failed"
-                                     ? absl::StrCat(" (check ", config.api_key_env, ")")
-                                     : " (check --model)");
+      out.message =
+          absl::StrCat(what, ": ", verdict.reason, ": ", verdict.detail, FatalHint(verdict, config));
       return out;
     }
     const AttemptUsage usage = UsageOf(evidence);
@@ -222,9 +275,15 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
       const boost::json::value* f2 = Field(*evidence.eval, "feature2");
       rec.feature1_passed = f1 ? BoolField(*f1, "passed") : std::nullopt;
       rec.feature2_passed = f2 ? BoolField(*f2, "passed") : std::nullopt;
+      // Coop only (solo's eval.json has no merge, or merge null).
+      const boost::json::value* merge = Field(*evidence.eval, "merge");
+      rec.merge_status = merge ? StringField(*merge, "status") : std::nullopt;
+      rec.merge_strategy = merge ? StringField(*merge, "strategy") : std::nullopt;
     } else {
       rec.feature1_passed.reset();
       rec.feature2_passed.reset();
+      rec.merge_status.reset();
+      rec.merge_strategy.reset();
     }
 
     RetryDecision retry = DecideRetry(policy, verdict, attempts);
@@ -250,10 +309,11 @@ PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launch
                  std::string(s.message()).c_str());
   out.status = PairStatus::kRecorded;
   out.exit_code = 0;
-  out.message = absl::StrFormat("%s: %s (%s), %d attempt%s, $%.2f, %.0fs", what,
-                                TagName(rec.tag), rec.reason, rec.attempts.size(),
-                                rec.attempts.size() == 1 ? "" : "s", rec.cost_usd(),
-                                rec.duration_s);
+  const long long unknown_cost = rec.cost_unknown_attempts();
+  out.message = absl::StrFormat(
+      "%s: %s (%s), %d attempt%s, $%.2f%s, %.0fs", what, TagName(rec.tag), rec.reason,
+      rec.attempts.size(), rec.attempts.size() == 1 ? "" : "s", rec.cost_usd(),
+      unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"), rec.duration_s);
   out.record = std::move(rec);
   return out;
 }

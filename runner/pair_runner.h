@@ -8,11 +8,11 @@
 #include <string>
 
 #include "common/naming.h"
+#include "common/record.h"
 #include "common/run_config.h"
 #include "common/setting.h"
 #include "runner/attempt_services.h"
 #include "runner/launch.h"
-#include "runner/record.h"
 
 namespace cb {
 
@@ -26,7 +26,23 @@ struct PairJob {
   // Ninja's log, where it says which records it accepted (cbrun runs in the
   // build folder); see record_copy.h.
   std::filesystem::path ninja_log = ".ninja_log";
+  // What the installed cooperbench's `run` accepts (from the preflight).
+  // Without either flag (releases before 0.0.12) each attempt runs in its own
+  // folder, with its logs in ./logs there and the dataset linked as ./dataset.
+  bool has_log_dir = true;
+  bool has_dataset_dir = true;
 };
+
+// Where one attempt's cooperbench runs and where it leaves its logs.
+struct AttemptPlace {
+  std::filesystem::path dir;       // OUT/logs/.../attempt-N: everything of this attempt
+  std::filesystem::path cwd;       // empty: cbrun's own working directory
+  std::filesystem::path log_root;  // cooperbench's --log-dir (or ./logs under cwd)
+};
+// Pure: the place of an attempt in `attempt_dir` for this job.
+AttemptPlace PlaceAttempt(const PairJob& job, const std::filesystem::path& attempt_dir);
+// Makes the attempt's folder, and for an isolated attempt its ./dataset link.
+absl::Status PrepareAttemptPlace(const AttemptPlace& place, const RunConfig& config);
 
 enum class PairStatus {
   kRecorded,     // a new record was written (exit 0)
@@ -45,7 +61,7 @@ struct PairResult {
 
 // The cooperbench command line of one attempt (never holds a secret).
 std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
-                                         const std::filesystem::path& attempt_dir);
+                                         const AttemptPlace& place);
 
 PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
                    AttemptServices& services);

@@ -1,7 +1,6 @@
-// The checks that must pass before a build pulls or runs anything (Docker,
-// cooperbench, the API key, Redis for coop-comm, the dataset), shared by
-// `cbgen doctor` (which prints them) and cbrun (which runs them once per
-// `ninja` invocation and stops the build when one fails).
+// cbrun's preflight: the checks of common/checks.h this build needs, run once
+// per `ninja` invocation (the first cbrun checks, the others read its
+// verdict); the build stops when one fails.
 #pragma once
 
 #include <filesystem>
@@ -10,35 +9,18 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "common/checks.h"
+#include "common/cooperbench_release.h"
 #include "common/run_config.h"
 
 namespace cb {
 
-struct CheckResult {
-  std::string name;    // "docker", "cooperbench", "COHERE_API_KEY", "redis", "dataset"
-  bool ok = false;
-  std::string detail;  // what was found, or what is wrong and the fix
-};
-
-// "ok    docker: ..." / "FAIL  COHERE_API_KEY: ...".
-std::string FormatCheck(const CheckResult& c);
-
-// Docker daemon reachable; its root dir's free space against `images_to_pull`.
-CheckResult CheckDocker(const RunConfig& config, int images_to_pull);
-// cooperbench found and `cooperbench --version` answers.
-CheckResult CheckCooperbench(const RunConfig& config);
-// Pure: the API key variable is set and not empty. Never holds the value.
-CheckResult CheckApiKey(const std::string& env_name, const char* value);
-// Redis answers at config.redis_url, or cbrun can start it (loopback URL and
-// redis-server found). Starts nothing.
-CheckResult CheckRedis(const RunConfig& config);
-// The dataset folder exists and can be listed.
-CheckResult CheckDatasetDir(const std::string& dataset_dir);
-
 // cbrun's set of checks for this build (Docker only with image targets,
 // Redis only with coop-comm targets).
+// `release`, when given, receives the cooperbench release found.
 std::vector<CheckResult> PreflightChecks(const RunConfig& config,
-                                         const std::filesystem::path& out_dir);
+                                         const std::filesystem::path& out_dir,
+                                         CooperbenchRelease* release = nullptr);
 
 // One process as /proc/<pid>/stat shows it.
 struct ProcStat {
@@ -59,7 +41,9 @@ std::optional<NinjaProcess> FindNinjaAncestor();
 // Runs PreflightChecks once per ninja invocation: the first cbrun checks
 // (under OUT/services/preflight.lock) and leaves the verdict in
 // OUT/services/preflight-<ninja pid>-<start time>.json; the others read it.
-// An error names every failed check and the fix.
-absl::Status Preflight(const RunConfig& config, const std::filesystem::path& out_dir);
+// An error names every failed check and the fix. `release`, when given,
+// receives the cooperbench release the checks found.
+absl::Status Preflight(const RunConfig& config, const std::filesystem::path& out_dir,
+                       std::optional<CooperbenchRelease>* release = nullptr);
 
 }  // namespace cb

@@ -1,19 +1,48 @@
 #include "runner/services.h"
 
+#include <stdlib.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "common/process.h"
 #include "runner/container_tracker.h"
+#include "runner/docker_proxy.h"
 #include "runner/redis_service.h"
 
 namespace cb {
 namespace fs = std::filesystem;
+
+fs::path MakeProxyDir(std::string* error) {
+  constexpr size_t kMaxSocketPath = 107;
+  const std::string leaf = "/cbrun-XXXXXX";
+  const std::string socket = "/docker.sock";
+  std::vector<std::string> bases;
+  const char* runtime = std::getenv("XDG_RUNTIME_DIR");
+  if (runtime != nullptr && runtime[0] == '/') bases.emplace_back(runtime);
+  bases.emplace_back("/tmp");
+  std::string last;
+  for (std::string base : bases) {
+    while (base.size() > 1 && base.back() == '/') base.pop_back();
+    if (base.size() + leaf.size() + socket.size() > kMaxSocketPath) continue;
+    std::string templ = base + leaf;
+    if (::mkdtemp(templ.data()) != nullptr) return templ;
+    last = absl::StrCat("cannot create ", templ, ": ", std::strerror(errno));
+  }
+  *error = last.empty() ? "no folder with a path short enough for a unix socket" : last;
+  return {};
+}
+
 namespace {
 
 class RealServices : public AttemptServices {
  public:
   RealServices(const RunConfig& config, const fs::path& out_dir)
       : config_(config), services_dir_(out_dir / "services") {}
+  ~RealServices() override { EndProxy(); }
 
   absl::Status BeforeAttempt(Setting setting) override {
     if (!NeedsRedis(setting)) return absl::OkStatus();
@@ -29,32 +58,60 @@ class RealServices : public AttemptServices {
     return absl::OkStatus();
   }
 
+  // Starts the attempt's Docker proxy and points cooperbench's DOCKER_HOST at it.
   std::vector<std::pair<std::string, std::string>> AttemptEnvironment(
       const std::string& attempt_id) override {
-    shim_ready_ = false;
+    EndProxy();  // an earlier attempt's, should AfterAttempt not have run
+    // A cloud backend (modal, gcp: a build without image targets) makes no
+    // Docker container on this machine: nothing to proxy or clean up.
+    if (config_.image_targets == 0) return {};
     real_docker_ = FindExecutable(config_.docker);
-    if (real_docker_.empty()) return {};  // no docker here: nothing to track
+    if (real_docker_.empty()) return {};  // no docker here: nothing could clean up
     if (real_docker_[0] != '/') real_docker_ = fs::absolute(real_docker_).string();
-    std::error_code ec;
-    const fs::path self = fs::read_symlink("/proc/self/exe", ec);
-    const fs::path shim_dir = services_dir_ / "shim";
-    if (ec) return {};
-    if (absl::Status s = PrepareShim(shim_dir, self); !s.ok()) {
-      std::fprintf(stderr, "cbrun: warning: %s; containers of this attempt are not tracked\n",
-                   std::string(s.message()).c_str());
-      return {};
+    auto untracked = [&](const std::string& why) {
+      std::fprintf(stderr, "cbrun: warning: %s; containers of attempt %s are not tracked\n",
+                   why.c_str(), attempt_id.c_str());
+      return std::vector<std::pair<std::string, std::string>>{};
+    };
+    // The proxy speaks plain HTTP to the daemon that DOCKER_HOST (or the
+    // default socket) names: a context or TLS would make the CLI go elsewhere.
+    for (const char* var : {"DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"}) {
+      const std::string value = std::getenv(var) ? std::getenv(var) : "";
+      if (value.empty() || (value == "default" && std::string(var) == "DOCKER_CONTEXT")) continue;
+      return untracked(absl::StrCat(var, " is set (cbrun's Docker proxy supports only a plain "
+                                         "DOCKER_HOST or the default socket)"));
     }
-    shim_ready_ = true;
+    std::string error;
+    proxy_dir_ = MakeProxyDir(&error);
+    if (proxy_dir_.empty()) return untracked(error);
     label_value_ = NewLabelValue(attempt_id);
-    marker_ = shim_dir / absl::StrCat(label_value_, ".started");
-    return ShimEnvironment(shim_dir, real_docker_, label_value_, marker_);
+    marker_ = proxy_dir_ / "created";
+    const char* host = std::getenv("DOCKER_HOST");
+    absl::StatusOr<std::unique_ptr<DockerProxy>> proxy = DockerProxy::Start(
+        host ? host : "", proxy_dir_ / "docker.sock", label_value_, marker_);
+    if (!proxy.ok()) {
+      RemoveProxyDir();
+      return untracked(absl::StrCat("cannot start the Docker proxy: ", proxy.status().message()));
+    }
+    proxy_ = *std::move(proxy);
+    return {{"DOCKER_HOST", proxy_->docker_host()}};
   }
 
   void AfterAttempt(const std::string& attempt_id) override {
+    if (!proxy_) return;
+    proxy_->Stop();  // no request of the attempt reaches the daemon after this
+    const DockerProxy::Stats stats = proxy_->stats();
     std::error_code ec;
-    if (!shim_ready_ || !fs::exists(marker_, ec)) return;  // the attempt started no container
+    const bool created = fs::exists(marker_, ec);
+    EndProxy();
+    if (stats.refused > 0)
+      std::fprintf(stderr,
+                   "cbrun: warning: the Docker proxy of attempt %s closed %d connection%s on a "
+                   "request it could not handle (last: %s)\n",
+                   attempt_id.c_str(), stats.refused, stats.refused == 1 ? "" : "s",
+                   stats.last_problem.c_str());
+    if (!created) return;  // the attempt created no container
     absl::StatusOr<int> removed = RemoveAttemptContainers(real_docker_, label_value_);
-    if (removed.ok()) fs::remove(marker_, ec);
     if (!removed.ok()) {
       std::fprintf(stderr, "cbrun: warning: %s\n", std::string(removed.status().message()).c_str());
     } else if (*removed > 0) {
@@ -64,12 +121,24 @@ class RealServices : public AttemptServices {
   }
 
  private:
+  void RemoveProxyDir() {
+    std::error_code ec;
+    if (!proxy_dir_.empty()) fs::remove_all(proxy_dir_, ec);
+    proxy_dir_.clear();
+  }
+  void EndProxy() {
+    if (proxy_) proxy_->Stop();
+    proxy_.reset();
+    RemoveProxyDir();
+  }
+
   RunConfig config_;
   fs::path services_dir_;
   std::string real_docker_;
-  std::string label_value_;  // of the current attempt
-  fs::path marker_;          // exists once the attempt ran `docker run` or `docker create`
-  bool shim_ready_ = false;
+  std::string label_value_;            // of the current attempt
+  fs::path proxy_dir_;                 // the proxy's socket and the marker
+  fs::path marker_;                    // exists once the proxy forwarded a container create
+  std::unique_ptr<DockerProxy> proxy_;
 };
 
 }  // namespace

@@ -174,7 +174,10 @@ TEST_F(BadInput, NonFiniteOrNegativeNumbersAreRefused) {
 // What cannot be written to build.ninja at all: a line break, or '|' in a path.
 TEST_F(BadInput, LineBreaksAndPipesInPathsAreRefused) {
   const std::string subset = cbtest::Sh((x.dir / "mini.json").string());
-  const std::string base = subset + " --dataset-dir " + Dataset() + " --backend modal --settings solo";
+  // --agent given: these are refused while the Ninja text is written, after
+  // cbgen would otherwise ask cooperbench for its mini-SWE-agent.
+  const std::string base = subset + " --dataset-dir " + Dataset() +
+                           " --backend modal --settings solo --agent mini_swe_agent_v2";
   ExpectRefused(base + " --out " + cbtest::Sh("out\nx"), {"line break", "out\\nx"});
   ExpectRefused(base + " --out " + cbtest::Sh("out|x"), {"'|'", "out|x"});
   ExpectRefused(base + " --model " + cbtest::Sh("model\nx"), {"line break", "model\\nx"});

@@ -12,8 +12,13 @@ namespace {
 namespace fs = std::filesystem;
 using cbtest::Experiment;
 
-void Record(const fs::path& path, double cost) {
-  cbtest::WriteText(path, "{\"schema\":1,\"tag\":\"pass\",\"cost_usd\":" + std::to_string(cost) + "}");
+void Record(const fs::path& path, double cost, int cost_unknown_attempts = -1) {
+  cbtest::WriteText(path, "{\"schema\":1,\"tag\":\"pass\",\"cost_usd\":" + std::to_string(cost) +
+                              (cost_unknown_attempts < 0
+                                   ? std::string()  // a record from before the field
+                                   : ",\"cost_unknown_attempts\":" +
+                                         std::to_string(cost_unknown_attempts)) +
+                              "}");
 }
 
 TEST(Budget, TotalSpendCountsRecordsOnly) {
@@ -25,8 +30,47 @@ TEST(Budget, TotalSpendCountsRecordsOnly) {
   Record(out / "logs/command-a-solo/dspy_task/task1/f1_f2/x.json", 7);
   cbtest::WriteText(out / "config.json", "{\"cost_usd\": 7}");
   cbtest::WriteText(out / "command-a-solo/dspy_task/task1/f2_f3.json", "{ torn");
-  EXPECT_DOUBLE_EQ(cb::TotalSpend(out), 0.75);
-  EXPECT_DOUBLE_EQ(cb::TotalSpend(dir / "missing"), 0);
+  EXPECT_DOUBLE_EQ(cb::TotalSpend(out).known_usd, 0.75);
+  EXPECT_EQ(cb::TotalSpend(out).cost_unknown_attempts, 0);
+  EXPECT_DOUBLE_EQ(cb::TotalSpend(dir / "missing").known_usd, 0);
+  Record(out / "command-a-solo/dspy_task/task1/f1_f4.json", 0.5, 3);
+  Record(out / "command-a-solo/dspy_task/task1/f1_f5.json", 0, 1);
+  EXPECT_DOUBLE_EQ(cb::TotalSpend(out).known_usd, 1.25);
+  EXPECT_EQ(cb::TotalSpend(out).cost_unknown_attempts, 4);
+}
+
+TEST(Budget, SaysOnceThatUnknownCostsAreNotCounted) {
+  cbtest::TempDir dir;
+  const fs::path out = dir / "out";
+  cb::RunConfig config;
+  config.budget_warn_usd = 1.0;
+  Record(out / "command-a-solo/r_task/task1/f1_f2.json", 0.2, 0);
+  std::ostringstream err;
+  EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err));
+  // An unpriced model: the agent took steps and reported $0.
+  Record(out / "command-a-solo/r_task/task1/f1_f3.json", 0, 1);
+  EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
+  EXPECT_EQ(err.str(),
+            "cbrun: warning: --budget-warn $1.00 counts known costs only: 1 attempt under " +
+                out.string() +
+                " took steps but reported $0, as upstream does when litellm has no price for the "
+                "model; register one (LITELLM_MODEL_REGISTRY_PATH names a litellm model-price JSON "
+                "file) or watch the provider's own billing\n");
+  EXPECT_TRUE(fs::exists(cb::UnknownCostMarker(out, 1.0)));
+  Record(out / "command-a-solo/r_task/task1/f1_f4.json", 0, 2);
+  err.str("");
+  EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err)) << "once per OUT and threshold";
+  EXPECT_EQ(err.str(), "");
+  // The known spend still warns when it passes, and says what it leaves out.
+  Record(out / "command-a-solo/r_task/task1/f2_f3.json", 0.9, 0);
+  EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
+  EXPECT_EQ(err.str(), "cbrun: warning: spend so far $1.10 (plus 3 attempts of unknown cost) has "
+                       "passed --budget-warn $1.00 (all records under " +
+                           out.string() +
+                           "); nothing is stopped: interrupt ninja yourself to stop spending\n");
+  err.str("");
+  EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err));
+  EXPECT_EQ(err.str(), "");
 }
 
 TEST(Budget, WarnsOnceWhenPassedAndAgainForANewThreshold) {

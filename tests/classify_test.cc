@@ -40,6 +40,99 @@ void ExpectVerdict(const AttemptEvidence& e, Tag tag, const std::string& reason,
   EXPECT_EQ(v.fatal, fatal);
 }
 
+// Coop eval.json of each release (eval/sandbox.py test_merged).
+boost::json::value CoopEval(bool both, const char* merge_status, const char* strategy,
+                            const char* agent2_applied = "applied") {
+  boost::json::object o = Eval(both).as_object();
+  o["merge"] = {{"status", merge_status},
+                {"strategy", strategy ? boost::json::value(strategy) : boost::json::value(nullptr)},
+                {"diff", ""}};
+  o["apply_status"] = {{"agent1", "applied"}, {"agent2", agent2_applied}};
+  return o;
+}
+
+TEST(Classify, MergeConflictIsReadFromMergeStatusOnEveryRelease) {
+  // 0.0.16+: conflicts with error null and both features failed.
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "conflicts", "naive")), Tag::kFail,
+                "merge_conflict");
+  // 0.0.11/0.0.14: the union merge resolved it but the tree fails the tests.
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "conflicts", "union")), Tag::kFail,
+                "merge_conflict");
+  // A clean merge that fails is a test failure.
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "clean", "naive")), Tag::kFail,
+                "tests_failed");
+}
+
+TEST(Classify, LeadPatchAlonePassingStaysAPass) {
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(true, "conflicts", "solo-agent1")),
+                Tag::kPass, "tests_passed");
+}
+
+TEST(Classify, PatchThatDidNotApplyHasItsOwnReason) {
+  // 0.0.14+: apply_status failed, merge.status missing_input.
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "missing_input", "naive", "failed")),
+                Tag::kFail, "patch_not_applied");
+  // Solo (every release): runner.sh says so in the test output.
+  boost::json::value solo = Eval(false);
+  solo.as_object()["feature1"].as_object()["test_output"] =
+      "error: patch failed: src/x.py:3\nError: Failed to apply feature patch.";
+  ExpectVerdict(Evidence(SoloResult("Submitted"), solo), Tag::kFail, "patch_not_applied");
+}
+
+TEST(Classify, EvalInfrastructureTroubleIsNotATestFailure) {
+  // DockerSandbox.exec's timeout returns exit code -1 with this text.
+  boost::json::value timed_out = Eval(false);
+  timed_out.as_object()["feature2"].as_object()["test_output"] = "Command timed out after 600 seconds";
+  ExpectVerdict(Evidence(SoloResult("Submitted"), timed_out), Tag::kInfraError, "eval_timeout");
+  // The eval sandbox cannot be created: an uncaught exception, exit 1.
+  AttemptEvidence e = Evidence(SoloResult("Submitted"), std::nullopt);
+  e.process.exit_code = 1;
+  e.log_tail = {"Traceback (most recent call last):", "  File \"sandbox.py\", line 9",
+                "docker.errors.ImageNotFound: 404 Client Error: No such image: akhatua/x:task1"};
+  ExpectVerdict(e, Tag::kInfraError, "docker_error");
+  // An exit 1 whose log says nothing known is a crash, with its last line.
+  e.log_tail = {"RuntimeError: boom"};
+  ExpectVerdict(e, Tag::kInfraError, "crash");
+  EXPECT_NE(Classify(e).detail.find("RuntimeError: boom"), std::string::npos);
+}
+
+TEST(Classify, APatchTooLargeForUpstreamsEvalIsNotRetried) {
+  Verdict v = Classify(Evidence(SoloResult("Submitted"), Eval(false, "Failed to write solo.patch: ")));
+  EXPECT_EQ(v.tag, Tag::kInfraError);
+  EXPECT_EQ(v.reason, "patch_too_large");
+  EXPECT_FALSE(v.retryable()) << "the same patch fails the same way: retrying re-pays the agent";
+  EXPECT_FALSE(v.fatal);
+}
+
+TEST(Classify, UsageErrorStopsTheBuild) {
+  AttemptEvidence e = Evidence(std::nullopt, std::nullopt);
+  e.process.exit_code = 2;
+  e.log_tail = {"usage: cooperbench [-h] {prepare,run,eval,config} ...",
+                "cooperbench: error: unrecognized arguments: --dataset-dir /d --log-dir /l"};
+  ExpectVerdict(e, Tag::kInfraError, "usage_error", true);
+  EXPECT_EQ(Classify(e).detail, e.log_tail[1]);
+  // Exit 2 without argparse's usage line is an ordinary crash.
+  e.log_tail = {"something else"};
+  ExpectVerdict(e, Tag::kInfraError, "crash");
+}
+
+TEST(Classify, AModelTheAgentCannotPriceStopsTheBuild) {
+  // 0.0.11's agents without cost_tracking: ignore_errors.
+  ExpectVerdict(Evidence(SoloResult("Error",
+                                    "Error calculating cost for model command-a-03-2025: This model "
+                                    "isn't mapped yet, perhaps it's not registered?"),
+                         Eval(false)),
+                Tag::kInfraError, "model_unpriced", true);
+}
+
+TEST(Classify, UnknownAgentStopsTheBuildNamingTheAgents) {
+  const char* text = "Unknown agent: 'mini_swe_agent'. Available: mini_swe_agent_v2, swe_agent";
+  ExpectVerdict(Evidence(SoloResult("Error", text), Eval(false)), Tag::kInfraError, "unknown_agent",
+                true);
+  EXPECT_NE(Classify(Evidence(SoloResult("Error", text), Eval(false))).detail.find("mini_swe_agent_v2"),
+            std::string::npos);
+}
+
 TEST(Classify, PassWhenBothFeaturesPass) {
   ExpectVerdict(Evidence(SoloResult("Submitted"), Eval(true)), Tag::kPass, "tests_passed");
 }

@@ -4,15 +4,10 @@
 // No Docker needed.
 #include <gtest/gtest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <sstream>
 
-#include "test_util.h"
+#include "services_test_util.h"
 
 namespace {
 
@@ -77,9 +72,11 @@ TEST(CloudBackend, ModalBuildHasNoPullOrRedisTargets) {
   // The URL reaches cbrun through config.json; in build.ninja only the
   // regeneration edge repeats it (as cbgen's own argument).
   std::istringstream again(ninja);
-  while (std::getline(again, line))
-    if (line.find("redis.example.internal") != std::string::npos)
+  while (std::getline(again, line)) {
+    if (line.find("redis.example.internal") != std::string::npos) {
       EXPECT_TRUE(line.starts_with("  regen_args = ")) << line;
+    }
+  }
   EXPECT_EQ(cbtest::ReadJson(x.out() / "config.json").at("redis_url").as_string(), kRemoteRedis);
 }
 
@@ -126,56 +123,41 @@ TEST(CloudBackend, LoopbackRedisIsRefusedForCloudCoopComm) {
   EXPECT_EQ(x.Generate(subset.string(), "--backend docker").exit_code, 0);
 }
 
-// A free TCP port on `host` (IPv4).
-int FreePort(const std::string& host) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  ::inet_pton(AF_INET, host.c_str(), &a.sin_addr);
-  socklen_t len = sizeof a;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-    port = ntohs(a.sin_port);
-  ::close(fd);
-  return port;
-}
-
 TEST(CloudBackend, CoopCommGetsTheRemoteRedisUrl) {
-  // A real Redis on a non-loopback address of this machine stands in for the
-  // cloud-reachable one.
-  std::istringstream ips(cbtest::Run("hostname -I").output);
-  std::string host, ip;
-  while (ips >> ip)
-    if (ip.find('.') != std::string::npos && !ip.starts_with("127.")) {
-      host = ip;
-      break;
-    }
-  if (host.empty() || cbtest::Run("command -v redis-server").exit_code != 0)
-    GTEST_SKIP() << "skipped: needs redis-server and a non-loopback IPv4 address";
+  // A real Redis on a non-loopback address stands in for the cloud-reachable
+  // one. The address lives in a network namespace this test makes, reached
+  // over a veth pair from a second one where ninja runs: the machine's own
+  // addresses are never bound.
+  CBTEST_REQUIRE(cbtest::Run("command -v redis-server").exit_code == 0
+                     ? std::string()
+                     : "redis-server is not installed (apt-get install redis-server)",
+                 "redis-server");
+  cbtest::TestNetwork net;
+  CBTEST_REQUIRE(net.why_not(), "a network namespace of the test's own");
   cbtest::Experiment x;
-  const int port = FreePort(host);
-  ASSERT_NE(port, 0);
-  const std::string url = "redis://" + host + ":" + std::to_string(port);
+  const std::string host = cbtest::TestNetwork::kServerAddress;
+  const std::string url = "redis://" + host + ":6379";
   const fs::path pidfile = x.dir / "redis.pid";
-  cbtest::CommandResult redis = cbtest::Run(
-      "redis-server --bind " + host + " --port " + std::to_string(port) +
-      " --save '' --appendonly no --protected-mode no --daemonize yes --pidfile " +
-      cbtest::Sh(pidfile.string()) + " --dir " + cbtest::Sh(x.dir.path().string()));
+  cbtest::CommandResult redis = cbtest::Run(net.InServer(
+      "redis-server --bind " + host + " --port 6379 --save '' --appendonly no "
+      "--protected-mode no --daemonize yes --pidfile " + cbtest::Sh(pidfile.string()) +
+      " --dir " + cbtest::Sh(x.dir.path().string())));
   ASSERT_EQ(redis.exit_code, 0) << redis.output;
-  struct StopRedis {
-    fs::path pidfile;
-    ~StopRedis() {
-      for (int i = 0; i < 50 && !fs::exists(pidfile); ++i) ::usleep(20000);
-      cbtest::Run("kill $(cat " + cbtest::Sh(pidfile.string()) + ")");
-    }
-  } stop{pidfile};
+  // The client namespace reaches it (the network destructor stops it).
+  ASSERT_TRUE(cbtest::WaitFor(
+      [&] {
+        return cbtest::Run(net.InClient("redis-cli -h " + host + " ping")).output == "PONG\n";
+      },
+      10))
+      << cbtest::Run(net.InClient("redis-cli -h " + host + " ping")).output;
 
   const fs::path subset = WriteSubset(x, "[[3,4]]");
   cbtest::CommandResult gen =
       x.Generate(subset.string(), "--backend modal --settings coop-comm --redis " + url);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  cbtest::CommandResult run = Ninja(x, "");
+  // cbrun's preflight PINGs that Redis: ninja runs in the client namespace.
+  cbtest::CommandResult run = cbtest::Run(
+      net.InClient(x.Env() + "COHERE_API_KEY=test-dummy ninja"), x.dir.path());
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const std::vector<boost::json::value> calls = cbtest::ReadJsonLines(x.calls());
   ASSERT_EQ(calls.size(), 1u) << run.output;

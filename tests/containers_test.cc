@@ -1,6 +1,7 @@
-// Issue 4, no leaked containers: the docker shim labels what an attempt
-// starts, and cbrun removes exactly those containers after the attempt,
-// after its timeout and after Ctrl-C on ninja. Against the real dockerd.
+// Issue 4, no leaked containers: the attempt's Docker proxy labels what the
+// attempt creates (docker CLI or Python SDK), and cbrun removes exactly those
+// containers after the attempt, after its timeout and after Ctrl-C on ninja.
+// Against the real dockerd. (The proxy itself: docker_proxy_test.cc.)
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -12,42 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cbtest::Experiment;
-using V = std::vector<std::string>;
-
-TEST(LabelDockerArgs, LabelsRunAndCreateOnly) {
-  const V label = {"--label", "cbrun.attempt=A.1"};
-  EXPECT_EQ(cb::LabelDockerArgs({"run", "-d", "img", "sleep", "1"}, "A.1"),
-            (V{"run", "--label", "cbrun.attempt=A.1", "-d", "img", "sleep", "1"}));
-  EXPECT_EQ(cb::LabelDockerArgs({"create", "img"}, "A.1"),
-            (V{"create", "--label", "cbrun.attempt=A.1", "img"}));
-  EXPECT_EQ(cb::LabelDockerArgs({"container", "run", "--rm", "img"}, "A.1"),
-            (V{"container", "run", "--label", "cbrun.attempt=A.1", "--rm", "img"}));
-  EXPECT_EQ(cb::LabelDockerArgs({"container", "create", "img"}, "A.1"),
-            (V{"container", "create", "--label", "cbrun.attempt=A.1", "img"}));
-  // Global options before the command, with and without values.
-  EXPECT_EQ(cb::LabelDockerArgs({"-H", "unix:///x.sock", "--debug", "run", "img"}, "A.1"),
-            (V{"-H", "unix:///x.sock", "--debug", "run", "--label", "cbrun.attempt=A.1", "img"}));
-  EXPECT_EQ(cb::LabelDockerArgs({"--context=ctx", "run", "img"}, "A.1"),
-            (V{"--context=ctx", "run", "--label", "cbrun.attempt=A.1", "img"}));
-  // Everything else untouched, including `run` further along.
-  for (const V& same : {V{"ps", "-a"}, V{"exec", "c", "run"}, V{"image", "inspect", "run"},
-                        V{"container", "ls"}, V{}, V{"--version"}, V{"-H", "run"}})
-    EXPECT_EQ(cb::LabelDockerArgs(same, "A.1"), same);
-}
-
-TEST(DockerShim, CbrunCalledAsDockerLabelsAndExecsTheRealDocker) {
-  cbtest::TempDir dir;
-  fs::create_symlink(cbtest::Cbrun(), dir / "docker");
-  cbtest::CommandResult r = cbtest::Run(
-      "CBRUN_REAL_DOCKER=/bin/echo CBRUN_CONTAINER_LABEL=run.repo.1.f1_f2.3 " +
-      cbtest::Sh((dir / "docker").string()) + " run -d --name x img sleep 9");
-  EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.output, "run --label cbrun.attempt=run.repo.1.f1_f2.3 -d --name x img sleep 9\n");
-  r = cbtest::Run(cbtest::Sh((dir / "docker").string()) + " ps");
-  EXPECT_NE(r.exit_code, 0) << "outside an attempt it refuses, naming the variable";
-  EXPECT_NE(r.output.find("CBRUN_REAL_DOCKER"), std::string::npos) << r.output;
-}
-
 TEST(NewLabelValue, UniquePerAttemptEvenForTheSameAttemptId) {
   const std::string a = cb::NewLabelValue("command-a-solo.dspy_task.8394.f1_f2.1");
   const std::string b = cb::NewLabelValue("command-a-solo.dspy_task.8394.f1_f2.1");
@@ -116,6 +81,49 @@ TEST_F(Containers, NoneLeftAfterTheAttemptTimesOut) {
       << run.output;
   EXPECT_TRUE(ContainerExists(keep.other)) << "another attempt's container was removed";
   EXPECT_TRUE(ContainerExists(keep.user)) << "the user's container was removed";
+}
+
+// The double's `docker run` replaced by the Docker Python SDK (what upstream's
+// evaluation and agent v1 use, which no PATH shim could see): a `docker` on
+// PATH for the double only (cbrun gets the real one with --docker). It also
+// notes the DOCKER_HOST the attempt got.
+TEST_F(Containers, NoneLeftOfAnSdkContainerAfterTheAttemptTimesOut) {
+  Bystanders keep;
+  const fs::path bin = x.dir / "bin";
+  fs::create_directories(bin);
+  cbtest::WriteText(bin / "docker", R"(#!/usr/bin/python3
+import os, sys, docker
+with open(os.path.join(os.path.dirname(sys.argv[0]), "docker_host"), "w") as f:
+    f.write(os.environ.get("DOCKER_HOST", ""))
+a = sys.argv[1:]
+assert a[:2] == ["run", "-d"], a
+i = a.index("--name")
+docker.from_env().containers.run(a[i + 2], a[i + 3:], name=a[i + 1], entrypoint="",
+                                 detach=True, remove=False)
+)");
+  fs::permissions(bin / "docker", fs::perms::owner_all);
+  const std::string real_docker = cbtest::Run("command -v docker").output;
+  ASSERT_FALSE(real_docker.empty());
+  ASSERT_EQ(x.Generate(subset_, "--settings solo --timeout 8 --retries 0 --docker " +
+                                    cbtest::Sh(real_docker.substr(0, real_docker.find('\n'))))
+                .exit_code,
+            0);
+  cbtest::CommandResult run =
+      cbtest::NinjaWithKey(x, "", "PATH=" + cbtest::Sh(bin.string()) + ":\"$PATH\"");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::vector<std::string> started = StartedContainers(x.out());
+  ASSERT_EQ(started.size(), 1u) << run.output;
+  EXPECT_FALSE(ContainerExists(started[0])) << started[0] << " outlived its attempt";
+  EXPECT_NE(run.output.find("removed 1 container left by attempt"), std::string::npos)
+      << run.output;
+  EXPECT_TRUE(ContainerExists(keep.other)) << "another attempt's container was removed";
+  EXPECT_TRUE(ContainerExists(keep.user)) << "the user's container was removed";
+  // The attempt talked to cbrun's proxy, whose socket is gone with the attempt.
+  const std::string host = cbtest::ReadText(bin / "docker_host");
+  ASSERT_EQ(host.rfind("unix:///", 0), 0u) << host;
+  EXPECT_NE(host.find("/cbrun-"), std::string::npos) << host;
+  EXPECT_FALSE(fs::exists(host.substr(7))) << host;
+  EXPECT_FALSE(fs::exists(fs::path(host.substr(7)).parent_path())) << host;
 }
 
 TEST_F(Containers, NoneLeftAfterCtrlCOnNinja) {

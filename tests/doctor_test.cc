@@ -24,10 +24,17 @@ TEST(Doctor, MissingKeyFailsNamingIt) {
       << r.output;
   EXPECT_NE(r.output.find("ok    docker: daemon"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ok    cooperbench:"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("0.0.14"), std::string::npos) << "the version is shown: " << r.output;
+  EXPECT_NE(r.output.find("release 0.0.19 (supported: 0.0.11 to 0.0.19)"), std::string::npos)
+      << "the release and the supported range are shown: " << r.output;
+  EXPECT_NE(r.output.find("mini-SWE-agent mini_swe_agent_v2"), std::string::npos) << r.output;
+  // The double has no litellm: doctor says the price is unknown and how to register one.
+  EXPECT_NE(r.output.find("warn  price: cooperbench's litellm has no price for command-a-03-2025"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("LITELLM_MODEL_REGISTRY_PATH"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ok    dataset:"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("20 tasks, 50 pairs"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("doctor: 1 of 4 checks failed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("doctor: 1 of 5 checks failed"), std::string::npos) << r.output;
 }
 
 TEST(Doctor, AllGoodNeverPrintsTheKey) {
@@ -45,7 +52,8 @@ TEST(Doctor, AllGoodNeverPrintsTheKey) {
                           "; cbrun will start"),
             std::string::npos)
       << r.output;
-  EXPECT_NE(r.output.find("doctor: all 5 checks passed"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("doctor: all 6 checks passed (1 with a warning)"), std::string::npos)
+      << r.output;
 }
 
 TEST(Doctor, OtherKeyVariableRemoteRedisAndMissingPieces) {
@@ -75,6 +83,53 @@ TEST(Doctor, ReadsTheBuildsConfig) {
   EXPECT_NE(r.output.find("FAIL  docker: cannot run /nonexistent/docker"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("ok    cooperbench:"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("redis"), std::string::npos) << "solo needs no Redis: " << r.output;
+}
+
+// A cooperbench script whose distribution metadata says `version`; `run`
+// is the double's.
+std::string InstallWithVersion(const std::filesystem::path& dir, const std::string& version) {
+  const std::filesystem::path bin = dir / "bin";
+  std::filesystem::create_directories(bin / ("cooperbench-" + version + ".dist-info"));
+  cbtest::WriteText(bin / ("cooperbench-" + version + ".dist-info") / "METADATA",
+                    "Metadata-Version: 2.1\nName: cooperbench\nVersion: " + version + "\n");
+  const std::filesystem::path script = bin / "cooperbench";
+  cbtest::WriteText(script, "#!/usr/bin/python3\nimport os, sys\nos.execv(" +
+                                std::string("'") + cbtest::FakeCooperbench() + "', sys.argv)\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  return script.string();
+}
+
+TEST(Doctor, RefusesAReleaseOutsideTheSupportedRangeSayingWhatToInstall) {
+  cbtest::TempDir dir;
+  for (const char* version : {"0.0.9", "0.0.20"}) {
+    const std::string exe = InstallWithVersion(dir.path() / version, version);
+    cbtest::CommandResult r = cbtest::Run(
+        "COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) + " doctor --settings solo --cooperbench " +
+            Sh(exe) + " --dataset-dir " + Sh(cbtest::DatasetDir().string()),
+        dir.path());
+    EXPECT_NE(r.exit_code, 0) << r.output;
+    EXPECT_NE(r.output.find(std::string("FAIL  cooperbench: ") + exe + " is release " + version +
+                            ", outside the supported range 0.0.11 to 0.0.19: pip install "
+                            "'cooperbench>=0.0.11,<=0.0.19'"),
+              std::string::npos)
+        << r.output;
+  }
+}
+
+TEST(Doctor, ACooperbenchWithoutReadableReleaseFails) {
+  // `cooperbench --version` exists in no release; a script whose interpreter
+  // cannot name the distribution is refused, not trusted.
+  cbtest::TempDir dir;
+  const std::filesystem::path script = dir.path() / "cooperbench";
+  cbtest::WriteText(script, "#!/bin/sh\necho cooperbench 9.9\n");
+  std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  cbtest::CommandResult r = cbtest::Run(
+      "COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) + " doctor --settings solo --cooperbench " +
+          Sh(script.string()) + " --dataset-dir " + Sh(cbtest::DatasetDir().string()),
+      dir.path());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("FAIL  cooperbench: cannot read the release of"), std::string::npos)
+      << r.output;
 }
 
 }  // namespace

@@ -167,6 +167,16 @@ TEST_F(Scripted, CooperbenchMissingStopsTheBuildWithoutARecord) {
           " --settings solo --dataset-dir " + cbtest::Sh(cbtest::DatasetDir().string()) +
           " --cooperbench /nonexistent/cooperbench",
       x.dir.path());
+  // Without --agent, cbgen asks cooperbench which mini-SWE-agent it has.
+  EXPECT_NE(gen.exit_code, 0);
+  EXPECT_NE(gen.output.find("cannot choose the agent: /nonexistent/cooperbench not found"),
+            std::string::npos)
+      << gen.output;
+  gen = cbtest::Run(x.Env() + cbtest::Sh(cbtest::Cbgen()) + " " + (x.dir / "mini.json").string() +
+                        " --settings solo --dataset-dir " +
+                        cbtest::Sh(cbtest::DatasetDir().string()) +
+                        " --cooperbench /nonexistent/cooperbench --agent mini_swe_agent_v2",
+                    x.dir.path());
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   cbtest::CommandResult run = x.Ninja("-j1");
   EXPECT_NE(run.exit_code, 0);

@@ -5,7 +5,7 @@
 
 #include <set>
 
-#include "generator/forget.h"
+#include "report/forget.h"
 #include "test_util.h"
 
 namespace {

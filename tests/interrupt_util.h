@@ -146,12 +146,14 @@ inline std::string PairKeyOfRecord(const fs::path& record) {
          task.filename().string().substr(4) + " " + record.stem().string();
 }
 
-// Subset file of dspy_task/8394 (features 1..5 in the shared dataset) with these pairs.
+// Subset file of dspy_task/8394 (features 1..5 in the test dataset) with these pairs.
 inline fs::path WriteMiniSubset(const Experiment& x, const std::vector<std::pair<int, int>>& pairs,
                                 const std::string& name = "mini.json") {
   std::string list;
-  for (auto [a, b] : pairs)
-    list += (list.empty() ? "" : ",") + ("[" + std::to_string(a) + "," + std::to_string(b) + "]");
+  for (auto [a, b] : pairs) {
+    if (!list.empty()) list += ',';
+    list.append("[").append(std::to_string(a)).append(",").append(std::to_string(b)).append("]");
+  }
   const fs::path path = x.dir / name;
   WriteText(path, R"({"tasks":[{"repo":"dspy_task","task_id":8394,"pairs":[)" + list + "]}]}");
   return path;

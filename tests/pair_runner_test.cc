@@ -22,17 +22,20 @@ class FakeLauncher : public Launcher {
   std::vector<LaunchSpec> runs;
   std::vector<double> sleeps;
   int interrupt = 0;
+  int interrupt_during_sleep = 0;  // a signal that arrives while Sleep() waits
 
   LaunchResult Run(const LaunchSpec& spec) override {
     runs.push_back(spec);
     fs::path log_dir;
     for (size_t i = 0; i + 1 < spec.argv.size(); ++i)
       if (spec.argv[i] == "--log-dir") log_dir = spec.argv[i + 1];
+    if (log_dir.empty()) log_dir = spec.cwd / "logs";  // releases before 0.0.12: ./logs
     const Step& step = steps.at(std::min(runs.size() - 1, steps.size() - 1));
     return step(log_dir / "r-solo" / "solo" / "dspy_task" / "8394" / "f3_f4");
   }
   bool Sleep(double s) override {
     sleeps.push_back(s);
+    if (interrupt_during_sleep != 0) interrupt = interrupt_during_sleep;
     return interrupt == 0;
   }
   int interrupt_signal() const override { return interrupt; }
@@ -119,14 +122,36 @@ TEST_F(PairRunner, CommandLineFollowsTheContract) {
   EXPECT_EQ(launcher.runs[0].log_file, attempt / "cooperbench.log");
 }
 
+TEST_F(PairRunner, ReleaseWithoutLogDirRunsEachAttemptInItsOwnFolder) {
+  // 0.0.11 has neither --log-dir nor --dataset-dir: ./logs and ./dataset.
+  job.has_log_dir = false;
+  job.has_dataset_dir = false;
+  launcher.steps = {Crashes(), Writes("Submitted", true)};
+  config.dataset_dir = (dir / "data").string();
+  fs::create_directories(config.dataset_dir);
+  PairResult r = RunPair(job, config, launcher, services);
+  ASSERT_EQ(r.status, PairStatus::kRecorded) << r.message;
+  ASSERT_EQ(launcher.runs.size(), 2u);
+  for (int n = 1; n <= 2; ++n) {
+    const LaunchSpec& spec = launcher.runs[n - 1];
+    const fs::path attempt =
+        dir / "out/logs/r-solo/dspy_task/task8394/f3_f4" / ("attempt-" + std::to_string(n));
+    EXPECT_EQ(spec.cwd, attempt);
+    EXPECT_EQ(std::find(spec.argv.begin(), spec.argv.end(), "--log-dir"), spec.argv.end());
+    EXPECT_EQ(std::find(spec.argv.begin(), spec.argv.end(), "--dataset-dir"), spec.argv.end());
+    EXPECT_EQ(fs::read_symlink(attempt / "dataset"), fs::path(config.dataset_dir));
+  }
+  EXPECT_EQ(Record().at("tag"), "pass");
+}
+
 TEST_F(PairRunner, CoopSettingsMapToUpstreamFlags) {
   job.setting = Setting::kCoopNocomm;
-  auto args = CooperbenchArgs(job, config, "/l");
+  auto args = CooperbenchArgs(job, config, PlaceAttempt(job, "/l"));
   EXPECT_NE(std::find(args.begin(), args.end(), "--no-messaging"), args.end());
   EXPECT_EQ(std::find(args.begin(), args.end(), "--redis"), args.end());
   job.setting = Setting::kCoopComm;
   config.redis_url = "redis://127.0.0.1:6391";
-  args = CooperbenchArgs(job, config, "/l");
+  args = CooperbenchArgs(job, config, PlaceAttempt(job, "/l"));
   EXPECT_EQ(std::find(args.begin(), args.end(), "--no-messaging"), args.end());
   auto redis = std::find(args.begin(), args.end(), "--redis");
   ASSERT_NE(redis, args.end());
@@ -224,9 +249,12 @@ TEST_F(PairRunner, InterruptWritesNoRecordAndKeepsTheAttemptsLogs) {
 
 TEST_F(PairRunner, InterruptDuringBackoffWritesNoRecord) {
   launcher.steps = {Crashes()};
-  launcher.interrupt = 15;  // Sleep() reports the interrupt
+  launcher.interrupt_during_sleep = 15;  // TERM arrives while cbrun waits to retry
   PairResult r = RunPair(job, config, launcher, services);
+  EXPECT_EQ(launcher.runs.size(), 1u) << "the first attempt ran, no second one";
+  EXPECT_EQ(launcher.sleeps, std::vector<double>{config.backoff_s}) << "it backed off once";
   EXPECT_EQ(r.status, PairStatus::kInterrupted);
+  EXPECT_EQ(r.exit_code, 128 + 15);
   EXPECT_FALSE(fs::exists(job.record));
 }
 

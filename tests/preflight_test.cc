@@ -3,6 +3,8 @@
 // cbruns start; a finished build stays a no-op.
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
+
 #include "runner/preflight.h"
 #include "services_test_util.h"
 
@@ -33,12 +35,21 @@ TEST(CheckApiKey, NamesTheVariableNeverTheValue) {
   EXPECT_EQ(cb::FormatCheck(set).find("sk-very-secret"), std::string::npos);
 }
 
-// A cooperbench that logs each `--version` (the preflight's probe), then runs the double.
+// A Python string literal (a JSON string is one).
+std::string PyString(const std::string& text) { return boost::json::serialize(boost::json::string(text)); }
+
+// A cooperbench that logs each `run --help` (the preflight's probe of what
+// `run` accepts), then runs the double. Its release is the double's, read from
+// the metadata beside it as for a pip install.
 fs::path CountingCooperbench(const Experiment& x) {
   const fs::path p = x.dir / "cooperbench";
-  cbtest::WriteText(p, "#!/bin/sh\n[ \"$1\" = --version ] && echo v >>" +
-                           cbtest::Sh((x.dir / "versions").string()) + "\nexec " +
-                           cbtest::Sh(cbtest::FakeCooperbench()) + " \"$@\"\n");
+  fs::create_directories(x.dir / "cooperbench-0.0.19.dist-info");
+  cbtest::WriteText(x.dir / "cooperbench-0.0.19.dist-info" / "METADATA",
+                    "Metadata-Version: 2.1\nName: cooperbench\nVersion: 0.0.19\n");
+  cbtest::WriteText(p, "#!/usr/bin/python3\nimport os, sys\nif sys.argv[1:] == ['run', '--help']:\n"
+                       "    open(" + PyString((x.dir / "versions").string()) +
+                       ", 'a').write('v\\n')\nos.execv(" + PyString(cbtest::FakeCooperbench()) +
+                       ", sys.argv)\n");
   fs::permissions(p, fs::perms::owner_all);
   return p;
 }
@@ -60,6 +71,10 @@ TEST(Preflight, MissingKeyStopsNinjaBeforeAnyRunAndChecksOncePerNinja) {
           cbtest::Sh(cooperbench.string()) + " --settings solo,coop-nocomm --backoff 0.05",
       x.dir.path());
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  EXPECT_NE(gen.output.find("cbgen: agent mini_swe_agent_v2: the mini-SWE-agent of cooperbench 0.0.19"),
+            std::string::npos)
+      << gen.output;
+  fs::remove(x.dir / "versions");  // cbgen asked once to choose the agent
 
   cbtest::CommandResult run = cbtest::Run("env -u COHERE_API_KEY " + x.Env() + "ninja -j4", x.dir.path());
   EXPECT_NE(run.exit_code, 0);

@@ -4,8 +4,8 @@
 
 #include <sstream>
 
-#include "generator/report_html.h"
-#include "runner/record.h"
+#include "common/record.h"
+#include "report/report_html.h"
 #include "test_util.h"
 
 namespace {
@@ -69,6 +69,59 @@ TEST(ReportHtml, OneSelfContainedPageWithFourSvgCharts) {
   EXPECT_EQ(Count(html, "<img"), 0u);
   EXPECT_EQ(Count(html, "url("), 0u);
   EXPECT_EQ(Count(html, "http"), Count(html, "http://www.w3.org/2000/svg"));
+}
+
+TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
+  cbtest::TempDir dir;
+  const fs::path out = dir / "out";
+  // Coop passes of an unpriced model and mini_swe_agent_v2 (no token counts):
+  // one through agent 1's patch alone, one through a clean merge.
+  for (int a = 1; a <= 2; ++a) {
+    cb::Record r;
+    r.setting = cb::Setting::kCoopComm;
+    r.run_name = "command-a-coop-comm";
+    r.pair = cb::PairId{"dspy_task", 7, a, a + 1};
+    r.tag = cb::Tag::kPass;
+    r.reason = "tests_passed";
+    r.merge_status = a == 1 ? "conflicts" : "clean";
+    r.merge_strategy = a == 1 ? "solo-agent1" : "naive";
+    cb::AttemptRecord at;
+    at.n = 1;
+    at.tag = r.tag;
+    at.reason = r.reason;
+    at.cost_usd = std::nullopt;
+    r.attempts.push_back(at);
+    ASSERT_TRUE(cb::WriteRecord(cb::RecordPath(out, r.run_name, r.pair), r).ok());
+  }
+  cbtest::CommandResult r = cbtest::Run(
+      cbtest::Sh(cbtest::Cbgen()) + " report --html report.html --csv report.csv", dir.path());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string html = cbtest::ReadText(dir / "report.html");
+  EXPECT_NE(html.find("<th>of which agent 1 alone</th>"), std::string::npos);
+  EXPECT_NE(html.find("<th>cost unknown (attempts)</th>"), std::string::npos);
+  // coop-comm: 2 passes, 1 through agent 1 alone; $0.00 known, 2 attempts unknown; tokens n/a.
+  EXPECT_NE(html.find("<tr><td>coop-comm</td><td>2</td><td>2</td><td>2</td><td>0</td><td>0</td>"
+                      "<td>0</td><td>100.0%</td><td>34.2-100.0%</td><td>1</td><td>0.00</td>"
+                      "<td>2</td><td>n/a</td><td>n/a</td>"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<td>solo</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>"
+                      "<td>-</td><td>-</td><td>-</td><td>0.00</td><td>0</td><td>0</td><td>0</td>"),
+            std::string::npos)
+      << "solo has no agent-1-alone count; no records: 0 tokens\n" << html;
+  EXPECT_NE(html.find("<p class=\"note\">Cost unknown for 2 attempts (coop-comm 2), left out of the "
+                      "costs above: they took steps but reported $0"),
+            std::string::npos)
+      << html;
+  EXPECT_NE(html.find("<p class=\"note\">Tokens unknown for 2 attempts (coop-comm 2)"),
+            std::string::npos);
+  EXPECT_NE(html.find("<p class=\"note\">coop-comm: 2 passes, of which 1 through agent 1&#39;s "
+                      "patch alone"),
+            std::string::npos)
+      << html;
+  const std::string csv = cbtest::ReadText(dir / "report.csv");
+  EXPECT_NE(csv.find(",1,1,conflicts,solo-agent1\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",1,1,clean,naive\r\n"), std::string::npos) << csv;
 }
 
 // Runs headless Chromium on `page`; returns its exit code and puts the console

@@ -1,4 +1,4 @@
-// cbgen report: the statistics, the plan and record readers, the summary, and
+// cbgen report: the statistics, the record reader, the summary, and
 // issue 6's "done when": on a scripted flash run with every outcome kind,
 // `cbgen report --json` agrees with the records exactly.
 #include <gtest/gtest.h>
@@ -8,11 +8,11 @@
 #include <set>
 #include <sstream>
 
-#include "generator/report_csv.h"
-#include "generator/report_data.h"
-#include "generator/report_stats.h"
-#include "generator/report_summary.h"
-#include "generator/report_text.h"
+#include "report/report_csv.h"
+#include "report/report_data.h"
+#include "report/report_stats.h"
+#include "report/report_summary.h"
+#include "report/report_text.h"
 #include "test_util.h"
 
 namespace {
@@ -64,40 +64,6 @@ TEST(ReportStats, NewcombePairedIntervalKnownValues) {
   EXPECT_DOUBLE_EQ(d.difference, 1);
   EXPECT_NEAR(d.ci.low, 0.3855490, 1e-6);
   EXPECT_DOUBLE_EQ(d.ci.high, 1);
-}
-
-TEST(ReportData, ParsesRunEdgesOfBuildNinja) {
-  const std::string text =
-      "rule run\n  command = $cbrun run --record $out\n"
-      "build out$ dir/command-a-solo/dspy_task/task8394/f3_f4.json: run || images\n"
-      "  setting = solo\n  run_name = command-a-solo\n  repo = dspy_task\n  task = 8394\n"
-      "  features = 3,4\n  desc = solo dspy/8394 [3,4]\n"
-      "build images/x.stamp: pull\n  repo = dspy_task\n  task = 8394\n"
-      "build out$ dir/command-a-coop-nocomm/dspy_task/task8394/f3_f4.json: run\n"
-      "  setting = coop-nocomm\n  run_name = command-a-coop-nocomm\n  repo = dspy_task\n"
-      "  task = 8394\n  features = 4,3\n"
-      "build solo: phony out$ dir/command-a-solo/dspy_task/task8394/f3_f4.json\n";
-  absl::StatusOr<std::vector<cb::PlannedRun>> runs = cb::ParsePlannedRuns(text, "build.ninja");
-  ASSERT_TRUE(runs.ok()) << runs.status();
-  ASSERT_EQ(runs->size(), 2u);
-  EXPECT_EQ((*runs)[0].setting, cb::Setting::kSolo);
-  EXPECT_EQ((*runs)[0].record, "out dir/command-a-solo/dspy_task/task8394/f3_f4.json");
-  EXPECT_EQ((*runs)[0].pair, (cb::PairId{"dspy_task", 8394, 3, 4}));
-  EXPECT_EQ((*runs)[1].setting, cb::Setting::kCoopNocomm);
-  EXPECT_EQ((*runs)[1].pair, (cb::PairId{"dspy_task", 8394, 3, 4}));
-
-  absl::StatusOr<std::vector<cb::PlannedRun>> bad =
-      cb::ParsePlannedRuns("rule run\nbuild x.json: run\n  setting = solo\n", "b.ninja");
-  ASSERT_FALSE(bad.ok());
-  EXPECT_EQ(bad.status().message(),
-            "b.ninja:2: a run edge without setting, run_name, repo, task and features variables; "
-            "run cbgen again to rewrite it");
-}
-
-TEST(ReportData, DefaultBuildFileSitsNextToOut) {
-  EXPECT_EQ(cb::DefaultBuildFile("out"), "build.ninja");
-  EXPECT_EQ(cb::DefaultBuildFile("out/"), "build.ninja");
-  EXPECT_EQ(cb::DefaultBuildFile("/x/exp/out"), "/x/exp/build.ninja");
 }
 
 TEST(ReportData, RecordErrorsNameTheFileAndField) {
@@ -198,6 +164,136 @@ TEST(ReportSummary, CountsRatesPendingGapAndDifficulty) {
   const cb::Summary unplanned = cb::Summarize(rows, std::nullopt);
   EXPECT_EQ(unplanned.settings.at(Setting::kCoopComm).pairs, 3);
   EXPECT_EQ(unplanned.settings.at(Setting::kCoopComm).pending, 0);
+}
+
+// Records of mini_swe_agent_v2 (no token counts) with an unpriced model in
+// some attempts, and coop passes through agent 1's patch alone.
+std::vector<cb::RecordRow> UsageRows() {
+  using cb::Setting;
+  std::vector<cb::RecordRow> rows = {
+      Row(Setting::kSolo, 1, 1, "pass", 0.10), Row(Setting::kSolo, 1, 3, "fail", 0.20),
+      Row(Setting::kCoopComm, 1, 1, "pass", 0.30), Row(Setting::kCoopComm, 1, 3, "pass", 0.30),
+      Row(Setting::kCoopComm, 2, 1, "pass", 0.30), Row(Setting::kCoopComm, 2, 3, "fail", 0.30),
+      Row(Setting::kCoopNocomm, 1, 1, "pass", 0.30)};
+  for (cb::RecordRow& r : rows) {
+    r.input_tokens.reset();
+    r.output_tokens.reset();
+    r.tokens_unknown_attempts = r.attempts;
+  }
+  rows[1].cost_unknown_attempts = 2;  // solo [3,4]: cost_usd is the known part
+  rows[5].cost_unknown_attempts = 1;
+  rows[2].merge_status = "conflicts";
+  rows[2].merge_strategy = "solo-agent1";
+  rows[3].merge_status = "clean";
+  rows[3].merge_strategy = "naive";
+  rows[4].merge_status = "conflicts";
+  rows[4].merge_strategy = "solo-agent1";
+  rows[5].merge_status = "conflicts";  // a fail: not counted
+  rows[5].merge_strategy = "naive";
+  return rows;
+}
+
+TEST(ReportSummary, UnknownTokensAreNotZero) {
+  std::vector<cb::RecordRow> rows = UsageRows();
+  cb::Summary sum = cb::Summarize(rows, std::nullopt);
+  const cb::GroupStats& solo = sum.settings.at(cb::Setting::kSolo);
+  EXPECT_FALSE(solo.input_tokens.has_value());
+  EXPECT_FALSE(solo.output_tokens.has_value());
+  EXPECT_EQ(solo.tokens_unknown_attempts, 2);
+  EXPECT_EQ(sum.total_tokens_unknown_attempts, 7);
+  std::ostringstream text;
+  cb::WriteReportText(sum, "out/", text);
+  EXPECT_NE(text.str().find("n/a/n/a"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("Tokens unknown for 7 attempts (solo 2, coop-comm 4, coop-nocomm 1), "
+                            "left out of the sums above: the agent reported no token counts"),
+            std::string::npos)
+      << text.str();
+  const boost::json::object j = cb::SummaryToJson(sum);
+  EXPECT_TRUE(j.at("settings").at("solo").at("tokens").at("input").is_null());
+  EXPECT_EQ(j.at("settings").at("solo").at("tokens_unknown_attempts"), 2);
+  EXPECT_EQ(j.at("tokens_unknown_attempts"), 7);
+
+  // One record with real counts: the group sums the known ones.
+  rows[0].input_tokens = 500;
+  rows[0].output_tokens = 50;
+  rows[0].tokens_unknown_attempts = 0;
+  sum = cb::Summarize(rows, std::nullopt);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kSolo).input_tokens, 500);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kSolo).tokens_unknown_attempts, 1);
+  // A setting with no records at all used nothing: 0, not n/a.
+  EXPECT_EQ(cb::Summarize({}, std::nullopt).settings.at(cb::Setting::kSolo).input_tokens, 0);
+}
+
+TEST(ReportSummary, CountsAttemptsOfUnknownCostPerSettingAndInTotal) {
+  const cb::Summary sum = cb::Summarize(UsageRows(), std::nullopt);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kSolo).cost_unknown_attempts, 2);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kCoopComm).cost_unknown_attempts, 1);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kCoopNocomm).cost_unknown_attempts, 0);
+  EXPECT_EQ(sum.total_cost_unknown_attempts, 3);
+  EXPECT_NEAR(sum.settings.at(cb::Setting::kSolo).cost_usd, 0.30, 1e-12) << "the known part";
+  EXPECT_EQ(sum.repos.at("r_task").at(cb::Setting::kSolo).cost_unknown_attempts, 2);
+  std::ostringstream text;
+  cb::WriteReportText(sum, "out/", text);
+  EXPECT_NE(text.str().find("Cost unknown for 3 attempts (solo 2, coop-comm 1), left out of the "
+                            "costs above: they took steps but reported $0, as upstream does when "
+                            "litellm has no price for the model (register one: "
+                            "LITELLM_MODEL_REGISTRY_PATH"),
+            std::string::npos)
+      << text.str();
+  const boost::json::object j = cb::SummaryToJson(sum);
+  EXPECT_EQ(j.at("cost_unknown_attempts"), 3);
+  EXPECT_EQ(j.at("settings").at("solo").at("cost_unknown_attempts"), 2);
+  EXPECT_NE(std::string(j.at("cost_definition").as_string()).find("LITELLM_MODEL_REGISTRY_PATH"),
+            std::string::npos);
+
+  // Nothing unknown: no such line.
+  std::ostringstream plain;
+  std::vector<cb::RecordRow> known = {Row(cb::Setting::kSolo, 1, 1, "pass", 0.1)};
+  cb::WriteReportText(cb::Summarize(known, std::nullopt), "out/", plain);
+  EXPECT_EQ(plain.str().find("unknown for"), std::string::npos) << plain.str();
+  EXPECT_NE(plain.str().find("100/10"), std::string::npos) << plain.str();
+}
+
+TEST(ReportSummary, CountsPassesThroughAgent1AloneApart) {
+  const cb::Summary sum = cb::Summarize(UsageRows(), std::nullopt);
+  EXPECT_FALSE(sum.settings.at(cb::Setting::kSolo).pass_agent1_alone.has_value());
+  EXPECT_EQ(sum.settings.at(cb::Setting::kCoopComm).pass, 3);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kCoopComm).pass_agent1_alone, 2);
+  EXPECT_EQ(sum.settings.at(cb::Setting::kCoopNocomm).pass_agent1_alone, 0);
+  EXPECT_EQ(sum.repos.at("r_task").at(cb::Setting::kCoopComm).pass_agent1_alone, 2);
+  std::ostringstream text;
+  cb::WriteReportText(sum, "out/", text);
+  EXPECT_NE(text.str().find("coop-comm: 3 passes, of which 2 through agent 1's patch alone (the "
+                            "merge of the two patches conflicted"),
+            std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("coop-nocomm: 1 pass, of which 0 through agent 1's patch alone"),
+            std::string::npos)
+      << text.str();
+  EXPECT_EQ(text.str().find("solo: "), std::string::npos) << text.str();
+  const boost::json::object j = cb::SummaryToJson(sum);
+  EXPECT_EQ(j.at("settings").at("coop-comm").at("pass_agent1_alone"), 2);
+  EXPECT_TRUE(j.at("settings").at("solo").at("pass_agent1_alone").is_null());
+}
+
+TEST(ReportCsv, UnknownCountsAreEmptyAndMergeFactsAreColumns) {
+  std::vector<cb::RecordRow> rows = UsageRows();
+  rows.resize(3);
+  std::ostringstream csv;
+  cb::WriteRecordsCsv(rows, csv);
+  std::istringstream in(csv.str());
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_NE(lines[0].find(",cost_usd,input_tokens,output_tokens,"), std::string::npos);
+  EXPECT_NE(lines[0].find(",record,cost_unknown_attempts,tokens_unknown_attempts,merge_status,"
+                          "merge_strategy\r"),
+            std::string::npos)
+      << lines[0];
+  // solo [3,4]: tokens unknown, 2 attempts of unknown cost, no merge.
+  EXPECT_NE(lines[2].find(",0.200000,,,10.000,"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[2].rfind(",2,1,,\r"), std::string::npos) << lines[2];
+  EXPECT_NE(lines[3].rfind(",0,1,conflicts,solo-agent1\r"), std::string::npos) << lines[3];
 }
 
 TEST(ReportText, PointsNeverShowMinusZero) {

@@ -1,5 +1,6 @@
 // Helpers for the tests of real services (Redis, registry, a private
-// dockerd, containers): free ports, waiting, small subsets, ninja with a key.
+// dockerd, containers): free ports, waiting, small subsets, ninja with a key,
+// and a private network for a "remote" service.
 #pragma once
 
 #include <netinet/in.h>
@@ -7,8 +8,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <functional>
+#include <sstream>
 #include <string>
 #include <thread>
 
@@ -75,5 +80,79 @@ struct KillPidFileAtExit {
 inline std::string Tail(const std::string& s, size_t n = 3000) {
   return s.size() > n ? s.substr(s.size() - n) : s;
 }
+
+// Two network namespaces that the test makes, joined by a veth pair: "server"
+// holds kServerAddress, "client" kClientAddress (a /30 of their own), each
+// also its own loopback. A service started InServer() listens on an address
+// that is not loopback, yet reachable only from InClient() commands: nothing
+// of the machine's own network is used or changed. The destructor kills every
+// process left in the two namespaces and deletes them. Needs root and `ip`
+// (iproute2): why_not() says what failed (use CBTEST_REQUIRE).
+class TestNetwork {
+ public:
+  static constexpr const char* kServerAddress = "10.231.0.2";
+  static constexpr const char* kClientAddress = "10.231.0.1";
+
+  TestNetwork() {
+    static std::atomic<int> counter{0};
+    const std::string base = "cbtest-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    server_ = base + "-s";
+    client_ = base + "-c";
+    RemoveStale();
+    const std::string steps[] = {
+        "ip netns add " + server_,
+        "ip netns add " + client_,
+        "ip -n " + client_ + " link add cbt-c type veth peer name cbt-s netns " + server_,
+        "ip -n " + client_ + " addr add " + kClientAddress + "/30 dev cbt-c",
+        "ip -n " + server_ + " addr add " + kServerAddress + "/30 dev cbt-s",
+        "ip -n " + client_ + " link set cbt-c up",
+        "ip -n " + server_ + " link set cbt-s up",
+        "ip -n " + client_ + " link set lo up",
+        "ip -n " + server_ + " link set lo up",
+    };
+    for (const std::string& step : steps) {
+      CommandResult r = Run(step);
+      if (r.exit_code != 0) {
+        while (!r.output.empty() && std::isspace(static_cast<unsigned char>(r.output.back())))
+          r.output.pop_back();
+        why_not_ = "cannot make a network namespace (root and iproute2's ip needed): `" + step +
+                   "`: " + r.output;
+        break;
+      }
+    }
+  }
+  ~TestNetwork() {
+    for (const std::string& ns : {server_, client_}) Remove(ns);
+  }
+  TestNetwork(const TestNetwork&) = delete;
+  TestNetwork& operator=(const TestNetwork&) = delete;
+
+  const std::string& why_not() const { return why_not_; }
+  // `command` (for /bin/sh) run inside the server or the client namespace.
+  std::string InServer(const std::string& command) const { return In(server_, command); }
+  std::string InClient(const std::string& command) const { return In(client_, command); }
+
+ private:
+  static std::string In(const std::string& ns, const std::string& command) {
+    return "ip netns exec " + ns + " /bin/sh -c " + Sh(command);
+  }
+  static void Remove(const std::string& ns) {
+    Run("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill -9 $p; done; "
+        "ip netns del " + ns + " 2>/dev/null");
+  }
+  // Namespaces of an earlier test process that died before its destructor ran.
+  static void RemoveStale() {
+    std::istringstream names(Run("ip netns list 2>/dev/null").output);
+    std::string name, rest;
+    while (names >> name) {
+      std::getline(names, rest);
+      int pid = 0;
+      if (std::sscanf(name.c_str(), "cbtest-%d-", &pid) == 1 && pid > 1 && pid != ::getpid() &&
+          !ProcessAlive(pid))
+        Remove(name);
+    }
+  }
+  std::string server_, client_, why_not_;
+};
 
 }  // namespace cbtest

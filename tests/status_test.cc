@@ -8,7 +8,7 @@
 
 #include "absl/time/clock.h"
 #include "common/file_lock.h"
-#include "generator/status.h"
+#include "report/status.h"
 #include "test_util.h"
 
 namespace {
@@ -75,6 +75,37 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
 
   // Nothing finished yet: no ETA rather than a made-up one.
   EXPECT_FALSE(cb::ComputeStatus(plan, {}, {r1}, now).eta_s.has_value());
+}
+
+TEST(Status, CountsAttemptsOfUnknownCostApartFromTheSpend) {
+  using cb::Setting;
+  std::vector<cb::RecordRow> rows = {Done(Setting::kSolo, 1, "pass", 0.5, 20),
+                                     Done(Setting::kCoopComm, 1, "fail", 0, 20),
+                                     Done(Setting::kCoopComm, 2, "pass", 0.25, 20)};
+  rows[1].cost_unknown_attempts = 2;
+  const absl::Time now = absl::FromUnixSeconds(1000000);
+  const cb::StatusView v = cb::ComputeStatus(std::nullopt, rows, {}, now);
+  EXPECT_DOUBLE_EQ(v.spend_usd, 0.75);
+  EXPECT_EQ(v.cost_unknown_attempts, 2);
+  EXPECT_EQ(v.settings.at(Setting::kCoopComm).cost_unknown_attempts, 2);
+  EXPECT_EQ(v.settings.at(Setting::kSolo).cost_unknown_attempts, 0);
+  std::ostringstream text;
+  cb::WriteStatusText(v, now, text);
+  EXPECT_NE(text.str().find("spend so far: $0.75 over 3 finished pairs"), std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("cost unknown for 2 attempts (coop-comm 2), not in the spend: they took "
+                            "steps but reported $0, as upstream does when litellm has no price for "
+                            "the model (register one: LITELLM_MODEL_REGISTRY_PATH"),
+            std::string::npos)
+      << text.str();
+  const boost::json::object j = cb::StatusToJson(v, now);
+  EXPECT_EQ(j.at("cost_unknown_attempts"), 2);
+  EXPECT_EQ(j.at("settings").at("coop-comm").at("cost_unknown_attempts"), 2);
+
+  // Nothing unknown: no such line.
+  std::ostringstream plain;
+  cb::WriteStatusText(cb::ComputeStatus(std::nullopt, {rows[0]}, {}, now), now, plain);
+  EXPECT_EQ(plain.str().find("cost unknown"), std::string::npos) << plain.str();
 }
 
 TEST(Status, FormatDuration) {

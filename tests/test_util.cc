@@ -96,7 +96,9 @@ bool InCi() {
 std::string DockerUnavailableReason() {
   static const std::string reason = [] {
     CommandResult r = Run("docker version --format '{{.Server.Version}}'");
-    if (r.exit_code != 0) return "docker version: " + r.output.substr(0, 200);
+    std::string out = r.output.substr(0, 200);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    if (r.exit_code != 0) return "docker version: " + out;
     return std::string();
   }();
   return reason;
@@ -130,7 +132,7 @@ std::vector<std::string> SubsetImages(const std::string& subset) {
 
 void RemoveImages(const std::vector<std::string>& images) {
   std::string cmd = "docker rmi";
-  for (const std::string& img : images) cmd += " " + Sh(img);
+  for (const std::string& img : images) cmd.append(" ").append(Sh(img));
   Run(cmd + " >/dev/null 2>&1");
 }
 

@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 std::string Cbgen();            // the built cbgen
 std::string Cbrun();            // the built cbrun
 std::string FakeCooperbench();  // tests/fake_cooperbench/cooperbench
-fs::path DatasetDir();          // ../shared/dataset
+fs::path DatasetDir();          // the test dataset, BUILD/tests/dataset (tests/data/make_dataset)
 fs::path SourceDir();
 
 // A fresh folder under $TMPDIR, removed at the end unless CBTEST_KEEP is set.
@@ -43,6 +43,8 @@ std::string Sh(const std::string& arg);
 
 // Empty when a Docker daemon answers; else why not. Use CBTEST_REQUIRE_DOCKER().
 std::string DockerUnavailableReason();
+// True when the environment variable CI is set and not empty (.ci/run sets
+// it): then whatever a test needs must be there (CBTEST_REQUIRE fails).
 bool InCi();
 
 // Makes the tiny test image (busybox with /workspace/repo) and tags it with
@@ -87,12 +89,17 @@ struct Experiment {
 
 }  // namespace cbtest
 
-// Skips outside CI when no Docker daemon answers; fails in CI.
-#define CBTEST_REQUIRE_DOCKER()                                                   \
+// For something a test needs from the machine (a Docker daemon, root, a
+// program): `why_not` empty means it is there. Otherwise the test fails in CI
+// (CI set, see InCi) and skips elsewhere, printing `what` and the reason.
+#define CBTEST_REQUIRE(why_not, what)                                             \
   do {                                                                            \
-    const std::string why = ::cbtest::DockerUnavailableReason();                  \
-    if (!why.empty()) {                                                           \
-      if (::cbtest::InCi()) FAIL() << "Docker is required in CI: " << why;        \
-      GTEST_SKIP() << "skipped: needs a Docker daemon (" << why << ")";          \
+    const std::string cbtest_why = (why_not);                                     \
+    if (!cbtest_why.empty()) {                                                    \
+      if (::cbtest::InCi()) FAIL() << (what) << " is required in CI: " << cbtest_why; \
+      GTEST_SKIP() << "skipped: needs " << (what) << " (" << cbtest_why << ")";  \
     }                                                                             \
   } while (0)
+
+// Skips outside CI when no Docker daemon answers; fails in CI.
+#define CBTEST_REQUIRE_DOCKER() CBTEST_REQUIRE(::cbtest::DockerUnavailableReason(), "a Docker daemon")

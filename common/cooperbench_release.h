@@ -1,0 +1,69 @@
+// What the installed cooperbench is: its release (the distribution's metadata,
+// read in the interpreter its script starts) and what its `run` accepts (from
+// `cooperbench run --help`). Upstream has no --version flag in any release.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace cb {
+
+// A cooperbench version "0.0.19" as numbers, compared part by part.
+struct ReleaseVersion {
+  std::vector<int> parts;
+  std::string text;
+  friend bool operator<(const ReleaseVersion& a, const ReleaseVersion& b) {
+    return a.parts < b.parts;
+  }
+};
+std::optional<ReleaseVersion> ParseReleaseVersion(absl::string_view text);
+
+// The releases cbrun was tested against (tests/upstream_test.cc runs each).
+inline constexpr char kOldestSupportedRelease[] = "0.0.11";
+inline constexpr char kNewestSupportedRelease[] = "0.0.19";
+// Before this release `run` has no --log-dir/--dataset-dir and the agent
+// `mini_swe_agent` (v1) exists; from it on the mini-SWE-agent is mini_swe_agent_v2.
+inline constexpr char kMiniSweAgentV1[] = "mini_swe_agent";
+inline constexpr char kMiniSweAgentV2[] = "mini_swe_agent_v2";
+
+struct CooperbenchRelease {
+  std::string executable;    // absolute path of the cooperbench script
+  std::string interpreter;   // what its #! line starts (for asking Python questions)
+  std::string version;       // "0.0.19"
+  bool has_log_dir = false;      // `run` accepts --log-dir
+  bool has_dataset_dir = false;  // `run` accepts --dataset-dir
+
+  bool Supported() const;
+  // mini_swe_agent where the release still has it, else mini_swe_agent_v2.
+  std::string DefaultAgent() const;
+  // "release 0.0.19 (supported: 0.0.11 to 0.0.19)".
+  std::string Describe() const;
+  boost::json::value ToJson() const;
+  static std::optional<CooperbenchRelease> FromJson(const boost::json::value& v);
+};
+
+// Pure: the interpreter command of a script from its first two lines
+// ("#!/usr/bin/python3", "#!/usr/bin/env python3", and pip's
+// "#!/bin/sh" + "'''exec' \"/long/path/python\" ..." form). Empty when none.
+std::vector<std::string> InterpreterOf(absl::string_view script_head);
+
+// Pure: which of the flags cbrun relies on `run --help` lists.
+void ReadRunHelp(absl::string_view help, CooperbenchRelease* release);
+
+// Finds `cooperbench` (a bare name is looked up on PATH), asks its interpreter
+// for the distribution's version and `run --help` for the flags. An error says
+// what is wrong and what to install.
+absl::StatusOr<CooperbenchRelease> ProbeCooperbench(const std::string& cooperbench);
+
+// Asks cooperbench's own interpreter whether its litellm has a price for
+// `model`: ok with the price per token, or an error saying why not.
+absl::StatusOr<std::string> ProbeModelPrice(const CooperbenchRelease& release,
+                                            const std::string& model);
+
+}  // namespace cb

@@ -1,0 +1,103 @@
+#include "common/record.h"
+
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/atomic_file.h"
+#include "common/json_read.h"
+
+namespace cb {
+
+double Record::cost_usd() const {
+  double sum = 0;
+  for (const AttemptRecord& a : attempts) sum += a.cost_usd.value_or(0);
+  return sum;
+}
+long long Record::cost_unknown_attempts() const {
+  long long n = 0;
+  for (const AttemptRecord& a : attempts) n += a.cost_usd ? 0 : 1;
+  return n;
+}
+
+namespace {
+std::optional<long long> SumKnown(const std::vector<AttemptRecord>& attempts,
+                                  std::optional<long long> AttemptRecord::*field) {
+  std::optional<long long> sum;
+  for (const AttemptRecord& a : attempts)
+    if (a.*field) sum = sum.value_or(0) + *(a.*field);
+  return sum;
+}
+template <typename T>
+boost::json::value OptValue(const std::optional<T>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+}  // namespace
+
+std::optional<long long> Record::input_tokens() const {
+  return SumKnown(attempts, &AttemptRecord::input_tokens);
+}
+std::optional<long long> Record::output_tokens() const {
+  return SumKnown(attempts, &AttemptRecord::output_tokens);
+}
+long long Record::tokens_unknown_attempts() const {
+  long long n = 0;
+  for (const AttemptRecord& a : attempts) n += a.input_tokens && a.output_tokens ? 0 : 1;
+  return n;
+}
+
+boost::json::value Record::ToJson() const {
+  boost::json::object o;
+  o["schema"] = kSchema;
+  o["tag"] = std::string(TagName(tag));
+  o["reason"] = reason;
+  o["detail"] = detail;
+  o["setting"] = std::string(SettingName(setting));
+  o["run_name"] = run_name;
+  o["repo"] = pair.repo;
+  o["task_id"] = pair.task_id;
+  o["features"] = boost::json::array{pair.feature_a, pair.feature_b};
+  o["model"] = model;
+  o["agent"] = agent;
+  o["backend"] = backend;
+  o["cost_usd"] = cost_usd();
+  o["cost_unknown_attempts"] = cost_unknown_attempts();
+  o["tokens"] = boost::json::object{{"input", OptValue(input_tokens())},
+                                    {"output", OptValue(output_tokens())}};
+  o["tokens_unknown_attempts"] = tokens_unknown_attempts();
+  o["duration_s"] = duration_s;
+  o["started_at"] = started_at;
+  o["finished_at"] = finished_at;
+  o["feature1_passed"] = OptValue(feature1_passed);
+  o["feature2_passed"] = OptValue(feature2_passed);
+  o["merge_status"] = OptValue(merge_status);
+  o["merge_strategy"] = OptValue(merge_strategy);
+  boost::json::array list;
+  for (const AttemptRecord& a : attempts) {
+    boost::json::object j;
+    j["n"] = a.n;
+    j["started_at"] = a.started_at;
+    j["duration_s"] = a.duration_s;
+    if (a.exit_code) j["exit_code"] = *a.exit_code;
+    if (a.signal) j["signal"] = *a.signal;
+    if (a.timed_out) j["timed_out"] = true;
+    j["tag"] = std::string(TagName(a.tag));
+    j["reason"] = a.reason;
+    j["detail"] = a.detail;
+    j["cost_usd"] = OptValue(a.cost_usd);
+    j["tokens"] = boost::json::object{{"input", OptValue(a.input_tokens)},
+                                      {"output", OptValue(a.output_tokens)}};
+    j["log_dir"] = a.log_dir;
+    list.push_back(std::move(j));
+  }
+  o["attempts"] = std::move(list);
+  return o;
+}
+
+absl::Status WriteRecord(const std::filesystem::path& path, const Record& record) {
+  return WriteFileAtomically(path, PrettyJson(record.ToJson()), Overwrite::kNever);
+}
+
+std::string IsoTimeNow() {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+}
+
+}  // namespace cb

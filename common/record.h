@@ -1,0 +1,68 @@
+// The result record of one (setting, pair): what cbrun leaves for Ninja and
+// for people. Written once, atomically, never overwritten.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/json.hpp>
+
+#include "absl/status/status.h"
+#include "common/naming.h"
+#include "common/setting.h"
+#include "common/tag.h"
+
+namespace cb {
+
+struct AttemptRecord {
+  int n = 0;                       // the attempt-N folder
+  std::string started_at;          // ISO 8601, UTC
+  double duration_s = 0;
+  std::optional<int> exit_code;
+  std::optional<int> signal;
+  bool timed_out = false;
+  Tag tag = Tag::kInfraError;
+  std::string reason;
+  std::string detail;
+  std::optional<double> cost_usd = 0;        // nullopt: unknown (steps taken, $0 reported)
+  std::optional<long long> input_tokens;     // nullopt: unknown (see AttemptUsage)
+  std::optional<long long> output_tokens;
+  std::string log_dir;
+};
+
+struct Record {
+  static constexpr int kSchema = 1;
+  Tag tag = Tag::kInfraError;
+  std::string reason;
+  std::string detail;
+  Setting setting = Setting::kSolo;
+  std::string run_name;
+  PairId pair;
+  std::string model, agent, backend;
+  std::vector<AttemptRecord> attempts;
+  std::string started_at, finished_at;
+  double duration_s = 0;                 // wall clock, first start to last end
+  std::optional<bool> feature1_passed;   // from the last attempt's eval.json
+  std::optional<bool> feature2_passed;
+  std::optional<std::string> merge_status;    // coop: eval.json merge.status of the last attempt
+  std::optional<std::string> merge_strategy;  // coop: merge.strategy ("solo-agent1", ...)
+
+  // All attempts with a known cost: failed ones cost money too.
+  double cost_usd() const;
+  long long cost_unknown_attempts() const;
+  // Sums over the attempts whose counts are known; nullopt when none is.
+  std::optional<long long> input_tokens() const;
+  std::optional<long long> output_tokens() const;
+  long long tokens_unknown_attempts() const;
+  boost::json::value ToJson() const;
+};
+
+// Writes the record atomically; AlreadyExists if one is there (it is kept).
+absl::Status WriteRecord(const std::filesystem::path& path, const Record& record);
+
+// "2026-11-24T09:31:36Z"
+std::string IsoTimeNow();
+
+}  // namespace cb

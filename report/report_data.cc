@@ -1,0 +1,117 @@
+#include "report/report_data.h"
+
+#include <algorithm>
+#include <system_error>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/json_read.h"
+#include "common/records_tree.h"
+
+namespace cb {
+namespace fs = std::filesystem;
+
+absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source) {
+  auto missing = [&](absl::string_view field) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        source, ": not a cbrun record: \"", field,
+        "\" is missing or of the wrong type (move the file aside, or delete it to re-run the pair)"));
+  };
+  RecordRow r;
+  std::optional<std::string> tag = StringField(v, "tag");
+  if (!tag || (*tag != "pass" && *tag != "fail" && *tag != "infra_error")) return missing("tag");
+  r.tag = *tag;
+  std::optional<std::string> setting = StringField(v, "setting");
+  std::optional<Setting> parsed = setting ? ParseSetting(*setting) : std::nullopt;
+  if (!parsed) return missing("setting");
+  r.setting = *parsed;
+  std::optional<std::string> repo = StringField(v, "repo");
+  std::optional<long long> task = IntField(v, "task_id");
+  if (!repo) return missing("repo");
+  if (!task) return missing("task_id");
+  const boost::json::value* features = Field(v, "features");
+  const boost::json::array* fa = features ? features->if_array() : nullptr;
+  if (fa == nullptr || fa->size() != 2 || !(*fa)[0].is_int64() || !(*fa)[1].is_int64())
+    return missing("features");
+  int a = static_cast<int>((*fa)[0].as_int64()), b = static_cast<int>((*fa)[1].as_int64());
+  r.pair = PairId{*repo, *task, std::min(a, b), std::max(a, b)};
+  r.run_name = StringField(v, "run_name").value_or("");
+  r.reason = StringField(v, "reason").value_or("");
+  r.detail = StringField(v, "detail").value_or("");
+  r.model = StringField(v, "model").value_or("");
+  r.agent = StringField(v, "agent").value_or("");
+  r.backend = StringField(v, "backend").value_or("");
+  std::optional<double> cost = NumberField(v, "cost_usd");
+  if (!cost) return missing("cost_usd");
+  r.cost_usd = *cost;
+  r.cost_unknown_attempts = std::max(0LL, IntField(v, "cost_unknown_attempts").value_or(0));
+  // A record without "tokens" (or without a count) reads as 0, as it always
+  // did; an explicit null is unknown.
+  if (const boost::json::value* tokens = Field(v, "tokens"); tokens && tokens->is_object()) {
+    auto count = [&](absl::string_view key) -> std::optional<long long> {
+      const boost::json::value* f = Field(*tokens, key);
+      if (f && f->is_null()) return std::nullopt;
+      return IntField(*tokens, key).value_or(0);
+    };
+    r.input_tokens = count("input");
+    r.output_tokens = count("output");
+  }
+  r.tokens_unknown_attempts = std::max(0LL, IntField(v, "tokens_unknown_attempts").value_or(0));
+  r.duration_s = NumberField(v, "duration_s").value_or(0);
+  const boost::json::value* attempts = Field(v, "attempts");
+  r.attempts = attempts && attempts->is_array() ? static_cast<int>(attempts->as_array().size()) : 0;
+  r.started_at = StringField(v, "started_at").value_or("");
+  r.finished_at = StringField(v, "finished_at").value_or("");
+  r.feature1_passed = BoolField(v, "feature1_passed");
+  r.feature2_passed = BoolField(v, "feature2_passed");
+  r.merge_status = StringField(v, "merge_status");
+  r.merge_strategy = StringField(v, "merge_strategy");
+  return r;
+}
+
+RecordSet LoadRecords(const fs::path& out) {
+  RecordSet set;
+  ForEachRecordFile(out, [&](const fs::path& file, absl::string_view run_folder) {
+    absl::StatusOr<boost::json::value> doc = ReadJsonFile(file);
+    if (!doc.ok()) {
+      set.problems.push_back(std::string(doc.status().message()));
+      return;
+    }
+    absl::StatusOr<RecordRow> row = ParseRecord(*doc, file.string());
+    if (!row.ok()) {
+      set.problems.push_back(std::string(row.status().message()));
+      return;
+    }
+    row->rel_path = file.lexically_relative(out);
+    if (row->run_name.empty()) row->run_name = std::string(run_folder);
+    set.rows.push_back(std::move(*row));
+  });
+  std::sort(set.rows.begin(), set.rows.end(),
+            [](const RecordRow& x, const RecordRow& y) { return x.rel_path < y.rel_path; });
+  std::sort(set.problems.begin(), set.problems.end());
+  return set;
+}
+
+absl::StatusOr<std::optional<PlanFile>> ReadPlanOf(const fs::path& out,
+                                                   const fs::path& build_file) {
+  absl::StatusOr<std::optional<PlanFile>> plan = ReadPlanFile(out);
+  if (!plan.ok() || !plan->has_value() || build_file.empty()) return plan;
+  const fs::path planned_for = (*plan)->build_file;
+  std::error_code ec;
+  if (fs::exists(planned_for, ec) && !fs::equivalent(planned_for, build_file, ec))
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--build-file ", build_file.string(), ": ", PlanFilePath(out).string(),
+        " is the plan of another build, ", planned_for.string(),
+        "; each build's plan sits in its own OUT: pass the --out of ", build_file.string()));
+  return plan;
+}
+
+std::optional<Setting> SettingFromRunName(absl::string_view run_name) {
+  // Longest suffix first: "-coop-nocomm" also ends like nothing shorter, but be explicit.
+  for (Setting s : {Setting::kCoopNocomm, Setting::kCoopComm, Setting::kSolo})
+    if (absl::EndsWith(run_name, absl::StrCat("-", SettingName(s))) || run_name == SettingName(s))
+      return s;
+  return std::nullopt;
+}
+
+}  // namespace cb

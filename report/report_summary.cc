@@ -1,0 +1,283 @@
+#include "report/report_summary.h"
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+
+namespace cb {
+
+namespace {
+
+using Key = std::pair<Setting, PairId>;
+
+bool ThroughAgent1Alone(const RecordRow& r) {
+  return r.tag == "pass" && r.merge_strategy == kAgent1AloneStrategy;
+}
+
+// Adds a known count to `sum`; a group whose records all lack one is nullopt.
+struct KnownSum {
+  long long sum = 0;
+  bool known = false, unknown = false;
+  void Add(const std::optional<long long>& v) {
+    if (v) {
+      sum += *v;
+      known = true;
+    } else {
+      unknown = true;
+    }
+  }
+  std::optional<long long> Value() const {
+    return !known && unknown ? std::nullopt : std::optional<long long>(sum);
+  }
+};
+
+GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
+                     long long pending) {
+  GroupStats g;
+  std::vector<double> durations;
+  long long attempts = 0;
+  KnownSum in, out;
+  if (setting != Setting::kSolo) g.pass_agent1_alone = 0;
+  for (const RecordRow* r : rows) {
+    ++g.done;
+    if (r->tag == "pass") ++g.pass;
+    else if (r->tag == "fail") ++g.fail;
+    else ++g.infra_error;
+    if (g.pass_agent1_alone && ThroughAgent1Alone(*r)) ++*g.pass_agent1_alone;
+    g.cost_usd += r->cost_usd;
+    g.cost_unknown_attempts += r->cost_unknown_attempts;
+    in.Add(r->input_tokens);
+    out.Add(r->output_tokens);
+    g.tokens_unknown_attempts += r->tokens_unknown_attempts;
+    durations.push_back(r->duration_s);
+    attempts += r->attempts;
+  }
+  g.input_tokens = in.Value();
+  g.output_tokens = out.Value();
+  g.pending = pending;
+  g.pairs = g.done + pending;
+  if (g.pass + g.fail > 0) {
+    g.pass_rate = static_cast<double>(g.pass) / static_cast<double>(g.pass + g.fail);
+    g.pass_rate_ci = WilsonInterval(g.pass, g.pass + g.fail);
+  }
+  g.median_duration_s = Quantile(durations, 0.5);
+  g.p90_duration_s = Quantile(durations, 0.9);
+  if (g.done > 0) g.mean_attempts = static_cast<double>(attempts) / static_cast<double>(g.done);
+  return g;
+}
+
+bool Finished(const std::string& tag) { return tag == "pass" || tag == "fail"; }
+
+template <typename T>
+boost::json::value Opt(const std::optional<T>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+
+boost::json::object GroupToJson(const GroupStats& g) {
+  boost::json::object o;
+  o["pairs"] = g.pairs;
+  o["done"] = g.done;
+  o["pass"] = g.pass;
+  o["fail"] = g.fail;
+  o["infra_error"] = g.infra_error;
+  o["pending"] = g.pending;
+  o["pass_rate"] = Opt(g.pass_rate);
+  o["pass_rate_ci95"] = g.pass_rate_ci ? boost::json::value(boost::json::array{
+                                             g.pass_rate_ci->low, g.pass_rate_ci->high})
+                                       : boost::json::value(nullptr);
+  o["pass_agent1_alone"] = Opt(g.pass_agent1_alone);
+  o["cost_usd"] = g.cost_usd;
+  o["cost_unknown_attempts"] = g.cost_unknown_attempts;
+  o["tokens"] =
+      boost::json::object{{"input", Opt(g.input_tokens)}, {"output", Opt(g.output_tokens)}};
+  o["tokens_unknown_attempts"] = g.tokens_unknown_attempts;
+  o["duration_s"] = boost::json::object{{"median", Opt(g.median_duration_s)},
+                                        {"p90", Opt(g.p90_duration_s)}};
+  o["mean_attempts"] = Opt(g.mean_attempts);
+  return o;
+}
+
+}  // namespace
+
+Summary Summarize(const std::vector<RecordRow>& rows,
+                  const std::optional<std::vector<PlannedRun>>& planned) {
+  Summary s;
+  s.plan_known = planned.has_value();
+  s.records = static_cast<long long>(rows.size());
+
+  std::map<Key, const RecordRow*> by_key;
+  for (const RecordRow& r : rows) {
+    by_key[{r.setting, r.pair}] = &r;  // one per (setting, pair); a duplicate run name keeps the last
+    s.total_cost_usd += r.cost_usd;
+    s.total_cost_unknown_attempts += r.cost_unknown_attempts;
+    s.total_tokens_unknown_attempts += r.tokens_unknown_attempts;
+  }
+  std::set<Key> pending;
+  if (planned)
+    for (const PlannedRun& p : *planned)
+      if (!by_key.count({p.setting, p.pair})) pending.insert({p.setting, p.pair});
+
+  // Per setting and per (repository, setting).
+  std::map<Setting, std::vector<const RecordRow*>> per_setting;
+  std::map<std::pair<std::string, Setting>, std::vector<const RecordRow*>> per_repo;
+  for (const RecordRow& r : rows) {
+    per_setting[r.setting].push_back(&r);
+    per_repo[{r.pair.repo, r.setting}].push_back(&r);
+  }
+  std::map<Setting, long long> pending_setting;
+  std::map<std::pair<std::string, Setting>, long long> pending_repo;
+  for (const Key& k : pending) {
+    ++pending_setting[k.first];
+    ++pending_repo[{k.second.repo, k.first}];
+    per_repo[{k.second.repo, k.first}];  // make the group exist
+  }
+  for (Setting st : AllSettings())
+    s.settings[st] = Aggregate(st, per_setting[st], pending_setting[st]);
+  for (const auto& [key, group] : per_repo)
+    s.repos[key.first][key.second] = Aggregate(key.second, group, pending_repo[key]);
+
+  // Coordination gap: solo minus each coop setting on pairs finished in both.
+  for (Setting coop : {Setting::kCoopComm, Setting::kCoopNocomm}) {
+    Gap gap;
+    gap.coop = coop;
+    for (const auto& [key, solo] : by_key) {
+      if (key.first != Setting::kSolo || !Finished(solo->tag)) continue;
+      auto other = by_key.find({coop, key.second});
+      if (other == by_key.end() || !Finished(other->second->tag)) continue;
+      const bool x = solo->tag == "pass", y = other->second->tag == "pass";
+      if (x && y) ++gap.table.both;
+      else if (x) ++gap.table.x_only;
+      else if (y) ++gap.table.y_only;
+      else ++gap.table.neither;
+    }
+    gap.result = NewcombePaired(gap.table);
+    s.gaps.push_back(gap);
+  }
+
+  // Difficulty from solo: per pair and per task.
+  std::map<std::pair<std::string, long long>, TaskDifficulty> tasks;
+  for (const auto& [key, solo] : by_key) {
+    if (key.first != Setting::kSolo || !Finished(solo->tag)) continue;
+    PairDifficulty d;
+    d.pair = key.second;
+    d.solo = solo->tag;
+    for (Setting coop : {Setting::kCoopComm, Setting::kCoopNocomm}) {
+      auto other = by_key.find({coop, key.second});
+      if (other != by_key.end()) d.coop[coop] = other->second->tag;
+    }
+    s.pairs.push_back(d);
+    TaskDifficulty& t = tasks[{key.second.repo, key.second.task_id}];
+    t.repo = key.second.repo;
+    t.task_id = key.second.task_id;
+    ++t.finished;
+    if (solo->tag == "pass") ++t.solved;
+  }
+  auto fails = [](const PairDifficulty& d) {
+    int n = d.solo == "fail" ? 10 : 0;  // solo decides; coop failures break ties
+    for (const auto& [setting, tag] : d.coop) n += tag == "fail" ? 1 : 0;
+    return n;
+  };
+  std::stable_sort(s.pairs.begin(), s.pairs.end(), [&](const PairDifficulty& x, const PairDifficulty& y) {
+    return fails(x) > fails(y);
+  });
+  for (auto& [key, t] : tasks) {
+    t.solved_share = static_cast<double>(t.solved) / static_cast<double>(t.finished);
+    s.tasks.push_back(t);
+  }
+  std::stable_sort(s.tasks.begin(), s.tasks.end(), [](const TaskDifficulty& x, const TaskDifficulty& y) {
+    return std::tie(x.solved_share, y.finished) < std::tie(y.solved_share, x.finished);
+  });
+
+  for (const RecordRow& r : rows)
+    if (r.tag != "pass") ++s.reasons[r.setting][r.reason.empty() ? "unknown" : r.reason];
+  return s;
+}
+
+boost::json::object SummaryToJson(const Summary& s) {
+  boost::json::object root;
+  root["schema"] = 1;
+  root["records"] = s.records;
+  root["plan_known"] = s.plan_known;
+  root["pass_rate_definition"] = "pass / (pass + fail); infra_error records are excluded";
+  root["cost_usd"] = s.total_cost_usd;
+  root["cost_unknown_attempts"] = s.total_cost_unknown_attempts;
+  root["cost_definition"] = absl::StrCat(
+      "cost_usd sums every attempt whose cost is known; cost_unknown_attempts counts the others, "
+      "left out: ",
+      kCostUnknownWhy);
+  root["tokens_unknown_attempts"] = s.total_tokens_unknown_attempts;
+  root["tokens_definition"] = absl::StrCat(
+      "tokens sum the attempts with known counts (null: none known); tokens_unknown_attempts "
+      "counts the others, left out: ", kTokensUnknownWhy);
+  root["pass_agent1_alone_definition"] = absl::StrCat(
+      "coop passes whose eval.json merge.strategy is \"solo-agent1\": ", kAgent1AloneWhy,
+      " (null for solo)");
+  boost::json::object settings;
+  for (const auto& [st, g] : s.settings) settings[std::string(SettingName(st))] = GroupToJson(g);
+  root["settings"] = std::move(settings);
+  boost::json::object repos;
+  for (const auto& [repo, groups] : s.repos) {
+    boost::json::object o;
+    for (const auto& [st, g] : groups) o[std::string(SettingName(st))] = GroupToJson(g);
+    repos[repo] = std::move(o);
+  }
+  root["repos"] = std::move(repos);
+
+  boost::json::object gap;
+  gap["method"] = kGapMethod;
+  gap["definition"] = "solo pass rate minus coop pass rate, on pairs finished (pass or fail) in both";
+  for (const Gap& g : s.gaps) {
+    boost::json::object o;
+    o["pairs"] = g.table.n();
+    o["table"] = boost::json::object{{"both_pass", g.table.both},
+                                     {"solo_only", g.table.x_only},
+                                     {"coop_only", g.table.y_only},
+                                     {"neither", g.table.neither}};
+    if (g.result) {
+      o["solo_pass_rate"] = g.result->x_rate;
+      o["coop_pass_rate"] = g.result->y_rate;
+      o["gap"] = g.result->difference;
+      o["ci95"] = boost::json::array{g.result->ci.low, g.result->ci.high};
+    } else {
+      o["solo_pass_rate"] = nullptr;
+      o["coop_pass_rate"] = nullptr;
+      o["gap"] = nullptr;
+      o["ci95"] = nullptr;
+    }
+    gap[std::string(SettingName(g.coop))] = std::move(o);
+  }
+  root["gap"] = std::move(gap);
+
+  boost::json::array pairs;
+  for (const PairDifficulty& d : s.pairs) {
+    boost::json::object o{{"repo", d.pair.repo},
+                          {"task_id", d.pair.task_id},
+                          {"features", boost::json::array{d.pair.feature_a, d.pair.feature_b}},
+                          {"solo", d.solo}};
+    for (const auto& [st, tag] : d.coop) o[std::string(SettingName(st))] = tag;
+    pairs.push_back(std::move(o));
+  }
+  boost::json::array tasks;
+  for (const TaskDifficulty& t : s.tasks)
+    tasks.push_back(boost::json::object{{"repo", t.repo},
+                                        {"task_id", t.task_id},
+                                        {"solved_solo", t.solved},
+                                        {"finished_solo", t.finished},
+                                        {"solved_share", t.solved_share}});
+  root["difficulty"] = boost::json::object{{"pairs", std::move(pairs)}, {"tasks", std::move(tasks)}};
+
+  boost::json::object reasons;
+  for (Setting st : AllSettings()) {
+    boost::json::object o;
+    auto it = s.reasons.find(st);
+    if (it != s.reasons.end())
+      for (const auto& [reason, n] : it->second) o[reason] = n;
+    reasons[std::string(SettingName(st))] = std::move(o);
+  }
+  root["reasons"] = std::move(reasons);
+  return root;
+}
+
+}  // namespace cb

@@ -1,0 +1,160 @@
+#include "report/report_text.h"
+
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace cb {
+
+std::string Percent(std::optional<double> rate) {
+  return rate ? absl::StrFormat("%.1f%%", *rate * 100) : "-";
+}
+
+std::string Points(double difference) {
+  double points = difference * 100;
+  if (std::fabs(points) < 0.05) points = 0;
+  return absl::StrFormat("%+.1f", points);
+}
+
+std::string ShortCount(long long n) {
+  if (n >= 1000000) return absl::StrFormat("%.2fM", static_cast<double>(n) / 1e6);
+  if (n >= 10000) return absl::StrFormat("%.1fk", static_cast<double>(n) / 1e3);
+  return absl::StrCat(n);
+}
+
+namespace {
+
+std::string Seconds(std::optional<double> s) { return s ? absl::StrFormat("%.1f", *s) : "-"; }
+
+std::string Tokens(const std::optional<long long>& n) { return n ? ShortCount(*n) : "n/a"; }
+
+std::string RateWithCi(const GroupStats& g) {
+  if (!g.pass_rate) return "-";
+  return absl::StrFormat("%s (%.1f-%.1f)", Percent(g.pass_rate), g.pass_rate_ci->low * 100,
+                         g.pass_rate_ci->high * 100);
+}
+
+void Header(std::ostream& os, absl::string_view first, int width) {
+  os << absl::StrFormat("%-*s %6s %6s %6s %6s %6s %8s  %-20s %10s %15s %9s %8s %8s\n", width,
+                        first, "pairs", "done", "pass", "fail", "infra", "pending",
+                        "pass rate (95% CI)", "cost USD", "tokens in/out", "median s", "p90 s",
+                        "attempts");
+}
+
+void Row(std::ostream& os, absl::string_view first, int width, const GroupStats& g) {
+  os << absl::StrFormat("%-*s %6d %6d %6d %6d %6d %8d  %-20s %10.2f %15s %9s %8s %8s\n", width,
+                        first, g.pairs, g.done, g.pass, g.fail, g.infra_error, g.pending,
+                        RateWithCi(g), g.cost_usd,
+                        absl::StrCat(Tokens(g.input_tokens), "/", Tokens(g.output_tokens)),
+                        Seconds(g.median_duration_s), Seconds(g.p90_duration_s),
+                        g.mean_attempts ? absl::StrFormat("%.2f", *g.mean_attempts) : "-");
+}
+
+std::string PairName(const PairId& p) {
+  return absl::StrFormat("%s/%d [%d,%d]", p.repo, p.task_id, p.feature_a, p.feature_b);
+}
+
+// "solo 3, coop-comm 2" over the settings where `count` is not 0.
+std::string PerSetting(const Summary& s, long long GroupStats::*count) {
+  std::string out;
+  for (const auto& [st, g] : s.settings)
+    if (g.*count != 0)
+      absl::StrAppend(&out, out.empty() ? "" : ", ", SettingName(st), " ", g.*count);
+  return out;
+}
+
+}  // namespace
+
+void WriteUsageNotes(const Summary& s, std::ostream& os) {
+  if (s.total_cost_unknown_attempts > 0)
+    os << absl::StrFormat("Cost unknown for %d attempt%s (%s), left out of the costs above: %s.\n",
+                          s.total_cost_unknown_attempts,
+                          s.total_cost_unknown_attempts == 1 ? "" : "s",
+                          PerSetting(s, &GroupStats::cost_unknown_attempts), kCostUnknownWhy);
+  if (s.total_tokens_unknown_attempts > 0)
+    os << absl::StrFormat("Tokens unknown for %d attempt%s (%s), left out of the sums above: %s.\n",
+                          s.total_tokens_unknown_attempts,
+                          s.total_tokens_unknown_attempts == 1 ? "" : "s",
+                          PerSetting(s, &GroupStats::tokens_unknown_attempts), kTokensUnknownWhy);
+  for (const auto& [st, g] : s.settings) {
+    if (!g.pass_agent1_alone || g.done == 0) continue;
+    os << absl::StrFormat("%s: %d pass%s, of which %d through agent 1's patch alone (%s)\n",
+                          SettingName(st), g.pass, g.pass == 1 ? "" : "es", *g.pass_agent1_alone,
+                          kAgent1AloneWhy);
+  }
+}
+
+void WriteReportText(const Summary& s, const std::string& source, std::ostream& os) {
+  os << "Results: " << s.records << " records in " << source << "\n";
+  if (!s.plan_known) os << "(no build.ninja found: pairs total = pairs done, pending unknown)\n";
+  os << "Pass rate = pass / (pass + fail): infra errors are excluded from it. "
+        "Cost counts every attempt whose cost is known.\n\n";
+
+  Header(os, "setting", 12);
+  for (const auto& [st, g] : s.settings) Row(os, SettingName(st), 12, g);
+  os << absl::StrFormat("%-12s %6s %6s %6s %6s %6s %8s  %-20s %10.2f\n", "total", "", "", "", "",
+                        "", "", "", s.total_cost_usd);
+  WriteUsageNotes(s, os);
+
+  if (!s.repos.empty()) {
+    size_t width = 24;
+    for (const auto& [repo, groups] : s.repos) width = std::max(width, repo.size() + 13);
+    os << "\nBy repository\n";
+    Header(os, "repository / setting", static_cast<int>(width));
+    for (const auto& [repo, groups] : s.repos)
+      for (const auto& [st, g] : groups)
+        Row(os, absl::StrCat(repo, " ", SettingName(st)), static_cast<int>(width), g);
+  }
+
+  os << "\nCoordination gap: solo pass rate minus coop pass rate, on pairs finished in both\n"
+     << "  95% CI: " << kGapMethod << "\n";
+  for (const Gap& g : s.gaps) {
+    if (!g.result) {
+      os << absl::StrFormat("  %-12s no pairs finished in both solo and %s\n", SettingName(g.coop),
+                            SettingName(g.coop));
+      continue;
+    }
+    os << absl::StrFormat(
+        "  %-12s gap %s points (95%% CI %s to %s) on %d pairs: solo %s, %s %s "
+        "(both pass %d, solo only %d, coop only %d, neither %d)\n",
+        SettingName(g.coop), Points(g.result->difference), Points(g.result->ci.low),
+        Points(g.result->ci.high), g.table.n(), Percent(g.result->x_rate), SettingName(g.coop),
+        Percent(g.result->y_rate), g.table.both, g.table.x_only, g.table.y_only, g.table.neither);
+  }
+
+  os << "\nDifficulty from solo, hardest first\n";
+  if (s.tasks.empty()) os << "  no solo pairs finished yet\n";
+  for (const TaskDifficulty& t : s.tasks)
+    os << absl::StrFormat("  %-40s solved %d of %d solo (%s)\n",
+                          absl::StrCat(t.repo, "/", t.task_id), t.solved, t.finished,
+                          Percent(t.solved_share));
+  long long unsolved = 0;
+  for (const PairDifficulty& d : s.pairs) unsolved += d.solo == "fail";
+  if (unsolved > 0) {
+    os << "  pairs solo did not solve (" << unsolved << "):\n";
+    long long shown = 0;
+    for (const PairDifficulty& d : s.pairs) {
+      if (d.solo != "fail") continue;
+      if (++shown > 30) {
+        os << "    ... and " << unsolved - 30 << " more (see --json)\n";
+        break;
+      }
+      os << "    " << PairName(d.pair);
+      for (const auto& [st, tag] : d.coop) os << "  " << SettingName(st) << ": " << tag;
+      os << "\n";
+    }
+  }
+
+  os << "\nFailure reasons (fail and infra_error records)\n";
+  bool any = false;
+  for (const auto& [st, reasons] : s.reasons) {
+    for (const auto& [reason, n] : reasons) {
+      os << absl::StrFormat("  %-12s %-20s %d\n", SettingName(st), reason, n);
+      any = true;
+    }
+  }
+  if (!any) os << "  none\n";
+}
+
+}  // namespace cb
