@@ -92,71 +92,73 @@ std::optional<bool> BoolField(const boost::json::value& v, absl::string_view key
 }
 
 namespace {
-void Pretty(std::ostream& os, const boost::json::value& v, int indent) {
-  const std::string pad(indent * 2, ' ');
+void Pretty(std::ostream& os, const boost::json::value& v, int indent);
+
+void PrettyObject(std::ostream& os, const boost::json::object& obj, int indent) {
+  if (obj.empty()) {
+    os << "{}";
+    return;
+  }
   const std::string inner((indent + 1) * 2, ' ');
+  os << "{\n";
+  bool first = true;
+  for (const auto& kv : obj) {
+    if (!first) os << ",\n";
+    first = false;
+    os << inner << boost::json::serialize(boost::json::string(kv.key())) << ": ";
+    Pretty(os, kv.value(), indent + 1);
+  }
+  os << "\n" << std::string(indent * 2, ' ') << "}";
+}
+
+void PrettyArray(std::ostream& os, const boost::json::array& arr, int indent) {
+  if (arr.empty()) {
+    os << "[]";
+    return;
+  }
+  bool scalars = true;
+  for (const auto& e : arr) scalars = scalars && !e.is_object() && !e.is_array();
+  if (scalars) {  // on one line, each number written as below
+    os << "[";
+    for (size_t i = 0; i < arr.size(); ++i) {
+      if (i) os << ",";
+      Pretty(os, arr[i], indent + 1);
+    }
+    os << "]";
+    return;
+  }
+  const std::string inner((indent + 1) * 2, ' ');
+  os << "[\n";
+  bool first = true;
+  for (const auto& e : arr) {
+    if (!first) os << ",\n";
+    first = false;
+    os << inner;
+    Pretty(os, e, indent + 1);
+  }
+  os << "\n" << std::string(indent * 2, ' ') << "]";
+}
+
+void PrettyDouble(std::ostream& os, double d) {
+  // JSON has no NaN or infinity: write null, which readers treat as missing.
+  if (!std::isfinite(d)) {
+    os << "null";
+    return;
+  }
+  // Shortest text that reads back as the same double: 10 not 1E1, 0.12 not 1.2E-1.
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, d);
+  std::string text(buf, res.ptr);
+  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
+  os << text;
+}
+
+void Pretty(std::ostream& os, const boost::json::value& v, int indent) {
   switch (v.kind()) {
-    case boost::json::kind::object: {
-      const auto& obj = v.get_object();
-      if (obj.empty()) {
-        os << "{}";
-        return;
-      }
-      os << "{\n";
-      bool first = true;
-      for (const auto& kv : obj) {
-        if (!first) os << ",\n";
-        first = false;
-        os << inner << boost::json::serialize(boost::json::string(kv.key())) << ": ";
-        Pretty(os, kv.value(), indent + 1);
-      }
-      os << "\n" << pad << "}";
-      return;
-    }
-    case boost::json::kind::array: {
-      const auto& arr = v.get_array();
-      if (arr.empty()) {
-        os << "[]";
-        return;
-      }
-      bool scalars = true;
-      for (const auto& e : arr) scalars = scalars && !e.is_object() && !e.is_array();
-      if (scalars) {  // on one line, each number written as below
-        os << "[";
-        for (size_t i = 0; i < arr.size(); ++i) {
-          if (i) os << ",";
-          Pretty(os, arr[i], indent + 1);
-        }
-        os << "]";
-        return;
-      }
-      os << "[\n";
-      bool first = true;
-      for (const auto& e : arr) {
-        if (!first) os << ",\n";
-        first = false;
-        os << inner;
-        Pretty(os, e, indent + 1);
-      }
-      os << "\n" << pad << "]";
-      return;
-    }
-    case boost::json::kind::double_: {
-      // JSON has no NaN or infinity: write null, which readers treat as missing.
-      if (!std::isfinite(v.get_double())) {
-        os << "null";
-        return;
-      }
-      // Shortest text that reads back as the same double: 10 not 1E1, 0.12 not 1.2E-1.
-      char buf[64];
-      auto res = std::to_chars(buf, buf + sizeof buf, v.get_double());
-      std::string text(buf, res.ptr);
-      if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
-      os << text;
-      return;
-    }
-    default:
-      os << boost::json::serialize(v);
+    case boost::json::kind::object: return PrettyObject(os, v.get_object(), indent);
+    case boost::json::kind::array: return PrettyArray(os, v.get_array(), indent);
+    case boost::json::kind::double_: return PrettyDouble(os, v.get_double());
+    default: os << boost::json::serialize(v);
   }
 }
 }  // namespace

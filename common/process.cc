@@ -55,10 +55,11 @@ struct EnvironmentInit {
   std::vector<const char*> ptrs;
 };
 
-// Runs in the child between fork and exec (async-signal-safe calls only): a
-// process group of its own, so the whole tree can be signalled at once and a
-// terminal's Ctrl-C reaches it only through us, or a session of its own for a
-// daemon; default signal handling; the working folder.
+// Runs in the child between Boost.Process's fork() and its execve()
+// (async-signal-safe calls only): a process group of its own, so the whole
+// tree can be signalled at once and a terminal's Ctrl-C reaches it only
+// through us, or a session of its own for a daemon; default signal handling;
+// the working folder.
 struct ChildSetup {
   bool new_session = false;
   const char* cwd = nullptr;  // null: ours

@@ -89,6 +89,64 @@ absl::StatusOr<std::vector<int>> ListFeatures(const fs::path& task_dir) {
   return features;
 }
 
+namespace {
+
+// A named subset (DATASET/subsets/NAME.json) or a subset file: its entries,
+// with the file added to `inputs` and named in `*source`.
+absl::StatusOr<std::vector<SubsetEntry>> ReadSubsetEntries(const fs::path& dataset_dir,
+                                                           const std::string& subset,
+                                                           std::vector<fs::path>* inputs,
+                                                           std::string* source) {
+  if (subset == "all") {
+    *source = dataset_dir.string();
+    return EveryTask(dataset_dir, inputs);
+  }
+  const bool is_path = absl::StrContains(subset, '/') || absl::EndsWith(subset, ".json");
+  fs::path file = is_path ? fs::path(subset) : dataset_dir / "subsets" / (subset + ".json");
+  if (!is_path && (subset.empty() || subset.find_first_of("\\ \t\n") != std::string::npos))
+    return absl::InvalidArgumentError(absl::StrCat("\"", subset, "\" is not a subset name"));
+  absl::StatusOr<std::string> text = ReadFile(file);
+  if (!text.ok()) {
+    if (!is_path && absl::IsNotFound(text.status()))
+      return absl::NotFoundError(absl::StrCat(
+          "unknown subset \"", subset, "\": no file ", file.string(),
+          "; subsets here: ", absl::StrJoin(SubsetNames(dataset_dir), ", ")));
+    return text.status();
+  }
+  inputs->push_back(file);
+  *source = file.string();
+  return ParseSubset(*text, file.string());
+}
+
+// One subset entry checked against the dataset: its task folder and the
+// features its pairs name exist.
+absl::StatusOr<TaskSpec> CheckedTask(const fs::path& dataset_dir, const SubsetEntry& e,
+                                     const std::string& source) {
+  const fs::path task_dir = dataset_dir / e.repo / TaskFolder(e.task_id);
+  absl::StatusOr<std::vector<int>> features = ListFeatures(task_dir);
+  if (!features.ok())
+    return absl::NotFoundError(absl::StrCat(source, ": task ", e.repo, "/", e.task_id,
+                                            ": no folder ", task_dir.string(),
+                                            " (is the dataset complete? run `cooperbench prepare`)"));
+  TaskSpec t{e.repo, e.task_id, *features, {}};
+  if (!e.pairs) {
+    t.pairs = AllPairs(t.features);
+    return t;
+  }
+  std::set<int> have(features->begin(), features->end());
+  for (auto [a, b] : *e.pairs)
+    for (int f : {a, b})
+      if (!have.count(f))
+        return absl::NotFoundError(absl::StrCat(source, ": task ", e.repo, "/", e.task_id,
+                                                " pair [", a, ",", b, "]: no folder feature", f,
+                                                " in ", task_dir.string()));
+  t.pairs = *e.pairs;
+  std::sort(t.pairs.begin(), t.pairs.end());
+  return t;
+}
+
+}  // namespace
+
 absl::StatusOr<DatasetSelection> SelectTasks(const fs::path& dataset_dir,
                                              const std::string& subset) {
   DatasetSelection sel;
@@ -97,59 +155,15 @@ absl::StatusOr<DatasetSelection> SelectTasks(const fs::path& dataset_dir,
     return absl::NotFoundError(absl::StrCat(
         "dataset folder ", dataset_dir.string(),
         " does not exist: run `cooperbench prepare` there or pass --dataset-dir DIR"));
-
-  std::vector<SubsetEntry> entries;
   std::string source;
-  if (subset == "all") {
-    absl::StatusOr<std::vector<SubsetEntry>> all = EveryTask(dataset_dir, &sel.inputs);
-    if (!all.ok()) return all.status();
-    entries = std::move(*all);
-    source = dataset_dir.string();
-  } else {
-    const bool is_path = absl::StrContains(subset, '/') || absl::EndsWith(subset, ".json");
-    fs::path file = is_path ? fs::path(subset) : dataset_dir / "subsets" / (subset + ".json");
-    if (!is_path && (subset.empty() || subset.find_first_of("\\ \t\n") != std::string::npos))
-      return absl::InvalidArgumentError(absl::StrCat("\"", subset, "\" is not a subset name"));
-    absl::StatusOr<std::string> text = ReadFile(file);
-    if (!text.ok()) {
-      if (!is_path && absl::IsNotFound(text.status()))
-        return absl::NotFoundError(absl::StrCat(
-            "unknown subset \"", subset, "\": no file ", file.string(),
-            "; subsets here: ", absl::StrJoin(SubsetNames(dataset_dir), ", ")));
-      return text.status();
-    }
-    absl::StatusOr<std::vector<SubsetEntry>> parsed = ParseSubset(*text, file.string());
-    if (!parsed.ok()) return parsed.status();
-    entries = std::move(*parsed);
-    sel.inputs.push_back(file);
-    source = file.string();
-  }
-
-  for (SubsetEntry& e : entries) {
-    const fs::path task_dir = dataset_dir / e.repo / TaskFolder(e.task_id);
-    absl::StatusOr<std::vector<int>> features = ListFeatures(task_dir);
-    if (!features.ok())
-      return absl::NotFoundError(absl::StrCat(source, ": task ", e.repo, "/", e.task_id,
-                                              ": no folder ", task_dir.string(),
-                                              " (is the dataset complete? run `cooperbench prepare`)"));
-    TaskSpec t{e.repo, e.task_id, *features, {}};
-    if (e.pairs) {
-      std::set<int> have(features->begin(), features->end());
-      for (auto [a, b] : *e.pairs) {
-        for (int f : {a, b}) {
-          if (!have.count(f))
-            return absl::NotFoundError(absl::StrCat(
-                source, ": task ", e.repo, "/", e.task_id, " pair [", a, ",", b,
-                "]: no folder feature", f, " in ", task_dir.string()));
-        }
-      }
-      t.pairs = *e.pairs;
-      std::sort(t.pairs.begin(), t.pairs.end());
-    } else {
-      t.pairs = AllPairs(t.features);
-    }
-    sel.inputs.push_back(task_dir);
-    sel.tasks.push_back(std::move(t));
+  absl::StatusOr<std::vector<SubsetEntry>> entries =
+      ReadSubsetEntries(dataset_dir, subset, &sel.inputs, &source);
+  if (!entries.ok()) return entries.status();
+  for (const SubsetEntry& e : *entries) {
+    absl::StatusOr<TaskSpec> t = CheckedTask(dataset_dir, e, source);
+    if (!t.ok()) return t.status();
+    sel.inputs.push_back(dataset_dir / e.repo / TaskFolder(e.task_id));
+    sel.tasks.push_back(*std::move(t));
   }
   std::sort(sel.tasks.begin(), sel.tasks.end(), [](const TaskSpec& x, const TaskSpec& y) {
     return std::tie(x.repo, x.task_id) < std::tie(y.repo, y.task_id);

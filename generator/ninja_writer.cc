@@ -39,14 +39,10 @@ class Escaper {
   absl::Status status_;
 };
 
-}  // namespace
-
-absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
-                             const BuildFileInfo& info, NinjaSink sink) {
-  // Everything that needs escaping is escaped first, once (a setting's path
-  // prefix, a task's folder and names), so a failure writes nothing and each
-  // run edge is plain appends of ready pieces and numbers.
-  Escaper esc;
+// The text before the run edges: the template (rules, pools, variables), the
+// regeneration edge and the image pulls.
+std::string Header(const Plan& plan, const ExperimentOptions& opts, const BuildFileInfo& info,
+                   Escaper& esc) {
   std::string header = absl::StrReplaceAll(
       kBuildNinjaTemplate,
       {{"@VERSION@", CBGEN_VERSION},
@@ -80,82 +76,127 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
     absl::StrAppend(&header, "\n");
   }
   absl::StrAppend(&header, "build images: phony", stamps, "\n\n");
+  return header;
+}
 
-  struct TaskPieces {
-    std::string folder;  // "REPO/taskID/", path-escaped
-    std::string repo;    // shell-quoted, value-escaped
-    std::string short_name;
-  };
-  std::vector<TaskPieces> task_pieces;
-  task_pieces.reserve(plan.tasks.size());
-  for (const PlannedTask& t : plan.tasks) {
-    task_pieces.push_back(TaskPieces{esc.Path(RecordTaskFolder(t.repo, t.task_id)),
-                                     esc.Arg(t.repo), esc.Value(t.short_name)});
-  }
-  struct SettingPieces {
-    size_t count = 0;
-    std::string record_prefix;  // "OUT/RUN_NAME/", path-escaped
-    std::string run_name;       // shell-quoted, value-escaped
-  };
-  std::map<Setting, SettingPieces> setting_pieces;
+// A task's pieces of a run edge, escaped once.
+struct TaskPieces {
+  std::string folder;  // "REPO/taskID/", path-escaped
+  std::string repo;    // shell-quoted, value-escaped
+  std::string short_name;
+};
+// A setting's pieces, escaped once.
+struct SettingPieces {
+  size_t count = 0;
+  std::string record_prefix;  // "OUT/RUN_NAME/", path-escaped
+  std::string run_name;       // shell-quoted, value-escaped
+};
+
+std::vector<TaskPieces> EscapeTasks(const Plan& plan, Escaper& esc) {
+  std::vector<TaskPieces> tasks;
+  tasks.reserve(plan.tasks.size());
+  for (const PlannedTask& t : plan.tasks)
+    tasks.push_back(TaskPieces{esc.Path(RecordTaskFolder(t.repo, t.task_id)), esc.Arg(t.repo),
+                               esc.Value(t.short_name)});
+  return tasks;
+}
+
+std::map<Setting, SettingPieces> EscapeSettings(const Plan& plan, Escaper& esc) {
+  std::map<Setting, SettingPieces> settings;
   for (const RunTarget& run : plan.runs) {
-    SettingPieces& p = setting_pieces[run.setting];
+    SettingPieces& p = settings[run.setting];
     if (p.count++ == 0) {
       const std::string run_name = plan.RunName(run);
       p.record_prefix = esc.Path(RecordRunFolder(plan.out, run_name));
       p.run_name = esc.Arg(run_name);
     }
   }
+  return settings;
+}
+
+// The text goes to the sink in pieces of about this size through one reused
+// buffer: 135,000 targets never sit in memory at once.
+constexpr size_t kPieceBytes = 1 << 20;
+
+// Writes one setting's run edges and its phony target into `buf`, handing
+// full pieces to the sink.
+class RunEdgeWriter {
+ public:
+  RunEdgeWriter(const Plan& plan, const std::vector<TaskPieces>& tasks, std::string* buf,
+                NinjaSink& sink)
+      : plan_(plan), tasks_(tasks), buf_(*buf), sink_(sink),
+        wait_for_images_(plan.images.empty() ? "" : " || images") {}
+
+  absl::Status WriteSetting(Setting setting, const SettingPieces& p) {
+    const absl::string_view name = SettingName(setting);
+    absl::StrAppend(&buf_, "# ", name, ": ", p.count, " pairs\n");
+    // Runs in priority order (the plan's order within a setting); each waits
+    // (order-only) for every image of the build.
+    for (const RunTarget& run : plan_.runs) {
+      if (run.setting != setting) continue;
+      const TaskPieces& t = tasks_[run.task];
+      buf_.append("build ");
+      AppendRecord(p, run);
+      absl::StrAppend(&buf_, ": run", wait_for_images_, "\n  setting = ", name, "\n  run_name = ",
+                      p.run_name, "\n  repo = ", t.repo, "\n");
+      absl::StrAppend(&buf_, "  task = ", plan_.tasks[run.task].task_id, "\n  features = ",
+                      run.feature_a, ",", run.feature_b, "\n  desc = ");
+      AppendRunDescription(&buf_, name, t.short_name, run.feature_a, run.feature_b);
+      buf_.push_back('\n');
+      if (absl::Status s = FlushIfFull(); !s.ok()) return s;
+    }
+    absl::StrAppend(&buf_, "build ", name, ": phony");
+    for (const RunTarget& run : plan_.runs) {
+      if (run.setting != setting) continue;
+      buf_.push_back(' ');
+      AppendRecord(p, run);
+      if (absl::Status s = FlushIfFull(); !s.ok()) return s;
+    }
+    buf_.append("\n\n");
+    return absl::OkStatus();
+  }
+
+ private:
+  void AppendRecord(const SettingPieces& p, const RunTarget& run) {
+    absl::StrAppend(&buf_, p.record_prefix, tasks_[run.task].folder);
+    AppendRecordFileName(&buf_, run.feature_a, run.feature_b);
+  }
+  absl::Status FlushIfFull() {
+    if (buf_.size() < kPieceBytes) return absl::OkStatus();
+    absl::Status s = sink_(buf_);
+    buf_.clear();
+    return s;
+  }
+
+  const Plan& plan_;
+  const std::vector<TaskPieces>& tasks_;
+  std::string& buf_;
+  NinjaSink& sink_;
+  const absl::string_view wait_for_images_;
+};
+
+}  // namespace
+
+absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
+                             const BuildFileInfo& info, NinjaSink sink) {
+  // Everything that needs escaping is escaped first, once (a setting's path
+  // prefix, a task's folder and names), so a failure writes nothing and each
+  // run edge is plain appends of ready pieces and numbers.
+  Escaper esc;
+  std::string buf = Header(plan, opts, info, esc);
+  const std::vector<TaskPieces> tasks = EscapeTasks(plan, esc);
+  const std::map<Setting, SettingPieces> settings = EscapeSettings(plan, esc);
   if (!esc.status().ok()) return esc.status();
 
-  // From here on nothing can fail but the sink: the text goes out in pieces
-  // of about a megabyte through one reused buffer.
-  constexpr size_t kPiece = 1 << 20;
-  std::string buf = std::move(header);
-  buf.reserve(std::max(buf.size(), kPiece) + 4096);
-  auto flush_if_full = [&]() -> absl::Status {
-    if (buf.size() < kPiece) return absl::OkStatus();
-    absl::Status s = sink(buf);
-    buf.clear();
-    return s;
-  };
-  auto append_record = [&](const SettingPieces& p, const RunTarget& run) {
-    absl::StrAppend(&buf, p.record_prefix, task_pieces[run.task].folder);
-    AppendRecordFileName(&buf, run.feature_a, run.feature_b);
-  };
-
-  // Runs in priority order (the plan's order within a setting); each waits
-  // (order-only) for every image of the build.
-  const absl::string_view wait_for_images = plan.images.empty() ? "" : " || images";
+  // From here on nothing can fail but the sink.
+  buf.reserve(std::max(buf.size(), kPieceBytes) + 4096);
+  RunEdgeWriter writer(plan, tasks, &buf, sink);
   std::vector<std::string> chosen = {"images"};
   for (Setting setting : AllSettings()) {
-    auto it = setting_pieces.find(setting);
-    if (it == setting_pieces.end()) continue;
-    const SettingPieces& p = it->second;
-    const absl::string_view name = SettingName(setting);
-    chosen.emplace_back(name);
-    absl::StrAppend(&buf, "# ", name, ": ", p.count, " pairs\n");
-    for (const RunTarget& run : plan.runs) {
-      if (run.setting != setting) continue;
-      const TaskPieces& t = task_pieces[run.task];
-      buf.append("build ");
-      append_record(p, run);
-      absl::StrAppend(&buf, ": run", wait_for_images, "\n  setting = ", name, "\n  run_name = ",
-                      p.run_name, "\n  repo = ", t.repo, "\n");
-      absl::StrAppend(&buf, "  task = ", plan.tasks[run.task].task_id, "\n  features = ",
-                      run.feature_a, ",", run.feature_b, "\n  desc = ");
-      AppendRunDescription(&buf, name, t.short_name, run.feature_a, run.feature_b);
-      buf.push_back('\n');
-      if (absl::Status s = flush_if_full(); !s.ok()) return s;
-    }
-    absl::StrAppend(&buf, "build ", name, ": phony");
-    for (const RunTarget& run : plan.runs) {
-      if (run.setting != setting) continue;
-      buf.push_back(' ');
-      append_record(p, run);
-      if (absl::Status s = flush_if_full(); !s.ok()) return s;
-    }
-    buf.append("\n\n");
+    auto it = settings.find(setting);
+    if (it == settings.end()) continue;
+    chosen.emplace_back(SettingName(setting));
+    if (absl::Status s = writer.WriteSetting(setting, it->second); !s.ok()) return s;
   }
   absl::StrAppend(&buf, "build all: phony ", absl::StrJoin(chosen, " "), "\n", "default all\n");
   return sink(buf);

@@ -1,7 +1,6 @@
 #include "runner/classify.h"
 
 #include <csignal>
-#include <functional>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -143,104 +142,108 @@ Verdict Make(Tag tag, absl::string_view reason, std::string detail, bool fatal =
   return Verdict{tag, std::string(reason), Shorten(detail), fatal};
 }
 
-// The table: rules in order, the first that applies decides.
-using Rule = std::function<std::optional<Verdict>(const AttemptEvidence&)>;
-const std::vector<Rule>& Rules() {
-  static const std::vector<Rule> kRules = {
-      // The process itself.
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (e.process.started) return std::nullopt;
-        return Make(Tag::kInfraError, "cooperbench_not_found", e.process.start_error, true);
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (!e.process.timed_out) return std::nullopt;
-        return Make(Tag::kInfraError, "timeout", "ended at --timeout");
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (!e.process.signal) return std::nullopt;
-        if (*e.process.signal == SIGKILL)
-          return Make(Tag::kInfraError, "oom_killed", "killed by SIGKILL (out of memory?)");
-        return Make(Tag::kInfraError, "crash", absl::StrCat("killed by signal ", *e.process.signal));
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (!e.process.exit_code || *e.process.exit_code == 0) return std::nullopt;
-        if (*e.process.exit_code == 137)
-          return Make(Tag::kInfraError, "oom_killed", "exit status 137 (killed, out of memory?)");
-        // The release rejects cbrun's command line: every pair alike.
-        if (std::optional<std::string> usage = UsageError(e))
-          return Make(Tag::kInfraError, "usage_error", *usage, true);
-        std::string line;
-        if (std::optional<ErrorReading> r = ReadLogTail(e, &line))
-          return Make(Tag::kInfraError, r->reason, line, r->fatal);
-        return Make(Tag::kInfraError, "crash",
-                    absl::StrCat("exit status ", *e.process.exit_code,
-                                 e.log_tail.empty() ? "" : ": ", e.log_tail.empty() ? "" : e.log_tail.back()));
-      },
-      // result.json.
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (e.result) return std::nullopt;
-        return Make(Tag::kInfraError, "missing_result", absl::StrCat("result.json: ", e.result_problem));
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        const boost::json::value* agent = AgentWithStatus(e, "Error");
-        if (agent == nullptr) return std::nullopt;
-        const std::string text = StringField(*agent, "error").value_or("agent status Error");
-        ErrorReading r = ReadErrorText(text);
-        return Make(Tag::kInfraError, r.reason, text, r.fatal);
-      },
-      // eval.json.
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (!e.eval || BoolField(*e.eval, "both_passed") != true) return std::nullopt;
-        return Make(Tag::kPass, "tests_passed", "");
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (AgentWithStatus(e, "LimitsExceeded") == nullptr) return std::nullopt;
-        return Make(Tag::kFail, "limits_exceeded", "an agent hit its step or cost limit");
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (e.eval) return std::nullopt;
-        return Make(Tag::kInfraError, "missing_eval", absl::StrCat("eval.json: ", e.eval_problem));
-      },
-      // eval_sandbox.exec's own timeout: upstream scores it as failing tests.
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
-        return Make(Tag::kInfraError, "eval_timeout", "a test command timed out in the eval sandbox");
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        std::optional<std::string> error = StringField(*e.eval, "error");
-        if (!error) return std::nullopt;
-        // 0.0.14 and earlier: naive and union merge both failed.
-        if (IsMergeFailure(*error)) return Make(Tag::kFail, "merge_conflict", *error);
-        // _write_patch passes the patch as one argument: past ~96 KB Linux refuses
-        // it ("Failed to write solo.patch: "), every time.
-        if (absl::StartsWith(*error, "Failed to write ")) {
-          Verdict v = Make(Tag::kInfraError, "patch_too_large", *error);
-          v.repeats = true;
-          return v;
-        }
-        ErrorReading r = ReadErrorText(*error);
-        return Make(Tag::kInfraError, r.reason == "docker_error" ? "docker_error" : "eval_error",
-                    *error);
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (!PatchDidNotApply(*e.eval)) return std::nullopt;
-        return Make(Tag::kFail, "patch_not_applied", "an agent's patch did not apply");
-      },
-      // merge.status says a conflict on every release (0.0.16+: with error null;
-      // before: the union merge's tree failed the tests).
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (MergeField(*e.eval, "status") != std::string("conflicts")) return std::nullopt;
-        return Make(Tag::kFail, "merge_conflict",
-                    absl::StrCat("the agents' patches conflict (merge strategy ",
-                                 MergeField(*e.eval, "strategy").value_or("none"), ")"));
-      },
-      [](const AttemptEvidence& e) -> std::optional<Verdict> {
-        if (BoolField(*e.eval, "both_passed") != false) return std::nullopt;
-        return Make(Tag::kFail, "tests_failed", "");
-      },
-  };
-  return kRules;
+// The rules, each a function: a verdict, or nullopt when it does not apply.
+using Rule = std::optional<Verdict> (*)(const AttemptEvidence&);
+
+// The process itself.
+std::optional<Verdict> NotStarted(const AttemptEvidence& e) {
+  if (e.process.started) return std::nullopt;
+  return Make(Tag::kInfraError, "cooperbench_not_found", e.process.start_error, true);
 }
+std::optional<Verdict> TimedOut(const AttemptEvidence& e) {
+  if (!e.process.timed_out) return std::nullopt;
+  return Make(Tag::kInfraError, "timeout", "ended at --timeout");
+}
+std::optional<Verdict> KilledBySignal(const AttemptEvidence& e) {
+  if (!e.process.signal) return std::nullopt;
+  if (*e.process.signal == SIGKILL)
+    return Make(Tag::kInfraError, "oom_killed", "killed by SIGKILL (out of memory?)");
+  return Make(Tag::kInfraError, "crash", absl::StrCat("killed by signal ", *e.process.signal));
+}
+std::optional<Verdict> ExitedNonZero(const AttemptEvidence& e) {
+  if (!e.process.exit_code || *e.process.exit_code == 0) return std::nullopt;
+  if (*e.process.exit_code == 137)
+    return Make(Tag::kInfraError, "oom_killed", "exit status 137 (killed, out of memory?)");
+  // The release rejects cbrun's command line: every pair alike.
+  if (std::optional<std::string> usage = UsageError(e))
+    return Make(Tag::kInfraError, "usage_error", *usage, true);
+  std::string line;
+  if (std::optional<ErrorReading> r = ReadLogTail(e, &line))
+    return Make(Tag::kInfraError, r->reason, line, r->fatal);
+  return Make(Tag::kInfraError, "crash",
+              absl::StrCat("exit status ", *e.process.exit_code, e.log_tail.empty() ? "" : ": ",
+                           e.log_tail.empty() ? "" : e.log_tail.back()));
+}
+
+// result.json.
+std::optional<Verdict> NoResult(const AttemptEvidence& e) {
+  if (e.result) return std::nullopt;
+  return Make(Tag::kInfraError, "missing_result", absl::StrCat("result.json: ", e.result_problem));
+}
+std::optional<Verdict> AgentError(const AttemptEvidence& e) {
+  const boost::json::value* agent = AgentWithStatus(e, "Error");
+  if (agent == nullptr) return std::nullopt;
+  const std::string text = StringField(*agent, "error").value_or("agent status Error");
+  ErrorReading r = ReadErrorText(text);
+  return Make(Tag::kInfraError, r.reason, text, r.fatal);
+}
+
+// eval.json.
+std::optional<Verdict> BothPassed(const AttemptEvidence& e) {
+  if (!e.eval || BoolField(*e.eval, "both_passed") != true) return std::nullopt;
+  return Make(Tag::kPass, "tests_passed", "");
+}
+std::optional<Verdict> LimitsExceeded(const AttemptEvidence& e) {
+  if (AgentWithStatus(e, "LimitsExceeded") == nullptr) return std::nullopt;
+  return Make(Tag::kFail, "limits_exceeded", "an agent hit its step or cost limit");
+}
+std::optional<Verdict> NoEval(const AttemptEvidence& e) {
+  if (e.eval) return std::nullopt;
+  return Make(Tag::kInfraError, "missing_eval", absl::StrCat("eval.json: ", e.eval_problem));
+}
+// DockerSandbox.exec's own timeout: upstream scores it as failing tests.
+std::optional<Verdict> EvalTimedOut(const AttemptEvidence& e) {
+  if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
+  return Make(Tag::kInfraError, "eval_timeout", "a test command timed out in the eval sandbox");
+}
+std::optional<Verdict> EvalError(const AttemptEvidence& e) {
+  std::optional<std::string> error = StringField(*e.eval, "error");
+  if (!error) return std::nullopt;
+  // 0.0.14 and earlier: naive and union merge both failed.
+  if (IsMergeFailure(*error)) return Make(Tag::kFail, "merge_conflict", *error);
+  // _write_patch passes the patch as one argument: past ~96 KB Linux refuses
+  // it ("Failed to write solo.patch: "), every time.
+  if (absl::StartsWith(*error, "Failed to write ")) {
+    Verdict v = Make(Tag::kInfraError, "patch_too_large", *error);
+    v.repeats = true;
+    return v;
+  }
+  ErrorReading r = ReadErrorText(*error);
+  return Make(Tag::kInfraError, r.reason == "docker_error" ? "docker_error" : "eval_error", *error);
+}
+std::optional<Verdict> PatchNotApplied(const AttemptEvidence& e) {
+  if (!PatchDidNotApply(*e.eval)) return std::nullopt;
+  return Make(Tag::kFail, "patch_not_applied", "an agent's patch did not apply");
+}
+// merge.status says a conflict on every release (0.0.16+: with error null;
+// before: the union merge's tree failed the tests).
+std::optional<Verdict> MergeConflict(const AttemptEvidence& e) {
+  if (MergeField(*e.eval, "status") != std::string("conflicts")) return std::nullopt;
+  return Make(Tag::kFail, "merge_conflict",
+              absl::StrCat("the agents' patches conflict (merge strategy ",
+                           MergeField(*e.eval, "strategy").value_or("none"), ")"));
+}
+std::optional<Verdict> TestsFailed(const AttemptEvidence& e) {
+  if (BoolField(*e.eval, "both_passed") != false) return std::nullopt;
+  return Make(Tag::kFail, "tests_failed", "");
+}
+
+// The table: rules in order, the first that applies decides (README, "Tags and reasons").
+constexpr Rule kRules[] = {
+    NotStarted,   TimedOut,     KilledBySignal, ExitedNonZero,   NoResult,
+    AgentError,   BothPassed,   LimitsExceeded, NoEval,          EvalTimedOut,
+    EvalError,    PatchNotApplied, MergeConflict, TestsFailed,
+};
 
 }  // namespace
 
@@ -253,7 +256,7 @@ ErrorReading ReadErrorText(absl::string_view text) {
 }
 
 Verdict Classify(const AttemptEvidence& evidence) {
-  for (const Rule& rule : Rules())
+  for (Rule rule : kRules)
     if (std::optional<Verdict> v = rule(evidence)) return *v;
   return Make(Tag::kInfraError, "bad_eval", "eval.json has no both_passed");
 }

@@ -508,160 +508,171 @@ struct DockerProxy::Impl {
     c.finished += 1;
   }
 
-  // Client -> daemon: parse each request's framing, forward it (a create with
-  // the label), and after an upgrade pipe the rest.
-  void ForwardRequests(Conn& c) {
-    std::string buf;
-    size_t start = 0;  // buf[start..] is read but not forwarded yet
-    auto avail = [&] { return buf.size() - start; };
-    // Reads more from the client: false at its end (*eof) or on an error.
-    auto fill = [&](bool* eof) {
-      if (start > 0) {
-        buf.erase(0, start);
-        start = 0;
+  // Client -> daemon for one connection: parse each request's framing,
+  // forward it (a create with the label), and after an upgrade pipe the rest.
+  class Forwarder {
+   public:
+    Forwarder(Impl& proxy, Conn& c) : proxy_(proxy), c_(c) {}
+
+    void Run() {
+      for (;;) {
+        RequestParser p;
+        p.header_limit(kHeaderLimit);
+        p.body_limit(boost::none);
+        p.eager(false);
+        std::string header;
+        if (!ReadHeader(p, &header)) return;
+        const bool create = IsContainerCreate(p.method, p.target);
+        if (create) {
+          if (std::string problem = CreateFramingProblem(p); !problem.empty())
+            return proxy_.Refuse(c_, problem);
+          p.capture = true;
+        } else if (!Send(header.data(), header.size())) {
+          return UpstreamGone();
+        }
+        if (!ReadBody(p, /*forward=*/!create)) return;
+        if (create && !SendLabelledCreate(p)) return;
+        if (p.upgrade()) return PipeTheRest();
       }
-      const size_t old = buf.size();
-      buf.resize(old + kReadSize);
+    }
+
+   private:
+    size_t Avail() const { return buf_.size() - start_; }
+
+    // Reads more from the client: false at its end (*eof) or on an error.
+    bool Fill(bool* eof) {
+      if (start_ > 0) {
+        buf_.erase(0, start_);
+        start_ = 0;
+      }
+      const size_t old = buf_.size();
+      buf_.resize(old + kReadSize);
       error_code ec;
-      const size_t n = c.client.read_some(asio::buffer(buf.data() + old, kReadSize), ec);
-      buf.resize(old + n);
+      const size_t n = c_.client.read_some(asio::buffer(buf_.data() + old, kReadSize), ec);
+      buf_.resize(old + n);
       *eof = ec == asio::error::eof;
       return !ec;
-    };
-    auto send = [&](const char* p, size_t n) {
+    }
+    bool Send(const char* p, size_t n) {
       error_code ec;
-      asio::write(c.upstream, asio::buffer(p, n), ec);
+      asio::write(c_.upstream, asio::buffer(p, n), ec);
       return !ec;
-    };
+    }
     // The daemon stopped reading (it answered early and closed, say): read no
     // more from the client, but let the other thread pass on what the daemon
     // said, up to its end.
-    auto upstream_gone = [&] { c.Shutdown(true, SHUT_RD); };
+    void UpstreamGone() { c_.Shutdown(true, SHUT_RD); }
     // The client's input ended or broke while a request was incomplete.
-    auto cut_short = [&](bool eof) {
+    void CutShort(bool eof) {
       if (eof)
-        Refuse(c, "the client closed its connection in the middle of a request");
+        proxy_.Refuse(c_, "the client closed its connection in the middle of a request");
       else
-        c.Abort();
-    };
+        c_.Abort();
+    }
+    // Feeds buffered bytes to the parser: how many it took, and its verdict.
+    size_t Put(RequestParser& p, error_code& ec) {
+      if (Avail() == 0) {
+        ec = http::error::need_more;
+        return 0;
+      }
+      return p.put(asio::buffer(buf_.data() + start_, Avail()), ec);
+    }
 
-    for (;;) {
-      RequestParser p;
-      p.header_limit(kHeaderLimit);
-      p.body_limit(boost::none);
-      p.eager(false);
-      std::string header;
+    // The request's header into *header: false when the connection ends
+    // (cleanly between requests, or cut short, or malformed).
+    bool ReadHeader(RequestParser& p, std::string* header) {
       while (!p.is_header_done()) {
         error_code ec;
-        size_t n = 0;
-        if (avail() == 0) {
-          ec = http::error::need_more;
-        } else {
-          n = p.put(asio::buffer(buf.data() + start, avail()), ec);
-        }
-        header.append(buf, start, n);
-        start += n;
+        const size_t n = Put(p, ec);
+        header->append(buf_, start_, n);
+        start_ += n;
         if (ec == http::error::need_more) {
           bool eof = false;
-          if (fill(&eof)) continue;
-          if (eof && avail() == 0 && header.empty() && !p.got_some()) {
-            c.Shutdown(false, SHUT_WR);  // between requests: a clean end
-          } else {
-            cut_short(eof);
-          }
-          return;
+          if (Fill(&eof)) continue;
+          if (eof && Avail() == 0 && header->empty() && !p.got_some())
+            c_.Shutdown(false, SHUT_WR);  // between requests: a clean end
+          else
+            CutShort(eof);
+          return false;
         }
         if (ec) {
-          Refuse(c, absl::StrCat("malformed request: ", ec.message()));
-          return;
+          proxy_.Refuse(c_, absl::StrCat("malformed request: ", ec.message()));
+          return false;
         }
       }
+      return true;
+    }
 
-      const bool create = IsContainerCreate(p.method, p.target);
-      if (create) {
-        if (std::string problem = CreateFramingProblem(p); !problem.empty()) {
-          Refuse(c, problem);
-          return;
-        }
-        p.capture = true;
-      } else if (!send(header.data(), header.size())) {
-        upstream_gone();
-        return;
-      }
+    // The body, forwarded as it comes (or only captured, for a create).
+    bool ReadBody(RequestParser& p, bool forward) {
       p.eager(true);
       while (!p.is_done()) {
         error_code ec;
-        size_t n = 0;
-        if (avail() == 0) {
-          ec = http::error::need_more;
-        } else {
-          n = p.put(asio::buffer(buf.data() + start, avail()), ec);
+        const size_t n = Put(p, ec);
+        if (n > 0 && forward && !Send(buf_.data() + start_, n)) {
+          UpstreamGone();
+          return false;
         }
-        if (n > 0 && !create && !send(buf.data() + start, n)) {
-          upstream_gone();
-          return;
-        }
-        start += n;
+        start_ += n;
         if (ec == http::error::need_more) {
           bool eof = false;
-          if (fill(&eof)) continue;
-          cut_short(eof);
-          return;
+          if (Fill(&eof)) continue;
+          CutShort(eof);
+          return false;
         }
         if (ec) {
-          Refuse(c, absl::StrCat("malformed request body: ", ec.message()));
-          return;
+          proxy_.Refuse(c_, absl::StrCat("malformed request body: ", ec.message()));
+          return false;
         }
       }
+      return true;
+    }
 
-      if (create) {
-        absl::StatusOr<std::string> body = AddLabelToCreateBody(p.body, kAttemptLabel, label_value);
-        if (!body.ok()) {
-          Refuse(c, absl::StrCat("container create: ", body.status().message()));
-          return;
-        }
-        std::string why;
-        if (!EnsureMarker(&why)) {
-          Refuse(c, why);
-          return;
-        }
-        const std::string head = RebuildCreateHeader(p, body->size());
+    // The captured create, with the attempt's label and a fixed Content-Length.
+    bool SendLabelledCreate(RequestParser& p) {
+      absl::StatusOr<std::string> body =
+          AddLabelToCreateBody(p.body, kAttemptLabel, proxy_.label_value);
+      if (!body.ok()) {
+        proxy_.Refuse(c_, absl::StrCat("container create: ", body.status().message()));
+        return false;
+      }
+      std::string why;
+      if (!proxy_.EnsureMarker(&why)) {
+        proxy_.Refuse(c_, why);
+        return false;
+      }
+      const std::string head = RebuildCreateHeader(p, body->size());
+      error_code ec;
+      asio::write(c_.upstream,
+                  std::vector<asio::const_buffer>{asio::buffer(head), asio::buffer(*body)}, ec);
+      if (ec) {
+        UpstreamGone();
+        return false;
+      }
+      proxy_.Count(&Stats::labelled_creates);
+      return true;
+    }
+
+    // Exec start or attach: from here on both directions are raw streams.
+    void PipeTheRest() {
+      if (Avail() > 0 && !Send(buf_.data() + start_, Avail())) return UpstreamGone();
+      buf_ = std::string(kReadSize, '\0');
+      for (;;) {
         error_code ec;
-        asio::write(c.upstream,
-                    std::vector<asio::const_buffer>{asio::buffer(head), asio::buffer(*body)}, ec);
-        if (ec) {
-          upstream_gone();
-          return;
-        }
-        Count(&Stats::labelled_creates);
-      }
-
-      if (p.upgrade()) {
-        // Exec start or attach: from here on both directions are raw streams.
-        if (avail() > 0 && !send(buf.data() + start, avail())) {
-          upstream_gone();
-          return;
-        }
-        buf = std::string(kReadSize, '\0');
-        for (;;) {
-          error_code ec;
-          const size_t n = c.client.read_some(asio::buffer(buf), ec);
-          if (ec == asio::error::eof) {
-            c.Shutdown(false, SHUT_WR);  // e.g. stdin ended: the daemon sees it
-            return;
-          }
-          if (ec) {
-            c.Abort();
-            return;
-          }
-          if (!send(buf.data(), n)) {
-            upstream_gone();
-            return;
-          }
-        }
+        const size_t n = c_.client.read_some(asio::buffer(buf_), ec);
+        if (ec == asio::error::eof) return c_.Shutdown(false, SHUT_WR);  // e.g. stdin ended
+        if (ec) return c_.Abort();
+        if (!Send(buf_.data(), n)) return UpstreamGone();
       }
     }
-  }
+
+    Impl& proxy_;
+    Conn& c_;
+    std::string buf_;
+    size_t start_ = 0;  // buf_[start_..] is read but not forwarded yet
+  };
+
+  void ForwardRequests(Conn& c) { Forwarder(*this, c).Run(); }
 };
 
 absl::StatusOr<std::unique_ptr<DockerProxy>> DockerProxy::Start(std::string upstream_docker_host,

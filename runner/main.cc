@@ -102,7 +102,8 @@ int main(int argc, char** argv) {
   }
 
   std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, *launcher);
-  cb::PairResult result = cb::RunPair(job, *config, *launcher, *services);
+  cb::StderrReporter reporter;
+  cb::PairResult result = cb::RunPair(job, *config, *launcher, *services, reporter);
   if (result.status == cb::PairStatus::kRecorded) cb::WarnIfOverBudget(out_dir, *config, std::cerr);
   if (result.status == cb::PairStatus::kRecorded || result.status == cb::PairStatus::kAlreadyDone) {
     std::cout << "cbrun: " << result.message << "\n";

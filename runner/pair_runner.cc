@@ -14,6 +14,7 @@
 #include "common/cooperbench_release.h"
 #include "runner/attempt_files.h"
 #include "common/disk_check.h"
+#include "runner/reporter.h"
 #include "runner/retry_policy.h"
 
 namespace cb {
@@ -64,6 +65,12 @@ std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& co
 
 namespace {
 
+// Exit codes of a pair's cbrun (see PairStatus).
+constexpr int kExitFatal = 2;
+constexpr int kExitRecordNotWritten = 1;
+// Enough of cooperbench.log to find argparse's usage error or a traceback's end.
+constexpr int kLogLinesForClassify = 20;
+
 std::string Describe(const PairJob& job) {
   return absl::StrFormat("%s %s [%d,%d]", SettingName(job.setting),
                          ShortTaskName(job.pair.repo, job.pair.task_id), job.pair.feature_a,
@@ -82,9 +89,6 @@ fs::path NextAttemptDir(const fs::path& pair_log_dir, int* n) {
     }
   }
 }
-
-// Enough of cooperbench.log to find argparse's usage error or a traceback's end.
-constexpr int kLogLinesForClassify = 20;
 
 // What to do about an error that would fail every pair alike.
 std::string FatalHint(const Verdict& verdict, const RunConfig& config) {
@@ -109,213 +113,261 @@ bool Exists(const fs::path& p) {
   return fs::exists(p, ec);
 }
 
+// The facts of eval.json the record keeps (cleared when there is none).
+void KeepEvalFacts(const AttemptEvidence& evidence, Record* rec) {
+  rec->feature1_passed.reset();
+  rec->feature2_passed.reset();
+  rec->merge_status.reset();
+  rec->merge_strategy.reset();
+  if (!evidence.eval) return;
+  const boost::json::value* f1 = Field(*evidence.eval, "feature1");
+  const boost::json::value* f2 = Field(*evidence.eval, "feature2");
+  rec->feature1_passed = f1 ? BoolField(*f1, "passed") : std::nullopt;
+  rec->feature2_passed = f2 ? BoolField(*f2, "passed") : std::nullopt;
+  // Coop only (solo's eval.json has no merge, or merge null).
+  const boost::json::value* merge = Field(*evidence.eval, "merge");
+  rec->merge_status = merge ? StringField(*merge, "status") : std::nullopt;
+  rec->merge_strategy = merge ? StringField(*merge, "strategy") : std::nullopt;
+}
+
+// One attempt as the record keeps it.
+AttemptRecord AttemptOf(int n, const std::string& started_at, const fs::path& dir,
+                        const LaunchResult& launched, const Verdict& verdict,
+                        const AttemptUsage& usage) {
+  AttemptRecord attempt;
+  attempt.n = n;
+  attempt.started_at = started_at;
+  attempt.log_dir = dir.string();
+  attempt.duration_s = launched.duration_s;
+  attempt.exit_code = launched.outcome.exit_code;
+  attempt.signal = launched.outcome.signal;
+  attempt.timed_out = launched.outcome.timed_out;
+  attempt.tag = verdict.tag;
+  attempt.reason = verdict.reason;
+  attempt.detail = verdict.detail;
+  attempt.cost_usd = usage.cost_usd;
+  attempt.input_tokens = usage.input_tokens;
+  attempt.output_tokens = usage.output_tokens;
+  return attempt;
+}
+
+// Removes current.json (what `cbgen status` shows) however the pair ends.
+struct RemoveOnExit {
+  fs::path path;
+  ~RemoveOnExit() {
+    std::error_code ec;
+    fs::remove(path, ec);
+  }
+};
+
+// One RunPair: the steps of a pair, each with a name.
+class PairRun {
+ public:
+  PairRun(const PairJob& job, const RunConfig& config, Launcher& launcher,
+          AttemptServices& services, Reporter& reporter)
+      : job_(job), config_(config), launcher_(launcher), services_(services),
+        reporter_(reporter), what_(Describe(job)),
+        pair_log_dir_(PairLogDir(job.out_dir, job.run_name, job.pair)) {}
+
+  PairResult Run();
+
+ private:
+  // One attempt's result: the verdict, or the PairResult that ends the pair
+  // without a record (fatal, interrupted).
+  struct Attempted {
+    Verdict verdict;
+    std::optional<PairResult> ends_pair;
+  };
+
+  std::optional<PairResult> SkipIfRecorded(absl::string_view how) const;
+  std::optional<PairResult> RecoverLostRecord();
+  std::optional<PairResult> CheckBeforeAttempt() const;
+  Attempted RunAttempt();
+  void ShowCurrentAttempt(int n) const;
+  LaunchSpec AttemptLaunch(const AttemptPlace& place, const std::string& attempt_id) const;
+  PairResult WriteTheRecord(const Verdict& verdict);
+
+  PairResult Done(PairStatus status, int exit_code, std::string message) const {
+    PairResult r;
+    r.status = status;
+    r.exit_code = exit_code;
+    r.message = absl::StrCat(what_, ": ", message);
+    return r;
+  }
+  PairResult Fatal(std::string message) const {
+    return Done(PairStatus::kFatal, kExitFatal, std::move(message));
+  }
+  PairResult Interrupted(int sig) const {
+    return Done(PairStatus::kInterrupted, 128 + sig,
+                absl::StrCat("interrupted (signal ", sig,
+                             "); no record written, the pair runs again next time"));
+  }
+
+  const PairJob& job_;
+  const RunConfig& config_;
+  Launcher& launcher_;
+  AttemptServices& services_;
+  Reporter& reporter_;
+  const std::string what_;
+  const fs::path pair_log_dir_;
+  Record rec_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+std::optional<PairResult> PairRun::SkipIfRecorded(absl::string_view how) const {
+  if (!Exists(job_.record)) return std::nullopt;
+  return Done(PairStatus::kAlreadyDone, 0, std::string(how));
+}
+
+// A record Ninja deleted on Ctrl-C comes back from its second link; one the
+// user deleted is set aside and the pair runs again (record_copy.h).
+std::optional<PairResult> PairRun::RecoverLostRecord() {
+  absl::StatusOr<RecoveryResult> recovered = RecoverRecord(
+      job_.record, job_.record.string(), RecordCopyPath(pair_log_dir_), job_.ninja_log);
+  if (!recovered.ok())
+    return Done(PairStatus::kError, kExitRecordNotWritten, std::string(recovered.status().message()));
+  if (recovered->recovery == Recovery::kRestored)
+    return Done(PairStatus::kAlreadyDone, 0, recovered->message);
+  if (recovered->recovery == Recovery::kSetAside)
+    reporter_.Note(absl::StrCat(what_, ": ", recovered->message));
+  return std::nullopt;
+}
+
+std::optional<PairResult> PairRun::CheckBeforeAttempt() const {
+  if (launcher_.interrupt_signal() != 0) return Interrupted(launcher_.interrupt_signal());
+  if (absl::Status s = CheckOutHasRoom(job_.out_dir); !s.ok())
+    return Fatal(absl::StrCat(s.message(), "; no record was written"));
+  if (absl::Status s = services_.BeforeAttempt(job_.setting); !s.ok())
+    return Fatal(std::string(s.message()));
+  return std::nullopt;
+}
+
+// What `cbgen status` shows while the attempt runs. Read while this runner
+// lives: never torn, no flush needed.
+void PairRun::ShowCurrentAttempt(int n) const {
+  boost::json::object current{{"attempt", n},
+                              {"started_at", IsoTimeNow()},
+                              {"pid", static_cast<int>(::getpid())},
+                              {"previous_reason", rec_.attempts.empty()
+                                                      ? boost::json::value(nullptr)
+                                                      : boost::json::value(rec_.attempts.back().reason)}};
+  (void)WriteFileAtomically(pair_log_dir_ / "current.json", PrettyJson(current),
+                            Overwrite::kReplace, Durability::kVolatile);
+}
+
+LaunchSpec PairRun::AttemptLaunch(const AttemptPlace& place, const std::string& attempt_id) const {
+  LaunchSpec spec;
+  spec.argv = CooperbenchArgs(job_, config_, place);
+  spec.log_file = place.dir / "cooperbench.log";
+  spec.cwd = place.cwd;
+  spec.env_set = services_.AttemptEnvironment(attempt_id);
+  spec.env_set.emplace_back("CBRUN_ATTEMPT_ID", attempt_id);
+  spec.timeout_s = config_.timeout_s;
+  spec.grace_s = config_.grace_s;
+  return spec;
+}
+
+PairRun::Attempted PairRun::RunAttempt() {
+  int n = 0;
+  const AttemptPlace place = PlaceAttempt(job_, NextAttemptDir(pair_log_dir_, &n));
+  if (absl::Status s = PrepareAttemptPlace(place, config_); !s.ok())
+    return {{}, Fatal(absl::StrCat(s.message(), "; no record was written"))};
+  const std::string attempt_id =
+      absl::StrCat(job_.run_name, ".", job_.pair.repo, ".", job_.pair.task_id, ".",
+                   PairFolder(job_.pair.feature_a, job_.pair.feature_b), ".", n);
+  ShowCurrentAttempt(n);
+  const LaunchSpec spec = AttemptLaunch(place, attempt_id);
+  const std::string started_at = IsoTimeNow();
+  const LaunchResult launched = launcher_.Run(spec);
+  services_.AfterAttempt(attempt_id);
+  if (launched.interrupt_signal != 0) return {{}, Interrupted(launched.interrupt_signal)};
+
+  AttemptEvidence evidence;
+  evidence.process = launched.outcome;
+  if (launched.outcome.exit_code.value_or(0) != 0)
+    evidence.log_tail = LastLines(spec.log_file, kLogLinesForClassify);
+  if (launched.outcome.started)
+    ReadAttemptFiles(place.log_root, job_.run_name, job_.setting, job_.pair, &evidence);
+  const Verdict verdict = Classify(evidence);
+  // An attempt that broke because OUT filled up says nothing about the pair.
+  if (verdict.tag == Tag::kInfraError)
+    if (absl::Status room = CheckOutHasRoom(job_.out_dir); !room.ok())
+      return {verdict, Fatal(absl::StrCat("attempt ", n, " failed (", verdict.reason, ") and ",
+                                          room.message(), "; no record was written"))};
+  if (verdict.fatal)
+    return {verdict, Fatal(absl::StrCat(verdict.reason, ": ", verdict.detail,
+                                        FatalHint(verdict, config_)))};
+  rec_.attempts.push_back(AttemptOf(n, started_at, place.dir, launched, verdict, UsageOf(evidence)));
+  KeepEvalFacts(evidence, &rec_);
+  return {verdict, std::nullopt};
+}
+
+PairResult PairRun::WriteTheRecord(const Verdict& verdict) {
+  rec_.tag = verdict.tag;
+  rec_.reason = verdict.reason;
+  rec_.detail = verdict.detail;
+  rec_.finished_at = IsoTimeNow();
+  rec_.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  if (absl::Status s = WriteRecord(job_.record, rec_); !s.ok())
+    return Done(PairStatus::kError, kExitRecordNotWritten,
+                absl::StrCat("cannot write the record: ", s.message()));
+  if (absl::Status s = KeepRecordCopy(job_.record, RecordCopyPath(pair_log_dir_)); !s.ok())
+    reporter_.Note(absl::StrCat(what_, ": warning: ", s.message(), " (the record itself is written)"));
+  const long long unknown_cost = rec_.cost_unknown_attempts();
+  PairResult out = Done(
+      PairStatus::kRecorded, 0,
+      absl::StrFormat("%s (%s), %d attempt%s, $%.2f%s, %.0fs", TagName(rec_.tag), rec_.reason,
+                      rec_.attempts.size(), rec_.attempts.size() == 1 ? "" : "s", rec_.cost_usd(),
+                      unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"),
+                      rec_.duration_s));
+  out.record = std::move(rec_);
+  return out;
+}
+
+PairResult PairRun::Run() {
+  if (auto done = SkipIfRecorded(absl::StrCat("already recorded in ", job_.record.string(), "; kept")))
+    return *done;
+  // One runner per pair: a second ninja on the same folder waits here, then
+  // finds the record and leaves.
+  absl::StatusOr<FileLock> lock = FileLock::Acquire(pair_log_dir_ / ".lock", FileLock::Wait::kBlock);
+  if (!lock.ok()) return Done(PairStatus::kError, kExitRecordNotWritten, std::string(lock.status().message()));
+  if (auto done = SkipIfRecorded("recorded meanwhile by another runner; kept")) return *done;
+  if (auto done = RecoverLostRecord()) return *done;
+
+  rec_.setting = job_.setting;
+  rec_.run_name = job_.run_name;
+  rec_.pair = job_.pair;
+  rec_.model = job_.model;
+  rec_.agent = job_.agent;
+  rec_.backend = job_.backend;
+  rec_.started_at = IsoTimeNow();
+  start_ = std::chrono::steady_clock::now();
+  const RetryPolicy policy{config_.retries, config_.backoff_s, config_.backoff_max_s};
+  RemoveOnExit remove_current{pair_log_dir_ / "current.json"};
+  for (int attempts = 1;; ++attempts) {
+    if (auto stop = CheckBeforeAttempt()) return *stop;
+    Attempted attempt = RunAttempt();
+    if (attempt.ends_pair) return *attempt.ends_pair;
+    const RetryDecision retry = DecideRetry(policy, attempt.verdict, attempts);
+    if (!retry.retry) return WriteTheRecord(attempt.verdict);
+    reporter_.Note(absl::StrFormat("%s: attempt %d: %s (%s); retrying in %.0fs", what_,
+                                   rec_.attempts.back().n, TagName(attempt.verdict.tag),
+                                   attempt.verdict.reason, retry.delay_s));
+    if (!launcher_.Sleep(retry.delay_s)) return Interrupted(launcher_.interrupt_signal());
+  }
+}
+
 }  // namespace
 
 PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
+                   AttemptServices& services, Reporter& reporter) {
+  return PairRun(job, config, launcher, services, reporter).Run();
+}
+
+PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
                    AttemptServices& services) {
-  PairResult out;
-  const std::string what = Describe(job);
-  if (Exists(job.record)) {
-    out.status = PairStatus::kAlreadyDone;
-    out.exit_code = 0;
-    out.message = absl::StrCat(what, ": already recorded in ", job.record.string(), "; kept");
-    return out;
-  }
-  const fs::path pair_log_dir = PairLogDir(job.out_dir, job.run_name, job.pair);
-  // One runner per pair: a second ninja on the same folder waits here, then
-  // finds the record and leaves.
-  absl::StatusOr<FileLock> lock = FileLock::Acquire(pair_log_dir / ".lock", FileLock::Wait::kBlock);
-  if (!lock.ok()) {
-    out.message = absl::StrCat(what, ": ", lock.status().message());
-    return out;
-  }
-  if (Exists(job.record)) {
-    out.status = PairStatus::kAlreadyDone;
-    out.exit_code = 0;
-    out.message = absl::StrCat(what, ": recorded meanwhile by another runner; kept");
-    return out;
-  }
-  const fs::path record_copy = RecordCopyPath(pair_log_dir);
-  absl::StatusOr<RecoveryResult> recovered =
-      RecoverRecord(job.record, job.record.string(), record_copy, job.ninja_log);
-  if (!recovered.ok()) {
-    out.message = absl::StrCat(what, ": ", recovered.status().message());
-    return out;
-  }
-  if (recovered->recovery == Recovery::kRestored) {
-    out.status = PairStatus::kAlreadyDone;
-    out.exit_code = 0;
-    out.message = absl::StrCat(what, ": ", recovered->message);
-    return out;
-  }
-  if (recovered->recovery == Recovery::kSetAside)
-    std::fprintf(stderr, "cbrun: %s: %s\n", what.c_str(), recovered->message.c_str());
-
-  Record rec;
-  rec.setting = job.setting;
-  rec.run_name = job.run_name;
-  rec.pair = job.pair;
-  rec.model = job.model;
-  rec.agent = job.agent;
-  rec.backend = job.backend;
-  rec.started_at = IsoTimeNow();
-  const auto start = std::chrono::steady_clock::now();
-  const RetryPolicy policy{config.retries, config.backoff_s, config.backoff_max_s};
-
-  auto interrupted = [&](int sig) {
-    out.status = PairStatus::kInterrupted;
-    out.exit_code = 128 + sig;
-    out.message = absl::StrCat(what, ": interrupted (signal ", sig,
-                               "); no record written, the pair runs again next time");
-    return out;
-  };
-
-  // However the pair ends, it is no longer running.
-  struct RemoveCurrent {
-    fs::path path;
-    ~RemoveCurrent() {
-      std::error_code ec;
-      fs::remove(path, ec);
-    }
-  } remove_current{pair_log_dir / "current.json"};
-
-  Verdict verdict;
-  for (int attempts = 1;; ++attempts) {
-    if (launcher.interrupt_signal() != 0) return interrupted(launcher.interrupt_signal());
-    if (absl::Status s = CheckOutHasRoom(job.out_dir); !s.ok()) {
-      out.status = PairStatus::kFatal;
-      out.exit_code = 2;
-      out.message = absl::StrCat(what, ": ", s.message(), "; no record was written");
-      return out;
-    }
-    if (absl::Status s = services.BeforeAttempt(job.setting); !s.ok()) {
-      out.status = PairStatus::kFatal;
-      out.exit_code = 2;
-      out.message = absl::StrCat(what, ": ", s.message());
-      return out;
-    }
-    int n = 0;
-    const AttemptPlace place = PlaceAttempt(job, NextAttemptDir(pair_log_dir, &n));
-    const fs::path& attempt_dir = place.dir;
-    if (absl::Status s = PrepareAttemptPlace(place, config); !s.ok()) {
-      out.status = PairStatus::kFatal;
-      out.exit_code = 2;
-      out.message = absl::StrCat(what, ": ", s.message(), "; no record was written");
-      return out;
-    }
-    const std::string attempt_id =
-        absl::StrCat(job.run_name, ".", job.pair.repo, ".", job.pair.task_id, ".",
-                     PairFolder(job.pair.feature_a, job.pair.feature_b), ".", n);
-
-    // What `cbgen status` shows while the attempt runs; removed when the pair ends.
-    boost::json::object current{{"attempt", n},
-                                {"started_at", IsoTimeNow()},
-                                {"pid", static_cast<int>(::getpid())},
-                                {"previous_reason", rec.attempts.empty()
-                                                        ? boost::json::value(nullptr)
-                                                        : boost::json::value(rec.attempts.back().reason)}};
-    // Read by `cbgen status` while this runner lives: never torn, no flush needed.
-    (void)WriteFileAtomically(pair_log_dir / "current.json", PrettyJson(current),
-                              Overwrite::kReplace, Durability::kVolatile);
-
-    LaunchSpec spec;
-    spec.argv = CooperbenchArgs(job, config, place);
-    spec.log_file = attempt_dir / "cooperbench.log";
-    spec.cwd = place.cwd;
-    spec.env_set = services.AttemptEnvironment(attempt_id);
-    spec.env_set.emplace_back("CBRUN_ATTEMPT_ID", attempt_id);
-    spec.timeout_s = config.timeout_s;
-    spec.grace_s = config.grace_s;
-    AttemptRecord attempt;
-    attempt.n = n;
-    attempt.started_at = IsoTimeNow();
-    attempt.log_dir = attempt_dir.string();
-    LaunchResult launched = launcher.Run(spec);
-    services.AfterAttempt(attempt_id);
-    if (launched.interrupt_signal != 0) return interrupted(launched.interrupt_signal);
-
-    AttemptEvidence evidence;
-    evidence.process = launched.outcome;
-    if (launched.outcome.exit_code.value_or(0) != 0)
-      evidence.log_tail = LastLines(spec.log_file, kLogLinesForClassify);
-    if (launched.outcome.started)
-      ReadAttemptFiles(place.log_root, job.run_name, job.setting, job.pair, &evidence);
-    verdict = Classify(evidence);
-    if (verdict.tag == Tag::kInfraError) {
-      // An attempt that broke because OUT filled up says nothing about the pair.
-      if (absl::Status room = CheckOutHasRoom(job.out_dir); !room.ok()) {
-        out.status = PairStatus::kFatal;
-        out.exit_code = 2;
-        out.message = absl::StrCat(what, ": attempt ", n, " failed (", verdict.reason, ") and ",
-                                   room.message(), "; no record was written");
-        return out;
-      }
-    }
-    if (verdict.fatal) {
-      out.status = PairStatus::kFatal;
-      out.exit_code = 2;
-      out.message =
-          absl::StrCat(what, ": ", verdict.reason, ": ", verdict.detail, FatalHint(verdict, config));
-      return out;
-    }
-    const AttemptUsage usage = UsageOf(evidence);
-    attempt.duration_s = launched.duration_s;
-    attempt.exit_code = launched.outcome.exit_code;
-    attempt.signal = launched.outcome.signal;
-    attempt.timed_out = launched.outcome.timed_out;
-    attempt.tag = verdict.tag;
-    attempt.reason = verdict.reason;
-    attempt.detail = verdict.detail;
-    attempt.cost_usd = usage.cost_usd;
-    attempt.input_tokens = usage.input_tokens;
-    attempt.output_tokens = usage.output_tokens;
-    rec.attempts.push_back(attempt);
-    if (evidence.eval) {
-      const boost::json::value* f1 = Field(*evidence.eval, "feature1");
-      const boost::json::value* f2 = Field(*evidence.eval, "feature2");
-      rec.feature1_passed = f1 ? BoolField(*f1, "passed") : std::nullopt;
-      rec.feature2_passed = f2 ? BoolField(*f2, "passed") : std::nullopt;
-      // Coop only (solo's eval.json has no merge, or merge null).
-      const boost::json::value* merge = Field(*evidence.eval, "merge");
-      rec.merge_status = merge ? StringField(*merge, "status") : std::nullopt;
-      rec.merge_strategy = merge ? StringField(*merge, "strategy") : std::nullopt;
-    } else {
-      rec.feature1_passed.reset();
-      rec.feature2_passed.reset();
-      rec.merge_status.reset();
-      rec.merge_strategy.reset();
-    }
-
-    RetryDecision retry = DecideRetry(policy, verdict, attempts);
-    if (!retry.retry) break;
-    std::fprintf(stderr, "cbrun: %s: attempt %d: %s (%s); retrying in %.0fs\n", what.c_str(), n,
-                 std::string(TagName(verdict.tag)).c_str(), verdict.reason.c_str(), retry.delay_s);
-    if (!launcher.Sleep(retry.delay_s)) return interrupted(launcher.interrupt_signal());
-  }
-
-  rec.tag = verdict.tag;
-  rec.reason = verdict.reason;
-  rec.detail = verdict.detail;
-  rec.finished_at = IsoTimeNow();
-  rec.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (absl::Status s = WriteRecord(job.record, rec); !s.ok()) {
-    out.status = PairStatus::kError;
-    out.exit_code = 1;
-    out.message = absl::StrCat(what, ": cannot write the record: ", s.message());
-    return out;
-  }
-  if (absl::Status s = KeepRecordCopy(job.record, record_copy); !s.ok())
-    std::fprintf(stderr, "cbrun: %s: warning: %s (the record itself is written)\n", what.c_str(),
-                 std::string(s.message()).c_str());
-  out.status = PairStatus::kRecorded;
-  out.exit_code = 0;
-  const long long unknown_cost = rec.cost_unknown_attempts();
-  out.message = absl::StrFormat(
-      "%s: %s (%s), %d attempt%s, $%.2f%s, %.0fs", what, TagName(rec.tag), rec.reason,
-      rec.attempts.size(), rec.attempts.size() == 1 ? "" : "s", rec.cost_usd(),
-      unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"), rec.duration_s);
-  out.record = std::move(rec);
-  return out;
+  KeptLines quiet;
+  return RunPair(job, config, launcher, services, quiet);
 }
 
 }  // namespace cb

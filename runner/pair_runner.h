@@ -13,6 +13,7 @@
 #include "common/setting.h"
 #include "runner/attempt_services.h"
 #include "runner/launch.h"
+#include "runner/reporter.h"
 
 namespace cb {
 
@@ -63,6 +64,10 @@ struct PairResult {
 std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
                                          const AttemptPlace& place);
 
+// Notes while the pair runs (retries, a record set aside) go to `reporter`.
+PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
+                   AttemptServices& services, Reporter& reporter);
+// The same, its notes kept quiet (tests).
 PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
                    AttemptServices& services);
 

@@ -1,14 +1,21 @@
-// The real launcher with real tiny commands: exit codes, signals, timeouts
-// that end the whole process group, a missing binary, environment and logs.
+// The real launchers with real tiny commands: exit codes, signals, timeouts
+// that end the whole process group, a missing binary, environment and logs;
+// cbrun's (runner/launch.h) and the common one under it (common/process.h).
 #include "runner/launch.h"
 
 #include <signal.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "common/process.h"
 #include "test_util.h"
 
 namespace cb {
@@ -114,6 +121,180 @@ TEST_F(Launch, SleepWaits) {
   const auto start = std::chrono::steady_clock::now();
   EXPECT_TRUE(launcher->Sleep(0.1));
   EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.09);
+}
+
+
+// The common launcher (common/process.h), without cbrun's subreaper: what
+// leaves the group is reaped by init, so deaths are waited for briefly.
+bool DiesSoon(int pid) {
+  for (int i = 0; i < 200 && cbtest::ProcessAlive(pid); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return !cbtest::ProcessAlive(pid);
+}
+
+// Field 6 of /proc/<pid>/stat.
+int SessionOf(int pid) {
+  const std::string stat = cbtest::ReadText("/proc/" + std::to_string(pid) + "/stat");
+  std::vector<std::string> f = absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  int sid = -1;
+  return f.size() > 3 && absl::SimpleAtoi(f[3], &sid) ? sid : -1;
+}
+
+namespace fs = std::filesystem;
+
+struct Process : testing::Test {
+  cbtest::TempDir dir;
+  ProcessSpec Sh(const std::string& script) {
+    ProcessSpec spec;
+    spec.argv = {"/bin/sh", "-c", script};
+    return spec;
+  }
+};
+
+TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
+  Captured c = Capture({"/bin/sh", "-c",
+                        "echo out; echo err >&2; echo $(ps -o pgid= -p $$) $$; cat; exit 3"},
+                       10);
+  EXPECT_TRUE(c.started);
+  EXPECT_EQ(c.exit_code, 3);
+  EXPECT_FALSE(c.ok());
+  std::vector<std::string> lines = absl::StrSplit(c.output, '\n');
+  ASSERT_GE(lines.size(), 3u) << c.output;
+  EXPECT_EQ(lines[0], "out");
+  EXPECT_EQ(lines[1], "err");
+  std::vector<std::string> ids = absl::StrSplit(lines[2], ' ', absl::SkipEmpty());
+  ASSERT_EQ(ids.size(), 2u) << lines[2];
+  EXPECT_EQ(ids[0], ids[1]) << "the child leads its own group";
+  EXPECT_NE(ids[0], std::to_string(::getpgrp()));
+  EXPECT_EQ(Capture({"/bin/sh", "-c", "kill -TERM $$"}, 10).exit_code, 128 + SIGTERM);
+  EXPECT_EQ(FirstLine("first \t\r\nsecond"), "first");
+}
+
+TEST_F(Process, TimeoutEndsTheWholeGroupIncludingAGrandchild) {
+  const auto start = std::chrono::steady_clock::now();
+  Captured c = Capture({"/bin/sh", "-c",
+                        "sleep 30 & echo $! > " + (dir / "grandchild.pid").string() +
+                            "; echo started; sleep 30"},
+                       0.3);
+  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
+  EXPECT_TRUE(c.timed_out);
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.exit_code, 128 + SIGTERM);
+  EXPECT_EQ(c.output, "started\n");
+  const int grandchild = std::stoi(cbtest::ReadText(dir / "grandchild.pid"));
+  EXPECT_TRUE(DiesSoon(grandchild)) << "grandchild " << grandchild << " survived";
+}
+
+TEST_F(Process, ATermIgnoringGroupIsKilledAfterTheGrace) {
+  ProcessSpec spec = Sh("trap '' TERM; sleep 30 & echo $! > " +
+                        (dir / "grandchild.pid").string() + "; wait");
+  spec.log_file = dir / "log.txt";
+  spec.timeout_s = 0.3;
+  spec.grace_s = 0.3;
+  ProcessResult r = RunProcess(spec);
+  EXPECT_TRUE(r.started);
+  EXPECT_TRUE(r.timed_out);
+  EXPECT_EQ(r.signal, SIGKILL);
+  EXPECT_TRUE(DiesSoon(std::stoi(cbtest::ReadText(dir / "grandchild.pid"))));
+}
+
+TEST_F(Process, LeftoversOfTheGroupGoWhenTheChildExits) {
+  ProcessSpec spec = Sh("sleep 30 & echo $! > " + (dir / "grandchild.pid").string());
+  spec.log_file = dir / "log.txt";
+  ProcessResult r = RunProcess(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(DiesSoon(std::stoi(cbtest::ReadText(dir / "grandchild.pid"))));
+}
+
+TEST_F(Process, ADaemonInANewSessionOutlivesTheRun) {
+  ProcessSpec spec = Sh("sleep 30 & echo $! > " + (dir / "daemon.pid").string() + "; echo up");
+  spec.log_file = dir / "log.txt";
+  spec.new_session = true;
+  ProcessResult r = RunProcess(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(cbtest::ReadText(dir / "log.txt"), "up\n");
+  const int daemon = std::stoi(cbtest::ReadText(dir / "daemon.pid"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_TRUE(cbtest::ProcessAlive(daemon)) << "the daemon did not outlive its starter";
+  EXPECT_EQ(SessionOf(daemon), r.pid) << "the daemon is in the session its starter made";
+  EXPECT_NE(SessionOf(daemon), SessionOf(::getpid()));
+  ::kill(daemon, SIGKILL);
+}
+
+TEST_F(Process, CaptureKeepsAtMostTheCap) {
+  ProcessSpec spec = Sh("head -c 300000 /dev/zero | tr '\\0' x; echo done >&2");
+  spec.capture = true;
+  spec.capture_limit = 1000;
+  spec.timeout_s = 10;
+  ProcessResult r = RunProcess(spec);
+  EXPECT_EQ(r.exit_code, 0) << "the child is not blocked by a full pipe";
+  EXPECT_EQ(r.output, std::string(1000, 'x'));
+  Captured c = Capture({"/bin/sh", "-c", "head -c 3000000 /dev/zero"}, 10);
+  EXPECT_TRUE(c.ok());
+  EXPECT_EQ(c.output.size(), size_t{1} << 20);
+}
+
+TEST_F(Process, MissingOrNotExecutableBinaryDoesNotStart) {
+  ProcessSpec spec;
+  spec.argv = {"cbtest-no-such-binary"};
+  ProcessResult r = RunProcess(spec);
+  EXPECT_FALSE(r.started);
+  EXPECT_EQ(r.start_error, "cbtest-no-such-binary: not found on PATH");
+  cbtest::WriteText(dir / "plain.txt", "not a program");
+  spec.argv = {(dir / "plain.txt").string()};
+  r = RunProcess(spec);
+  EXPECT_FALSE(r.started);
+  EXPECT_EQ(r.start_error, (dir / "plain.txt").string() + ": not executable");
+  Captured c = Capture({"cbtest-no-such-binary", "x"}, 10);
+  EXPECT_FALSE(c.started);
+  EXPECT_EQ(c.error, "cbtest-no-such-binary: not found on PATH");
+  c = Capture({(dir / "plain.txt").string()}, 10);
+  EXPECT_EQ(c.error, (dir / "plain.txt").string() + ": not found or not executable");
+  EXPECT_EQ(FindExecutable("sh").empty(), false);
+  EXPECT_EQ(FindExecutable("cbtest-no-such-binary"), "");
+  EXPECT_EQ(FindExecutable("./relative/x"), "./relative/x");
+}
+
+TEST_F(Process, RunsInTheFolderAskedFor) {
+  fs::create_directories(dir / "sub");
+  ProcessSpec spec;
+  spec.argv = {"pwd"};  // from PATH, found before the change of folder
+  spec.cwd = dir / "sub";
+  spec.capture = true;
+  ProcessResult r = RunProcess(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output, fs::canonical(dir / "sub").string() + "\n");
+  spec.cwd = dir / "no-such-folder";
+  r = RunProcess(spec);
+  EXPECT_FALSE(r.started);
+  EXPECT_NE(r.start_error.find("pwd"), std::string::npos) << r.start_error;
+}
+
+TEST_F(Process, EnvironmentIsInheritedPlusOverrides) {
+  ::setenv("CBTEST_INHERITED", "yes", 1);
+  ::setenv("CBTEST_OVERRIDDEN", "old", 1);
+  Captured c = Capture({"/bin/sh", "-c", "echo $CBTEST_INHERITED $CBTEST_OVERRIDDEN $CBTEST_SET"},
+                       10, {{"CBTEST_SET", "set"}, {"CBTEST_OVERRIDDEN", "new"}});
+  EXPECT_EQ(c.output, "yes new set\n");
+  std::vector<std::string> env = ChildEnvironment({{"CBTEST_SET", "set"}});
+  EXPECT_TRUE(std::is_sorted(env.begin(), env.end()));
+  EXPECT_NE(std::find(env.begin(), env.end(), "CBTEST_SET=set"), env.end());
+  EXPECT_NE(std::find(env.begin(), env.end(), "CBTEST_INHERITED=yes"), env.end());
+}
+
+TEST_F(Process, TheCallerCanEndTheGroupFromItsOwnHandlers) {
+  boost::asio::io_context ctx;
+  int pid = 0;
+  ProcessSpec spec;
+  spec.argv = {"sleep", "30"};  // no shell, whose start-up may handle SIGINT itself
+  ProcessResult r = RunProcess(ctx, spec, [&](RunningProcess& child) {
+    pid = child.pid();
+    child.End(SIGINT);
+  });
+  EXPECT_TRUE(r.started);
+  EXPECT_EQ(pid, r.pid);
+  EXPECT_EQ(r.signal, SIGINT);
+  EXPECT_FALSE(r.timed_out);
 }
 
 }  // namespace

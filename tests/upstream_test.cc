@@ -5,8 +5,9 @@
 // Redis between two coop agents. The tasks are synthetic (tests/upstream/make-task):
 // each feature pair plays one outcome.
 //
-// Needs ../shared/upstream (or CBTEST_UPSTREAM_ROOT): required in CI, reported
-// as not run elsewhere. CBTEST_COOPERBENCH=PATH runs the same tests against a
+// Needs ../shared/upstream (or CBTEST_UPSTREAM_ROOT): required in CI (which
+// always has ../shared beside the clone), reported as not run in a clone that
+// has none. CBTEST_COOPERBENCH=PATH runs the same tests against a
 // cooperbench you installed (its litellm is replaced by the scripted model
 // through PYTHONPATH, only for the test's processes).
 #include <gtest/gtest.h>
@@ -78,8 +79,17 @@ std::string UpstreamUnavailable(const std::string& release) {
   return "";
 }
 
+// A clone with no upstream sources at all beside it (a newcomer's, not CI's,
+// which always has ../shared) reports the suite as not run; where they are,
+// a missing release or Docker fails in CI like every other requirement.
+bool NoUpstreamHere() { return !UserCooperbench() && !fs::exists(UpstreamRoot()); }
+
 #define CBTEST_REQUIRE_UPSTREAM(release)                                                     \
   do {                                                                                       \
+    if (NoUpstreamHere())                                                                    \
+      GTEST_SKIP() << "not run: " << UpstreamRoot().string()                                 \
+                   << " is not beside the repository (upstream cooperbench's releases; "     \
+                      "CI has it, or set CBTEST_UPSTREAM_ROOT / CBTEST_COOPERBENCH)";        \
     CBTEST_REQUIRE(UpstreamUnavailable(release), "upstream cooperbench " + (release));       \
     CBTEST_REQUIRE_DOCKER();                                                                 \
   } while (0)
