@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -135,28 +136,29 @@ std::string FindCbrun(const std::string& cbgen_path) {
 }
 
 // An explicit --agent as given; else the mini-SWE-agent of the installed
-// cooperbench (its name changed in 0.0.12), said out loud.
-absl::StatusOr<std::string> ChooseAgent(const std::string& requested, const std::string& cooperbench) {
+// cooperbench (its name changed in 0.0.12), said out loud in `*note`.
+absl::StatusOr<std::string> ChooseAgent(const std::string& requested, const std::string& cooperbench,
+                                        std::string* note) {
   if (!requested.empty()) return requested;
   absl::StatusOr<CooperbenchRelease> release = ProbeCooperbench(cooperbench);
   if (!release.ok())
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot choose the agent: ", release.status().message(),
         " (or name the agent with --agent)"));
-  std::cout << "cbgen: agent " << release->DefaultAgent() << ": the mini-SWE-agent of cooperbench "
-            << release->version << " (" << release->executable << ")"
-            << (release->Supported() ? "" : "; this release is not supported, see cbgen doctor")
-            << "\n";
+  *note = absl::StrCat("agent ", release->DefaultAgent(), ": the mini-SWE-agent of cooperbench ",
+                       release->version, " (", release->executable, ")",
+                       release->Supported() ? "" : "; this release is not supported, see cbgen doctor");
   return release->DefaultAgent();
 }
 
-}  // namespace
+// A number as the shortest text that reads back the same (1234567, not 1.23457e+06).
+std::string Number(double v) {
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
 
-absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
-  if (a.subset.empty())
-    return absl::InvalidArgumentError(
-        "name a subset: cbgen lite (or flash, all, or a subset file); see cbgen --help");
-
+absl::StatusOr<ExperimentOptions> OptionsFrom(const GenerateArgs& a) {
   ExperimentOptions opts;
   for (const std::string& s : a.settings) {
     std::optional<Setting> setting = ParseSetting(s);
@@ -169,39 +171,107 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   opts.model = a.model;
   opts.backend = a.backend;
   opts.run_prefix = a.run_prefix.empty() ? DefaultRunPrefix(a.model) : a.run_prefix;
+  return opts;
+}
 
-  const fs::path output = fs::absolute(a.output).lexically_normal();
-  const fs::path build_dir = output.parent_path();
-  opts.out = FromBuildDir(a.out, build_dir);
-  const fs::path out_abs = fs::absolute(a.out).lexically_normal();
-
+// The knobs for OUT/config.json, paths made absolute; a Redis the backend
+// cannot reach is refused.
+absl::StatusOr<RunConfig> RunConfigFrom(const GenerateArgs& a, const ExperimentOptions& opts) {
   RunConfig run = a.run;
   run.model = a.model;
-  const fs::path dataset_abs = fs::absolute(a.dataset_dir).lexically_normal();
-  run.dataset_dir = dataset_abs.string();
+  run.dataset_dir = fs::absolute(a.dataset_dir).lexically_normal().string();
   if (run.cooperbench.find('/') != std::string::npos)
     run.cooperbench = fs::absolute(run.cooperbench).lexically_normal().string();
   if (run.docker.find('/') != std::string::npos)
     run.docker = fs::absolute(run.docker).lexically_normal().string();
-
-  const bool wants_redis =
-      std::find(opts.settings.begin(), opts.settings.end(), Setting::kCoopComm) !=
-      opts.settings.end();
+  const bool wants_redis = std::find(opts.settings.begin(), opts.settings.end(),
+                                     Setting::kCoopComm) != opts.settings.end();
   absl::StatusOr<RedisUrl> redis = ParseRedisUrl(run.redis_url);
-  if (!redis.ok()) return absl::InvalidArgumentError(absl::StrCat("--redis: ", redis.status().message()));
+  if (!redis.ok())
+    return absl::InvalidArgumentError(absl::StrCat("--redis: ", redis.status().message()));
   if (wants_redis && opts.backend != "docker" && redis->IsLoopback())
     return absl::InvalidArgumentError(absl::StrCat(
         "--redis ", run.redis_url, " is a loopback address, which the ", opts.backend,
         " sandboxes cannot reach: pass --redis with a Redis URL reachable from the cloud"));
+  return run;
+}
 
-  absl::StatusOr<DatasetSelection> sel = SelectTasks(dataset_abs, a.subset);
+// cbgen's own command line for the regeneration edge: every choice of this
+// run, paths absolute (Ninja runs it in build.ninja's folder).
+std::vector<std::string> RegenArgs(const GenerateArgs& a, const ExperimentOptions& opts,
+                                   const RunConfig& run, const fs::path& output) {
+  const bool subset_is_path = a.subset.find('/') != std::string::npos ||
+                              (a.subset.size() > 5 && a.subset.ends_with(".json"));
+  std::vector<std::string> names;
+  for (Setting s : opts.settings) names.emplace_back(SettingName(s));
+  std::vector<std::string> args = {
+      subset_is_path ? fs::absolute(a.subset).string() : a.subset,
+      "--dataset-dir", run.dataset_dir, "-o", output.filename().string(),
+      "--out", opts.out.string(), "--settings", absl::StrJoin(names, ","),
+      "--model", opts.model, "--agent", opts.agent, "--backend", opts.backend,
+      "--run-prefix", opts.run_prefix, "--pull-jobs", absl::StrCat(a.pull_jobs),
+      "--max-runs", absl::StrCat(a.max_runs), "--timeout", absl::StrCat(run.timeout_s),
+      "--retries", absl::StrCat(run.retries), "--backoff", Number(run.backoff_s),
+      "--grace", Number(run.grace_s), "--cooperbench", run.cooperbench,
+      "--docker", run.docker, "--redis", run.redis_url, "--redis-server", run.redis_server,
+      "--registry", run.registry, "--pull-retries", absl::StrCat(run.pull_retries),
+      "--min-free-gb", Number(run.min_free_gb), "--api-key-env", run.api_key_env};
+  if (run.budget_warn_usd) args.insert(args.end(), {"--budget-warn", Number(*run.budget_warn_usd)});
+  return args;
+}
+
+// build.ninja and OUT/plan.json stream into temp files; config.json is
+// written and the temp files renamed into place only when every text was
+// written: a failure leaves all three files as they were.
+absl::Status WriteOutputs(const Plan& plan, const ExperimentOptions& opts,
+                          const BuildFileInfo& info, const RunConfig& run, const fs::path& output,
+                          const fs::path& out_abs) {
+  AtomicFileWriter ninja_file(output);
+  if (!ninja_file.status().ok()) return ninja_file.status();
+  if (absl::Status s = WriteBuildNinja(
+          plan, opts, info, [&](absl::string_view piece) { return ninja_file.Append(piece); });
+      !s.ok())
+    return s;
+  AtomicFileWriter plan_file(PlanFilePath(out_abs));
+  if (!plan_file.status().ok()) return plan_file.status();
+  if (absl::Status s = WritePlanFile(
+          plan, opts, output, [&](absl::string_view piece) { return plan_file.Append(piece); });
+      !s.ok())
+    return s;
+  if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
+      !s.ok())
+    return s;
+  if (absl::Status s = plan_file.Commit(); !s.ok()) return s;
+  return ninja_file.Commit();
+}
+
+}  // namespace
+
+absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
+  if (a.subset.empty())
+    return absl::InvalidArgumentError(
+        "name a subset: cbgen lite (or flash, all, or a subset file); see cbgen --help");
+  absl::StatusOr<ExperimentOptions> opts = OptionsFrom(a);
+  if (!opts.ok()) return opts.status();
+  const fs::path output = fs::absolute(a.output).lexically_normal();
+  const fs::path build_dir = output.parent_path();
+  opts->out = FromBuildDir(a.out, build_dir);
+  const fs::path out_abs = fs::absolute(a.out).lexically_normal();
+  absl::StatusOr<RunConfig> run = RunConfigFrom(a, *opts);
+  if (!run.ok()) return run.status();
+
+  absl::StatusOr<DatasetSelection> sel = SelectTasks(run->dataset_dir, a.subset);
   if (!sel.ok()) return sel.status();
-  absl::StatusOr<Plan> plan = MakePlan(sel->tasks, opts, ReadDurationHistory(out_abs, opts.run_prefix));
+  absl::StatusOr<Plan> plan =
+      MakePlan(sel->tasks, *opts, ReadDurationHistory(out_abs, opts->run_prefix));
   if (!plan.ok()) return plan.status();
+  GenerateSummary summary;
   // Last of the checks: it asks the installed cooperbench.
-  absl::StatusOr<std::string> agent = ChooseAgent(a.agent, run.cooperbench);
+  std::string agent_note;
+  absl::StatusOr<std::string> agent = ChooseAgent(a.agent, run->cooperbench, &agent_note);
   if (!agent.ok()) return agent.status();
-  opts.agent = *agent;
+  opts->agent = *agent;
+  if (!agent_note.empty()) summary.notes.push_back(agent_note);
 
   BuildFileInfo info;
   info.cbgen = fs::absolute(cbgen_path).string();
@@ -209,71 +279,23 @@ absl::Status RunGenerate(const GenerateArgs& a, const std::string& cbgen_path) {
   if (info.cbrun.empty())
     return absl::NotFoundError(
         "cannot find cbrun next to cbgen or on PATH: install both (scripts/bootstrap does)");
-  info.config = opts.out / "config.json";
+  info.config = opts->out / "config.json";
   info.build_file = output.filename();
   info.pull_jobs = a.pull_jobs;
   info.max_runs = a.max_runs;
   for (const fs::path& p : sel->inputs) info.regen_inputs.push_back(FromBuildDir(p, build_dir));
   info.regen_inputs.push_back(info.cbgen);
+  info.regen_args = RegenArgs(a, *opts, *run, output);
 
-  const bool subset_is_path = a.subset.find('/') != std::string::npos ||
-                              (a.subset.size() > 5 && a.subset.ends_with(".json"));
-  info.regen_args = {subset_is_path ? fs::absolute(a.subset).string() : a.subset,
-                     "--dataset-dir", run.dataset_dir,
-                     "-o", output.filename().string(),
-                     "--out", opts.out.string(),
-                     "--settings", [&] {
-                       std::vector<std::string> names;
-                       for (Setting s : opts.settings) names.emplace_back(SettingName(s));
-                       return absl::StrJoin(names, ",");
-                     }(),
-                     "--model", opts.model, "--agent", opts.agent, "--backend", opts.backend,
-                     "--run-prefix", opts.run_prefix,
-                     "--pull-jobs", absl::StrCat(a.pull_jobs),
-                     "--max-runs", absl::StrCat(a.max_runs),
-                     "--timeout", absl::StrCat(run.timeout_s),
-                     "--retries", absl::StrCat(run.retries),
-                     "--backoff", absl::StrCat(run.backoff_s),
-                     "--grace", absl::StrCat(run.grace_s),
-                     "--cooperbench", run.cooperbench,
-                     "--docker", run.docker,
-                     "--redis", run.redis_url,
-                     "--redis-server", run.redis_server,
-                     "--registry", run.registry,
-                     "--pull-retries", absl::StrCat(run.pull_retries),
-                     "--min-free-gb", absl::StrCat(run.min_free_gb),
-                     "--api-key-env", run.api_key_env};
-  if (run.budget_warn_usd)
-    info.regen_args.insert(info.regen_args.end(),
-                           {"--budget-warn", absl::StrCat(*run.budget_warn_usd)});
-
-  run.image_targets = static_cast<int>(plan->images.size());
-  run.coop_comm_runs = static_cast<int>(std::count_if(
-      plan->runs.begin(), plan->runs.end(), [](const auto& r) { return r.setting == Setting::kCoopComm; }));
-  // build.ninja and OUT/plan.json stream into temp files; config.json is
-  // written and the temp files renamed into place only when every text was
-  // written: a failure leaves all three files as they were.
-  AtomicFileWriter ninja_file(output);
-  if (!ninja_file.status().ok()) return ninja_file.status();
-  if (absl::Status s = WriteBuildNinja(*plan, opts, info,
-                                       [&](absl::string_view piece) { return ninja_file.Append(piece); });
-      !s.ok())
-    return s;
-  AtomicFileWriter plan_file(PlanFilePath(out_abs));
-  if (!plan_file.status().ok()) return plan_file.status();
-  if (absl::Status s = WritePlanFile(*plan, opts, output,
-                                     [&](absl::string_view piece) { return plan_file.Append(piece); });
-      !s.ok())
-    return s;
-  if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
-      !s.ok())
-    return s;
-  if (absl::Status s = plan_file.Commit(); !s.ok()) return s;
-  if (absl::Status s = ninja_file.Commit(); !s.ok()) return s;
-
-  std::cout << "cbgen: wrote " << a.output << ": " << plan->images.size() << " image targets, "
-            << plan->runs.size() << " run targets; now run: ninja -j4\n";
-  return absl::OkStatus();
+  run->image_targets = static_cast<int>(plan->images.size());
+  run->coop_comm_runs = static_cast<int>(
+      std::count_if(plan->runs.begin(), plan->runs.end(),
+                    [](const auto& r) { return r.setting == Setting::kCoopComm; }));
+  if (absl::Status s = WriteOutputs(*plan, *opts, info, *run, output, out_abs); !s.ok()) return s;
+  summary.notes.push_back(absl::StrCat("wrote ", a.output, ": ", plan->images.size(),
+                                       " image targets, ", plan->runs.size(),
+                                       " run targets; now run: ninja -j4"));
+  return summary;
 }
 
 }  // namespace cb

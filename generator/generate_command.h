@@ -7,6 +7,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "common/run_config.h"
 #include "generator/model.h"
 
@@ -30,8 +31,14 @@ struct GenerateArgs {
 // Adds the generator's options to `app` (the top-level cbgen command).
 void AddGenerateOptions(CLI::App& app, GenerateArgs& args);
 
+// What a generation has to say (cbgen's main prints it, "cbgen: " first):
+// the agent it chose, what it wrote.
+struct GenerateSummary {
+  std::vector<std::string> notes;
+};
+
 // Runs generation; `cbgen_path` is this executable, used for the regen rule
 // and to find cbrun next to it.
-absl::Status RunGenerate(const GenerateArgs& args, const std::string& cbgen_path);
+absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& args, const std::string& cbgen_path);
 
 }  // namespace cb

@@ -36,7 +36,6 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
-  absl::Status status;
   bool ran_subcommand = false;
   int exit_code = 0;
   for (cb::Subcommand& sc : subcommands) {
@@ -46,11 +45,12 @@ int main(int argc, char** argv) {
     }
   }
   if (ran_subcommand) return exit_code;
-  status = cb::RunGenerate(gen, SelfPath(argv[0]));
-  if (!status.ok()) {
-    std::cerr << "cbgen: error: " << status.message() << "\n"
+  absl::StatusOr<cb::GenerateSummary> generated = cb::RunGenerate(gen, SelfPath(argv[0]));
+  if (!generated.ok()) {
+    std::cerr << "cbgen: error: " << generated.status().message() << "\n"
               << "cbgen: nothing was written\n";
     return 1;
   }
+  for (const std::string& note : generated->notes) std::cout << "cbgen: " << note << "\n";
   return 0;
 }

@@ -33,6 +33,17 @@ TEST(Regenerate, EditingTheSubsetRegeneratesAndRunsOnlyTheNewPair) {
   EXPECT_NE(x.Ninja().output.find("no work to do"), std::string::npos);
 }
 
+TEST(Regenerate, NumbersComeBackExactlyAsGiven) {
+  cbtest::Experiment x;
+  ASSERT_EQ(x.Generate("flash", "--backend modal --settings solo --budget-warn 1234567 "
+                                "--min-free-gb 2.5")
+                .exit_code,
+            0);
+  const std::string text = cbtest::ReadText(x.dir / "build.ninja");
+  EXPECT_NE(text.find("--budget-warn 1234567\n"), std::string::npos) << "not 1.23457e+06";
+  EXPECT_NE(text.find("--min-free-gb 2.5 "), std::string::npos);
+}
+
 TEST(Regenerate, MissingConfigIsWrittenAgainBeforeAnyRun) {
   cbtest::Experiment x;
   ASSERT_EQ(x.Generate("flash", "--backend modal --settings solo").exit_code, 0);
