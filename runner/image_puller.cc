@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/log_tail.h"
@@ -26,68 +27,111 @@ absl::Status Interrupted(const LaunchResult& r) {
 
 }  // namespace
 
-absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher) {
-  const std::string canonical = CanonicalImageName(job.repo, job.task_id);
-  const std::string source = ImageName(config.registry, job.repo, job.task_id);
-  auto docker = [&](std::vector<std::string> args, double timeout_s) {
-    LaunchSpec spec;
-    spec.argv = {config.docker};
-    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-    spec.log_file = job.log_file;
-    spec.timeout_s = timeout_s;
-    spec.grace_s = 5;
-    std::ofstream(job.log_file, std::ios::app) << "$ docker " << absl::StrJoin(args, " ") << "\n";
-    return launcher.Run(spec);
-  };
+namespace {
 
-  LaunchResult inspect = docker({"image", "inspect", "--format", "{{.Id}}", canonical}, 120);
-  if (inspect.interrupt_signal) return Interrupted(inspect);
-  if (!inspect.outcome.started)
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot run docker: ", inspect.outcome.start_error, " (install Docker or pass --docker)"));
-  std::string pulled_from;
-  if (!Succeeded(inspect)) {
+// How long each docker command of a pull may take: local ones are quick, a
+// pull of a several-GB image over a slow link is not.
+constexpr double kDockerLocalTimeoutS = 120;
+constexpr double kDockerPullTimeoutS = 3 * 3600;
+// The check starts a container: an image's first start can be slow on a cold disk.
+constexpr double kDockerVerifyTimeoutS = 600;
+// Between TERM and KILL for a docker command at its timeout.
+constexpr double kDockerGraceS = 5;
+
+// The docker commands of one pull, each logged to the pull's log file.
+class Puller {
+ public:
+  Puller(const PullJob& job, const RunConfig& config, Launcher& launcher, Reporter& reporter)
+      : job_(job), config_(config), launcher_(launcher), reporter_(reporter),
+        canonical_(CanonicalImageName(job.repo, job.task_id)),
+        source_(ImageName(config.registry, job.repo, job.task_id)) {}
+
+  absl::Status Run() {
+    LaunchResult inspect = Docker({"image", "inspect", "--format", "{{.Id}}", canonical_},
+                                  kDockerLocalTimeoutS);
+    if (inspect.interrupt_signal) return Interrupted(inspect);
+    if (!inspect.outcome.started)
+      return absl::FailedPreconditionError(absl::StrCat(
+          "cannot run docker: ", inspect.outcome.start_error, " (install Docker or pass --docker)"));
+    std::string pulled_from;
+    if (!Succeeded(inspect)) {
+      if (absl::Status s = PullAndTag(); !s.ok()) return s;
+      pulled_from = source_;
+    }
+    if (absl::Status s = Verify(); !s.ok()) return s;
+    boost::json::object stamp{{"image", canonical_},
+                              {"pulled_from", pulled_from.empty() ? boost::json::value(nullptr)
+                                                                  : boost::json::value(pulled_from)},
+                              {"verified_at", IsoTimeNow()}};
+    return WriteFileAtomically(job_.stamp, PrettyJson(stamp));
+  }
+
+ private:
+  LaunchResult Docker(const std::vector<std::string>& args, double timeout_s) {
+    LaunchSpec spec;
+    spec.argv = {config_.docker};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.log_file = job_.log_file;
+    spec.timeout_s = timeout_s;
+    spec.grace_s = kDockerGraceS;
+    std::ofstream(job_.log_file, std::ios::app) << "$ docker " << absl::StrJoin(args, " ") << "\n";
+    return launcher_.Run(spec);
+  }
+
+  // Pulls (retried with backoff) and tags the image with its canonical name.
+  absl::Status PullAndTag() {
     // Room for this image and every other one still to pull.
-    if (absl::Status s = CheckDockerDisk(config, job.stamp.parent_path(), 1); !s.ok()) return s;
-    const int tries = config.pull_retries + 1;
+    if (absl::Status s = CheckDockerDisk(config_, job_.stamp.parent_path(), 1); !s.ok()) return s;
+    const int tries = config_.pull_retries + 1;
     bool ok = false;
     for (int i = 1; i <= tries && !ok; ++i) {
-      LaunchResult pull = docker({"pull", source}, 3 * 3600);
+      LaunchResult pull = Docker({"pull", source_}, kDockerPullTimeoutS);
       if (pull.interrupt_signal) return Interrupted(pull);
       ok = Succeeded(pull);
       if (!ok && i < tries) {
-        const double delay = config.backoff_s * (1 << (i - 1));
-        std::fprintf(stderr, "cbrun: pull %s failed (try %d of %d); again in %.0fs\n",
-                     source.c_str(), i, tries, delay);
-        if (!launcher.Sleep(delay)) return Interrupted(pull);
+        const double delay = config_.backoff_s * (1 << (i - 1));
+        reporter_.Note(absl::StrFormat("pull %s failed (try %d of %d); again in %.0fs", source_, i,
+                                       tries, delay));
+        if (!launcher_.Sleep(delay)) return Interrupted(pull);
       }
     }
     if (!ok)
-      return absl::UnavailableError(absl::StrCat("pull ", source, " failed after ", tries,
-                                                 " tries: ", LogTail(job.log_file, 3),
-                                                 " (log: ", job.log_file.string(), ")"));
-    if (source != canonical) {
-      LaunchResult tag = docker({"tag", source, canonical}, 120);
-      if (tag.interrupt_signal) return Interrupted(tag);
-      if (!Succeeded(tag))
-        return absl::InternalError(absl::StrCat("docker tag ", source, " ", canonical,
-                                                " failed: ", LogTail(job.log_file, 2)));
-    }
-    pulled_from = source;
+      return absl::UnavailableError(absl::StrCat("pull ", source_, " failed after ", tries,
+                                                 " tries: ", LogTail(job_.log_file, 3),
+                                                 " (log: ", job_.log_file.string(), ")"));
+    if (source_ == canonical_) return absl::OkStatus();
+    LaunchResult tag = Docker({"tag", source_, canonical_}, kDockerLocalTimeoutS);
+    if (tag.interrupt_signal) return Interrupted(tag);
+    if (!Succeeded(tag))
+      return absl::InternalError(absl::StrCat("docker tag ", source_, " ", canonical_,
+                                              " failed: ", LogTail(job_.log_file, 2)));
+    return absl::OkStatus();
   }
-  LaunchResult verify =
-      docker({"run", "--rm", "--entrypoint", "", canonical, "test", "-d", "/workspace/repo"}, 600);
-  if (verify.interrupt_signal) return Interrupted(verify);
-  if (!Succeeded(verify))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "image ", canonical, " failed its check (no /workspace/repo, or it does not start): ",
-        LogTail(job.log_file, 2), " (log: ", job.log_file.string(), ")"));
 
-  boost::json::object stamp{{"image", canonical},
-                            {"pulled_from", pulled_from.empty() ? boost::json::value(nullptr)
-                                                                : boost::json::value(pulled_from)},
-                            {"verified_at", IsoTimeNow()}};
-  return WriteFileAtomically(job.stamp, PrettyJson(stamp));
+  absl::Status Verify() {
+    LaunchResult verify = Docker(
+        {"run", "--rm", "--entrypoint", "", canonical_, "test", "-d", "/workspace/repo"},
+        kDockerVerifyTimeoutS);
+    if (verify.interrupt_signal) return Interrupted(verify);
+    if (Succeeded(verify)) return absl::OkStatus();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "image ", canonical_, " failed its check (no /workspace/repo, or it does not start): ",
+        LogTail(job_.log_file, 2), " (log: ", job_.log_file.string(), ")"));
+  }
+
+  const PullJob& job_;
+  const RunConfig& config_;
+  Launcher& launcher_;
+  Reporter& reporter_;
+  const std::string canonical_;
+  const std::string source_;
+};
+
+}  // namespace
+
+absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher,
+                       Reporter& reporter) {
+  return Puller(job, config, launcher, reporter).Run();
 }
 
 }  // namespace cb

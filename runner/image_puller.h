@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "common/run_config.h"
 #include "runner/launch.h"
+#include "runner/reporter.h"
 
 namespace cb {
 
@@ -18,6 +19,8 @@ struct PullJob {
   std::filesystem::path log_file;  // docker's output, appended
 };
 
-absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher);
+// Notes (a failed try, the wait before the next) go to `reporter`.
+absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher,
+                       Reporter& reporter);
 
 }  // namespace cb

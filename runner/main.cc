@@ -63,6 +63,7 @@ int main(int argc, char** argv) {
   const std::filesystem::path out_dir = std::filesystem::path(config_path).parent_path();
   // Created before any work so SIGINT/SIGTERM/SIGHUP are caught from here on.
   std::unique_ptr<cb::Launcher> launcher = cb::MakeProcessLauncher();
+  cb::StderrReporter reporter;  // the one voice of cbrun's libraries
   // Once per ninja invocation, before the first pull or run. A run whose
   // record exists starts nothing (RunPair says so under its lock): a resume
   // without .ninja_log, where every finished pair's cbrun starts once, needs
@@ -78,7 +79,7 @@ int main(int argc, char** argv) {
     if (absl::Status s = cb::CheckRepoName(pull_job.repo); !s.ok()) return Fail(s.message(), 2);
     pull_job.log_file = out_dir / "logs" / "images" /
                         (pull_job.repo + "-" + cb::TaskFolder(pull_job.task_id) + ".log");
-    absl::Status s = cb::PullImage(pull_job, *config, *launcher);
+    absl::Status s = cb::PullImage(pull_job, *config, *launcher, reporter);
     if (!s.ok()) return Fail(s.message(), absl::IsCancelled(s) ? 130 : 1);
     return 0;
   }
@@ -101,8 +102,7 @@ int main(int argc, char** argv) {
     job.has_dataset_dir = release->has_dataset_dir;
   }
 
-  std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, *launcher);
-  cb::StderrReporter reporter;
+  std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, reporter);
   cb::PairResult result = cb::RunPair(job, *config, *launcher, *services, reporter);
   if (result.status == cb::PairStatus::kRecorded) cb::WarnIfOverBudget(out_dir, *config, std::cerr);
   if (result.status == cb::PairStatus::kRecorded || result.status == cb::PairStatus::kAlreadyDone) {

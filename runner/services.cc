@@ -40,8 +40,8 @@ namespace {
 
 class RealServices : public AttemptServices {
  public:
-  RealServices(const RunConfig& config, const fs::path& out_dir)
-      : config_(config), services_dir_(out_dir / "services") {}
+  RealServices(const RunConfig& config, const fs::path& out_dir, Reporter& reporter)
+      : config_(config), services_dir_(out_dir / "services"), reporter_(reporter) {}
   ~RealServices() override { EndProxy(); }
 
   absl::Status BeforeAttempt(Setting setting) override {
@@ -51,9 +51,9 @@ class RealServices : public AttemptServices {
     if (!s.ok()) return s;
     if (started) {
       absl::StatusOr<RedisUrl> url = ParseRedisUrl(config_.redis_url);
-      std::fprintf(stderr, "cbrun: nothing answered at %s; started %s there (data, pid, log: %s)\n",
-                   config_.redis_url.c_str(), config_.redis_server.c_str(),
-                   RedisDir(services_dir_, *url).c_str());
+      reporter_.Note(absl::StrCat("nothing answered at ", config_.redis_url, "; started ",
+                                  config_.redis_server, " there (data, pid, log: ",
+                                  RedisDir(services_dir_, *url).string(), ")"));
     }
     return absl::OkStatus();
   }
@@ -69,8 +69,8 @@ class RealServices : public AttemptServices {
     if (real_docker_.empty()) return {};  // no docker here: nothing could clean up
     if (real_docker_[0] != '/') real_docker_ = fs::absolute(real_docker_).string();
     auto untracked = [&](const std::string& why) {
-      std::fprintf(stderr, "cbrun: warning: %s; containers of attempt %s are not tracked\n",
-                   why.c_str(), attempt_id.c_str());
+      reporter_.Note(
+          absl::StrCat("warning: ", why, "; containers of attempt ", attempt_id, " are not tracked"));
       return std::vector<std::pair<std::string, std::string>>{};
     };
     // The proxy speaks plain HTTP to the daemon that DOCKER_HOST (or the
@@ -105,18 +105,17 @@ class RealServices : public AttemptServices {
     const bool created = fs::exists(marker_, ec);
     EndProxy();
     if (stats.refused > 0)
-      std::fprintf(stderr,
-                   "cbrun: warning: the Docker proxy of attempt %s closed %d connection%s on a "
-                   "request it could not handle (last: %s)\n",
-                   attempt_id.c_str(), stats.refused, stats.refused == 1 ? "" : "s",
-                   stats.last_problem.c_str());
+      reporter_.Note(absl::StrCat("warning: the Docker proxy of attempt ", attempt_id, " closed ",
+                                  stats.refused, " connection", stats.refused == 1 ? "" : "s",
+                                  " on a request it could not handle (last: ", stats.last_problem,
+                                  ")"));
     if (!created) return;  // the attempt created no container
     absl::StatusOr<int> removed = RemoveAttemptContainers(real_docker_, label_value_);
     if (!removed.ok()) {
-      std::fprintf(stderr, "cbrun: warning: %s\n", std::string(removed.status().message()).c_str());
+      reporter_.Note(absl::StrCat("warning: ", removed.status().message()));
     } else if (*removed > 0) {
-      std::fprintf(stderr, "cbrun: removed %d container%s left by attempt %s\n", *removed,
-                   *removed == 1 ? "" : "s", attempt_id.c_str());
+      reporter_.Note(absl::StrCat("removed ", *removed, " container", *removed == 1 ? "" : "s",
+                                  " left by attempt ", attempt_id));
     }
   }
 
@@ -134,6 +133,7 @@ class RealServices : public AttemptServices {
 
   RunConfig config_;
   fs::path services_dir_;
+  Reporter& reporter_;
   std::string real_docker_;
   std::string label_value_;            // of the current attempt
   fs::path proxy_dir_;                 // the proxy's socket and the marker
@@ -144,8 +144,8 @@ class RealServices : public AttemptServices {
 }  // namespace
 
 std::unique_ptr<AttemptServices> MakeServices(const RunConfig& config, const fs::path& out_dir,
-                                              Launcher&) {
-  return std::make_unique<RealServices>(config, out_dir);
+                                              Reporter& reporter) {
+  return std::make_unique<RealServices>(config, out_dir, reporter);
 }
 
 }  // namespace cb

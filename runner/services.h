@@ -8,13 +8,14 @@
 
 #include "common/run_config.h"
 #include "runner/attempt_services.h"
-#include "runner/launch.h"
+#include "runner/reporter.h"
 
 namespace cb {
 
+// Its notes (a Redis it started, containers it removed, warnings) go to `reporter`.
 std::unique_ptr<AttemptServices> MakeServices(const RunConfig& config,
                                               const std::filesystem::path& out_dir,
-                                              Launcher& launcher);
+                                              Reporter& reporter);
 
 // A new private folder (mode 0700) for one attempt's proxy socket, short
 // enough for a unix socket path: under $XDG_RUNTIME_DIR when that fits, else
