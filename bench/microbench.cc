@@ -81,8 +81,8 @@ void BM_PlanAndWrite(benchmark::State& state) {
   }
   state.counters["run_targets"] = static_cast<double>(targets);
   state.counters["bytes"] = static_cast<double>(bytes);
-  state.counters["targets_per_s"] =
-      benchmark::Counter(static_cast<double>(targets), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["targets_per_s"] = benchmark::Counter(
+      static_cast<double>(targets), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_PlanAndWrite)->Arg(2)->Arg(74)->Arg(333)->Arg(1000)->Unit(benchmark::kMillisecond);
 
@@ -111,11 +111,17 @@ void BM_PlanWithHalfHistory(benchmark::State& state) {
   const auto history = History(tasks, 2);
   for (auto _ : state) benchmark::DoNotOptimize(cb::MakePlan(tasks, opts, history));
 }
-BENCHMARK(BM_PlanWithHalfHistory)->Arg(2)->Arg(20)->Arg(74)->Arg(333)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_PlanWithHalfHistory)
+    ->Arg(2)
+    ->Arg(20)
+    ->Arg(74)
+    ->Arg(333)
+    ->Unit(benchmark::kMillisecond);
 
 // Escaping one record path (every run edge needs one) and one shell argument.
 void BM_EscapePath(benchmark::State& state) {
-  const std::string path = "out/command-a-coop-nocomm/samuelcolvin_dirty_equals_task/task43/f3_f9.json";
+  const std::string path =
+      "out/command-a-coop-nocomm/samuelcolvin_dirty_equals_task/task43/f3_f9.json";
   for (auto _ : state) benchmark::DoNotOptimize(cb::EscapePath(path));
 }
 BENCHMARK(BM_EscapePath);

@@ -17,7 +17,8 @@ namespace {
 
 absl::Status ErrnoError(absl::string_view what, const std::filesystem::path& path, int err) {
   std::string msg = absl::StrCat(what, " ", path.string(), ": ", std::strerror(err));
-  if (err == ENOSPC || err == EDQUOT) absl::StrAppend(&msg, " (free some disk space and run again)");
+  if (err == ENOSPC || err == EDQUOT)
+    absl::StrAppend(&msg, " (free some disk space and run again)");
   if (err == EACCES || err == EPERM || err == EROFS)
     absl::StrAppend(&msg, " (make the folder writable or choose another with --out)");
   return absl::Status(err == ENOENT ? absl::StatusCode::kNotFound : absl::StatusCode::kInternal,
@@ -55,7 +56,9 @@ AtomicFileWriter::AtomicFileWriter(std::filesystem::path path) : path_(std::move
   ::fchmod(fd_, 0644);
 }
 
-AtomicFileWriter::~AtomicFileWriter() { Discard(); }
+AtomicFileWriter::~AtomicFileWriter() {
+  Discard();
+}
 
 void AtomicFileWriter::Discard() {
   if (fd_ >= 0) {

@@ -2,9 +2,9 @@
 // content, never a torn file: temp file in the same folder, fsync, rename.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <filesystem>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"

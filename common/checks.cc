@@ -67,8 +67,9 @@ CheckResult CheckCooperbench(const RunConfig& config, CooperbenchRelease* releas
   if (!found->Supported()) {
     r.detail = absl::StrCat(found->executable, " is release ", found->version,
                             ", outside the supported range ", kOldestSupportedRelease, " to ",
-                            kNewestSupportedRelease, ": pip install 'cooperbench>=",
-                            kOldestSupportedRelease, ",<=", kNewestSupportedRelease, "'");
+                            kNewestSupportedRelease,
+                            ": pip install 'cooperbench>=", kOldestSupportedRelease,
+                            ",<=", kNewestSupportedRelease, "'");
     return r;
   }
   if (release != nullptr) *release = *found;
@@ -91,7 +92,8 @@ CheckResult CheckModelPrice(const CooperbenchRelease& release, const std::string
   r.detail = absl::StrCat(
       "cooperbench's litellm has no price for ", model, " (", price.status().message(),
       "): upstream then reports a cost of $0, which cbrun records as unknown; register a price "
-      "with a JSON file named by LITELLM_MODEL_REGISTRY_PATH, e.g. {\"", model,
+      "with a JSON file named by LITELLM_MODEL_REGISTRY_PATH, e.g. {\"",
+      model,
       "\": {\"input_cost_per_token\": 2.5e-06, \"output_cost_per_token\": 1e-05, "
       "\"litellm_provider\": \"cohere_chat\", \"mode\": \"chat\"}}");
   return r;

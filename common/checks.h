@@ -12,9 +12,9 @@
 namespace cb {
 
 struct CheckResult {
-  std::string name;    // "docker", "cooperbench", "COHERE_API_KEY", "redis", "dataset"
+  std::string name;  // "docker", "cooperbench", "COHERE_API_KEY", "redis", "dataset"
   bool ok = false;
-  std::string detail;  // what was found, or what is wrong and the fix
+  std::string detail;    // what was found, or what is wrong and the fix
   bool warning = false;  // ok, but the user should know (printed "warn")
 };
 

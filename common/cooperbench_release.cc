@@ -111,8 +111,8 @@ std::optional<CooperbenchRelease> CooperbenchRelease::FromJson(const boost::json
 std::vector<std::string> InterpreterOf(absl::string_view head) {
   std::vector<absl::string_view> lines = absl::StrSplit(head, '\n');
   if (lines.empty() || !absl::ConsumePrefix(&lines[0], "#!")) return {};
-  std::vector<std::string> cmd =
-      absl::StrSplit(absl::StripAsciiWhitespace(lines[0]), absl::ByAnyChar(" \t"), absl::SkipEmpty());
+  std::vector<std::string> cmd = absl::StrSplit(absl::StripAsciiWhitespace(lines[0]),
+                                                absl::ByAnyChar(" \t"), absl::SkipEmpty());
   // pip writes "#!/bin/sh" + "'''exec' "/path/python" "$0" "$@"" when the
   // interpreter's path is too long for a #! line.
   if (!cmd.empty() && (cmd[0] == "/bin/sh" || cmd[0] == "/bin/bash") && lines.size() > 1) {
@@ -136,8 +136,8 @@ absl::StatusOr<CooperbenchRelease> ProbeCooperbench(const std::string& cooperben
   if (r.executable.empty() || ::access(r.executable.c_str(), X_OK) != 0)
     return absl::NotFoundError(absl::StrCat(
         cooperbench, " not found", cooperbench.find('/') == std::string::npos ? " on PATH" : "",
-        ": install it (pip install 'cooperbench>=", kOldestSupportedRelease, ",<=",
-        kNewestSupportedRelease, "') or pass --cooperbench PATH"));
+        ": install it (pip install 'cooperbench>=", kOldestSupportedRelease,
+        ",<=", kNewestSupportedRelease, "') or pass --cooperbench PATH"));
   std::string head(256, '\0');
   {
     std::ifstream in(r.executable, std::ios::binary);
@@ -146,30 +146,33 @@ absl::StatusOr<CooperbenchRelease> ProbeCooperbench(const std::string& cooperben
   }
   std::vector<std::string> interpreter = InterpreterOf(head);
   if (interpreter.empty())
-    return absl::FailedPreconditionError(absl::StrCat(
-        r.executable, " has no #! line naming a Python interpreter, so its release cannot be "
-        "read: pass --cooperbench with the script pip installed"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(r.executable,
+                     " has no #! line naming a Python interpreter, so its release cannot be "
+                     "read: pass --cooperbench with the script pip installed"));
   r.interpreter = absl::StrJoin(interpreter, " ");
 
   std::vector<std::string> ask_version = interpreter;
   ask_version.insert(ask_version.end(), {"-c", kVersionProgram, r.executable});
   Captured version = Capture(ask_version, kProbeTimeoutS);
   if (!version.ok() || !ParseReleaseVersion(LastLine(version.output)))
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot read the release of ", r.executable, " (", r.interpreter,
-        " says: ", version.timed_out  ? "no answer"
-                   : version.started ? FirstLine(version.output)
-                                     : version.error,
-        "): reinstall it with pip install 'cooperbench>=", kOldestSupportedRelease, ",<=",
-        kNewestSupportedRelease, "'"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot read the release of ", r.executable, " (", r.interpreter, " says: ",
+                     version.timed_out ? "no answer"
+                     : version.started ? FirstLine(version.output)
+                                       : version.error,
+                     "): reinstall it with pip install 'cooperbench>=", kOldestSupportedRelease,
+                     ",<=", kNewestSupportedRelease, "'"));
   r.version = LastLine(version.output);
 
   Captured help = Capture({r.executable, "run", "--help"}, kProbeTimeoutS);
   if (!help.ok())
-    return absl::FailedPreconditionError(absl::StrCat(
-        r.executable, " run --help failed (",
-        help.timed_out ? "no answer" : help.started ? FirstLine(help.output) : help.error,
-        "): check that cooperbench ", r.version, " is installed completely"));
+    return absl::FailedPreconditionError(absl::StrCat(r.executable, " run --help failed (",
+                                                      help.timed_out ? "no answer"
+                                                      : help.started ? FirstLine(help.output)
+                                                                     : help.error,
+                                                      "): check that cooperbench ", r.version,
+                                                      " is installed completely"));
   ReadRunHelp(help.output, &r);
   return r;
 }
@@ -183,9 +186,8 @@ absl::StatusOr<std::string> ProbeModelPrice(const CooperbenchRelease& release,
   if (price.ok()) return LastLine(price.output);
   return absl::NotFoundError(
       price.exit_code == 3 ? LastLine(price.output)
-                           : absl::StrCat("cannot ask litellm: ", price.started
-                                                                      ? LastLine(price.output)
-                                                                      : price.error));
+                           : absl::StrCat("cannot ask litellm: ",
+                                          price.started ? LastLine(price.output) : price.error));
 }
 
 }  // namespace cb

@@ -33,9 +33,9 @@ inline constexpr char kMiniSweAgentV1[] = "mini_swe_agent";
 inline constexpr char kMiniSweAgentV2[] = "mini_swe_agent_v2";
 
 struct CooperbenchRelease {
-  std::string executable;    // absolute path of the cooperbench script
-  std::string interpreter;   // what its #! line starts (for asking Python questions)
-  std::string version;       // "0.0.19"
+  std::string executable;        // absolute path of the cooperbench script
+  std::string interpreter;       // what its #! line starts (for asking Python questions)
+  std::string version;           // "0.0.19"
   bool has_log_dir = false;      // `run` accepts --log-dir
   bool has_dataset_dir = false;  // `run` accepts --dataset-dir
 

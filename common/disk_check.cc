@@ -40,9 +40,9 @@ absl::StatusOr<std::string> DockerRootDir(const std::string& docker) {
         absl::StrCat("cannot run docker: ", c.error, " (install Docker or pass --docker)"));
   std::string dir(absl::StripAsciiWhitespace(c.output));
   if (!c.ok() || dir.empty() || dir[0] != '/')
-    return absl::UnavailableError(absl::StrCat(
-        "the Docker daemon does not answer (docker info: ", FirstLine(c.output),
-        "): start dockerd, or set DOCKER_HOST"));
+    return absl::UnavailableError(
+        absl::StrCat("the Docker daemon does not answer (docker info: ", FirstLine(c.output),
+                     "): start dockerd, or set DOCKER_HOST"));
   return dir;
 }
 
@@ -76,10 +76,10 @@ absl::Status CheckOutHasRoom(const std::filesystem::path& out_dir) {
   absl::StatusOr<uint64_t> free = FreeBytes(out_dir);
   if (!free.ok()) return free.status();
   if (*free >= kMinFreeOutBytes) return absl::OkStatus();
-  return absl::ResourceExhaustedError(absl::StrCat(
-      out_dir.string(), " is full (No space left on device: ", FormatBytes(*free),
-      " free, an attempt needs ", FormatBytes(kMinFreeOutBytes),
-      " for its logs and record): free some disk space, then run ninja again"));
+  return absl::ResourceExhaustedError(
+      absl::StrCat(out_dir.string(), " is full (No space left on device: ", FormatBytes(*free),
+                   " free, an attempt needs ", FormatBytes(kMinFreeOutBytes),
+                   " for its logs and record): free some disk space, then run ninja again"));
 }
 
 }  // namespace cb

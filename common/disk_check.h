@@ -16,7 +16,7 @@ struct DiskFacts {
   std::string root_dir;     // Docker's root dir
   uint64_t free_bytes = 0;  // available to Docker there
   int images_to_pull = 0;
-  double min_free_gb = 2;   // per image still to pull
+  double min_free_gb = 2;  // per image still to pull
 };
 
 // Pure: OK when there is room; else an error naming the dir, the free and

@@ -69,8 +69,8 @@ std::optional<std::string> StringField(const boost::json::value& v, absl::string
 std::optional<double> NumberField(const boost::json::value& v, absl::string_view key) {
   const boost::json::value* f = Field(v, key);
   if (f == nullptr) return std::nullopt;
-  if (f->is_double()) return std::isfinite(f->get_double()) ? std::optional(f->get_double())
-                                                           : std::nullopt;
+  if (f->is_double())
+    return std::isfinite(f->get_double()) ? std::optional(f->get_double()) : std::nullopt;
   if (f->is_int64()) return static_cast<double>(f->get_int64());
   if (f->is_uint64()) return static_cast<double>(f->get_uint64());
   return std::nullopt;

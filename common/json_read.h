@@ -1,11 +1,11 @@
 // Reading JSON documents with errors that name the file and the position.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include <boost/json.hpp>
 

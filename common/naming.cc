@@ -25,9 +25,13 @@ std::string CanonicalImageName(absl::string_view repo_folder, long long task_id)
   return ImageName("akhatua", repo_folder, task_id);
 }
 
-std::string PairFolder(int a, int b) { return absl::StrFormat("f%d_f%d", a, b); }
+std::string PairFolder(int a, int b) {
+  return absl::StrFormat("f%d_f%d", a, b);
+}
 
-std::string TaskFolder(long long task_id) { return absl::StrCat("task", task_id); }
+std::string TaskFolder(long long task_id) {
+  return absl::StrCat("task", task_id);
+}
 
 std::string ShortTaskName(absl::string_view repo_folder, long long task_id) {
   return absl::StrCat(ImageRepoName(repo_folder), "/", task_id);
@@ -77,16 +81,20 @@ std::filesystem::path UpstreamPairDir(const std::filesystem::path& log_dir,
 }
 
 namespace {
-bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-bool IsAlnum(char c) { return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z'); }
+bool IsLowerAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+bool IsAlnum(char c) {
+  return IsLowerAlnum(c) || (c >= 'A' && c <= 'Z');
+}
 }  // namespace
 
 absl::Status CheckRepoName(absl::string_view name) {
   if (name.empty()) return absl::InvalidArgumentError("repository name is empty");
   if (!IsLowerAlnum(name.front()))
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "repository name \"%s\" must start with a lowercase letter or digit",
-        absl::CHexEscape(name)));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("repository name \"%s\" must start with a lowercase letter or digit",
+                        absl::CHexEscape(name)));
   for (char c : name) {
     if (!(IsLowerAlnum(c) || c == '_' || c == '.' || c == '-'))
       return absl::InvalidArgumentError(absl::StrFormat(

@@ -2,10 +2,10 @@
 // Pure functions; the one place that knows the contract's naming rules.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/status.h"
 

@@ -11,7 +11,9 @@
 namespace cb {
 namespace fs = std::filesystem;
 
-fs::path PlanFilePath(const fs::path& out) { return out / "plan.json"; }
+fs::path PlanFilePath(const fs::path& out) {
+  return out / "plan.json";
+}
 
 absl::StatusOr<PlanFile> ParsePlanFile(absl::string_view text, absl::string_view source) {
   absl::StatusOr<boost::json::value> doc = ParseJson(text, source);
@@ -23,8 +25,8 @@ absl::StatusOr<PlanFile> ParsePlanFile(absl::string_view text, absl::string_view
   if (!doc->is_object()) return bad("not a plan: the document is not an object");
   std::optional<long long> schema = IntField(*doc, "schema");
   if (schema != kPlanFileSchema)
-    return bad(absl::StrCat("\"schema\" is not ", kPlanFileSchema,
-                            " (a plan of another cbgen release)"));
+    return bad(
+        absl::StrCat("\"schema\" is not ", kPlanFileSchema, " (a plan of another cbgen release)"));
   PlanFile plan;
   std::optional<std::string> build_file = StringField(*doc, "build_file");
   if (!build_file) return bad("\"build_file\" is missing or not a string");
@@ -54,8 +56,8 @@ absl::StatusOr<PlanFile> ParsePlanFile(absl::string_view text, absl::string_view
     const boost::json::value* features = Field(r, "features");
     const boost::json::array* ab = features ? features->if_array() : nullptr;
     if (ab == nullptr || ab->size() != 2 || !(*ab)[0].is_int64() || !(*ab)[1].is_int64() ||
-        (*ab)[0].as_int64() < 0 || (*ab)[1].as_int64() < 0 ||
-        (*ab)[0].as_int64() > 1'000'000'000 || (*ab)[1].as_int64() > 1'000'000'000)
+        (*ab)[0].as_int64() < 0 || (*ab)[1].as_int64() < 0 || (*ab)[0].as_int64() > 1'000'000'000 ||
+        (*ab)[1].as_int64() > 1'000'000'000)
       return bad_run("features");
     const int a = static_cast<int>((*ab)[0].as_int64()), b = static_cast<int>((*ab)[1].as_int64());
     run.pair.feature_a = std::min(a, b);

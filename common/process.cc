@@ -95,7 +95,8 @@ void ReapGroup(pid_t pgid) {
 // The child as RunProcess's handlers and the caller's see it.
 class Child final : public RunningProcess {
  public:
-  Child(asio::io_context& ctx, int pid, double grace_s) : grace_(ctx), pid_(pid), grace_s_(grace_s) {}
+  Child(asio::io_context& ctx, int pid, double grace_s)
+      : grace_(ctx), pid_(pid), grace_s_(grace_s) {}
 
   int pid() const override { return pid_; }
 
@@ -209,8 +210,8 @@ ProcessResult RunProcess(asio::io_context& ctx, const ProcessSpec& spec,
       fs::create_directories(spec.log_file.parent_path(), dir_ec);
     log.reset(std::fopen(spec.log_file.c_str(), "ae"));
     if (log == nullptr) {
-      r.start_error = absl::StrCat("cannot open log file ", spec.log_file.string(), ": ",
-                                   std::strerror(errno));
+      r.start_error =
+          absl::StrCat("cannot open log file ", spec.log_file.string(), ": ", std::strerror(errno));
       return finish();
     }
     out_fd = err_fd = ::fileno(log.get());
@@ -320,8 +321,9 @@ Captured Capture(const std::vector<std::string>& argv, double timeout_s,
   }
   const std::string exe = FindExecutable(argv[0]);
   if (exe.empty() || ::access(exe.c_str(), X_OK) != 0) {
-    c.error = absl::StrCat(argv[0], ": not found", argv[0].find('/') == std::string::npos
-                                                       ? " on PATH" : " or not executable");
+    c.error =
+        absl::StrCat(argv[0], ": not found",
+                     argv[0].find('/') == std::string::npos ? " on PATH" : " or not executable");
     return c;
   }
   ProcessSpec spec;
@@ -336,8 +338,10 @@ Captured Capture(const std::vector<std::string>& argv, double timeout_s,
   c.error = p.start_error;
   c.timed_out = p.timed_out;
   c.output = std::move(p.output);
-  if (p.exit_code) c.exit_code = *p.exit_code;
-  else if (p.signal) c.exit_code = 128 + *p.signal;
+  if (p.exit_code)
+    c.exit_code = *p.exit_code;
+  else if (p.signal)
+    c.exit_code = 128 + *p.signal;
   return c;
 }
 

@@ -31,7 +31,7 @@ std::string FindExecutable(const std::string& name);
 std::vector<std::string> ChildEnvironment(const EnvironmentOverrides& env_set);
 
 struct ProcessSpec {
-  std::vector<std::string> argv;   // argv[0] is looked up on PATH when it has no '/'
+  std::vector<std::string> argv;  // argv[0] is looked up on PATH when it has no '/'
   // Where stdout and stderr go: appended to `log_file` when it is set (its
   // folder is created), else captured into ProcessResult::output when
   // `capture`, else ours.
@@ -85,10 +85,10 @@ ProcessResult RunProcess(const ProcessSpec& spec);
 // which is when leftover containers must still be removed.
 struct Captured {
   bool started = false;
-  int exit_code = -1;    // 128+N when killed by signal N
+  int exit_code = -1;  // 128+N when killed by signal N
   bool timed_out = false;
-  std::string output;    // stdout and stderr together
-  std::string error;     // why it did not start
+  std::string output;  // stdout and stderr together
+  std::string error;   // why it did not start
   bool ok() const { return started && !timed_out && exit_code == 0; }
 };
 // argv[0] is looked up on PATH when it has no '/'. stdin is /dev/null.

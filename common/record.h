@@ -17,8 +17,8 @@
 namespace cb {
 
 struct AttemptRecord {
-  int n = 0;                       // the attempt-N folder
-  std::string started_at;          // ISO 8601, UTC
+  int n = 0;               // the attempt-N folder
+  std::string started_at;  // ISO 8601, UTC
   double duration_s = 0;
   std::optional<int> exit_code;
   std::optional<int> signal;
@@ -26,8 +26,8 @@ struct AttemptRecord {
   Tag tag = Tag::kInfraError;
   std::string reason;
   std::string detail;
-  std::optional<double> cost_usd = 0;        // nullopt: unknown (steps taken, $0 reported)
-  std::optional<long long> input_tokens;     // nullopt: unknown (see AttemptUsage)
+  std::optional<double> cost_usd = 0;     // nullopt: unknown (steps taken, $0 reported)
+  std::optional<long long> input_tokens;  // nullopt: unknown (see AttemptUsage)
   std::optional<long long> output_tokens;
   std::string log_dir;
 };
@@ -43,8 +43,8 @@ struct Record {
   std::string model, agent, backend;
   std::vector<AttemptRecord> attempts;
   std::string started_at, finished_at;
-  double duration_s = 0;                 // wall clock, first start to last end
-  std::optional<bool> feature1_passed;   // from the last attempt's eval.json
+  double duration_s = 0;                // wall clock, first start to last end
+  std::optional<bool> feature1_passed;  // from the last attempt's eval.json
   std::optional<bool> feature2_passed;
   std::optional<std::string> merge_status;    // coop: eval.json merge.status of the last attempt
   std::optional<std::string> merge_strategy;  // coop: merge.strategy ("solo-agent1", ...)

@@ -29,7 +29,9 @@ std::string Errno(absl::string_view what, const fs::path& p) {
 
 }  // namespace
 
-fs::path RecordCopyPath(const fs::path& pair_log_dir) { return pair_log_dir / "record.json"; }
+fs::path RecordCopyPath(const fs::path& pair_log_dir) {
+  return pair_log_dir / "record.json";
+}
 
 absl::Status KeepRecordCopy(const fs::path& record, const fs::path& copy) {
   const fs::path temp = absl::StrCat(copy.string(), ".new");
@@ -71,8 +73,9 @@ absl::StatusOr<RecoveryResult> RecoverRecord(const fs::path& record,
       if (::rename(copy.c_str(), aside.c_str()) != 0)
         return absl::InternalError(Errno("move aside", copy));
       r.recovery = Recovery::kSetAside;
-      r.message = absl::StrCat("its record was deleted after ninja had accepted it; the old one is kept as ",
-                               aside.string(), " and the pair runs again");
+      r.message = absl::StrCat(
+          "its record was deleted after ninja had accepted it; the old one is kept as ",
+          aside.string(), " and the pair runs again");
       return r;
     }
   }
@@ -84,7 +87,9 @@ absl::StatusOr<RecoveryResult> RecoverRecord(const fs::path& record,
   r.message = absl::StrCat(
       "restored ", record.string(), " from ", copy.string(),
       ": ninja never accepted it (an interrupted ninja deletes the records of running edges, or "
-      "its log ", ninja_log.string(), " is gone); nothing runs. To run the pair again on purpose, "
+      "its log ",
+      ninja_log.string(),
+      " is gone); nothing runs. To run the pair again on purpose, "
       "delete both files");
   return r;
 }

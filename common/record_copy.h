@@ -24,8 +24,7 @@ namespace cb {
 std::filesystem::path RecordCopyPath(const std::filesystem::path& pair_log_dir);
 
 // Links `copy` to the record just written (replacing an older copy).
-absl::Status KeepRecordCopy(const std::filesystem::path& record,
-                            const std::filesystem::path& copy);
+absl::Status KeepRecordCopy(const std::filesystem::path& record, const std::filesystem::path& copy);
 
 enum class Recovery {
   kNothing,   // no copy: the pair has never been recorded

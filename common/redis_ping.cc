@@ -32,7 +32,8 @@ absl::Status PingAddress(const addrinfo& ai, Clock::time_point deadline, std::st
   if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
     if (errno != EINPROGRESS) return absl::UnavailableError(std::strerror(errno));
     pollfd p{fd, POLLOUT, 0};
-    if (::poll(&p, 1, MillisLeft(deadline)) <= 0) return absl::UnavailableError("connect timed out");
+    if (::poll(&p, 1, MillisLeft(deadline)) <= 0)
+      return absl::UnavailableError("connect timed out");
     int err = 0;
     socklen_t len = sizeof err;
     ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len);
@@ -62,7 +63,8 @@ absl::Status PingRedis(const RedisUrl& url, double timeout_s) {
   addrinfo* list = nullptr;
   const std::string port = absl::StrCat(url.port);
   if (int rc = ::getaddrinfo(url.host.c_str(), port.c_str(), &hints, &list); rc != 0)
-    return absl::UnavailableError(absl::StrCat("cannot resolve ", url.host, ": ", gai_strerror(rc)));
+    return absl::UnavailableError(
+        absl::StrCat("cannot resolve ", url.host, ": ", gai_strerror(rc)));
   std::string why = "no address";
   for (addrinfo* ai = list; ai != nullptr; ai = ai->ai_next) {
     std::string reply;
@@ -72,8 +74,7 @@ absl::Status PingRedis(const RedisUrl& url, double timeout_s) {
       return absl::OkStatus();
     }
     std::string shown = reply.substr(0, reply.find_first_of("\r\n")).substr(0, 40);
-    why = s.ok() ? absl::StrCat("not a Redis reply: \"", shown, "\"")
-                 : std::string(s.message());
+    why = s.ok() ? absl::StrCat("not a Redis reply: \"", shown, "\"") : std::string(s.message());
   }
   ::freeaddrinfo(list);
   return absl::UnavailableError(why);
@@ -81,10 +82,11 @@ absl::Status PingRedis(const RedisUrl& url, double timeout_s) {
 
 absl::Status CanStartRedis(const std::string& redis_url_text, const RedisUrl& url) {
   if (url.IsLoopback()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "Redis at ", redis_url_text, " does not answer, and cbrun starts Redis only for a loopback "
-      "address (localhost, 127.x.x.x, ::1): start that Redis, or pass cbgen --redis "
-      "redis://127.0.0.1:6379 to let cbrun start one"));
+  return absl::FailedPreconditionError(
+      absl::StrCat("Redis at ", redis_url_text,
+                   " does not answer, and cbrun starts Redis only for a loopback "
+                   "address (localhost, 127.x.x.x, ::1): start that Redis, or pass cbgen --redis "
+                   "redis://127.0.0.1:6379 to let cbrun start one"));
 }
 
 }  // namespace cb

@@ -9,14 +9,13 @@
 namespace cb {
 
 bool RedisUrl::IsLoopback() const {
-  return host == "localhost" || host == "::1" || host == "[::1]" ||
-         absl::StartsWith(host, "127.");
+  return host == "localhost" || host == "::1" || host == "[::1]" || absl::StartsWith(host, "127.");
 }
 
 absl::StatusOr<RedisUrl> ParseRedisUrl(absl::string_view url) {
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("Redis URL \"", url, "\": ", why,
-                                                   " (expected redis://HOST:PORT)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("Redis URL \"", url, "\": ", why, " (expected redis://HOST:PORT)"));
   };
   absl::string_view rest = url;
   if (!absl::ConsumePrefix(&rest, "redis://")) return bad("must start with redis://");

@@ -1,9 +1,9 @@
 // redis://HOST:PORT[/DB] URLs: where cooperbench's agents talk to each other.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 

@@ -37,8 +37,8 @@ absl::Status Take(const boost::json::value& v, absl::string_view key, absl::stri
   const boost::json::value* f = Field(v, key);
   if (f == nullptr || f->is_null()) return absl::OkStatus();
   auto bad = [&](absl::string_view want) {
-    return absl::InvalidArgumentError(absl::StrFormat(
-        "%s: \"%s\" must be %s; regenerate it with cbgen", source, key, want));
+    return absl::InvalidArgumentError(
+        absl::StrFormat("%s: \"%s\" must be %s; regenerate it with cbgen", source, key, want));
   };
   if constexpr (std::is_same_v<T, std::string>) {
     auto s = StringField(v, key);

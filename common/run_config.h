@@ -3,10 +3,10 @@
 // or Ninja would re-run (and re-pay for) finished pairs.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <filesystem>
 #include <optional>
 #include <string>
+#include "absl/strings/string_view.h"
 
 #include <boost/json.hpp>
 
@@ -18,21 +18,22 @@ struct RunConfig {
   std::string cooperbench = "cooperbench";  // executable, looked up on PATH if bare
   std::string docker = "docker";
   std::string redis_server = "redis-server";
-  std::string dataset_dir;                  // absolute; passed as --dataset-dir
-  int timeout_s = 600;                      // wall clock per attempt
-  int retries = 2;                          // extra attempts after an infra_error
-  double grace_s = 10;                      // between TERM and KILL
-  double backoff_s = 30;                    // first retry delay, doubled each time
+  std::string dataset_dir;  // absolute; passed as --dataset-dir
+  int timeout_s = 600;      // wall clock per attempt
+  int retries = 2;          // extra attempts after an infra_error
+  double grace_s = 10;      // between TERM and KILL
+  double backoff_s = 30;    // first retry delay, doubled each time
   double backoff_max_s = 600;
   std::string redis_url = "redis://localhost:6379";
-  std::string registry = "akhatua";         // pull PREFIX/cooperbench-<repo>:task<id>
+  std::string registry = "akhatua";  // pull PREFIX/cooperbench-<repo>:task<id>
   int pull_retries = 2;
-  double min_free_gb = 2;                   // per image still to pull
+  double min_free_gb = 2;  // per image still to pull
   std::string api_key_env = "COHERE_API_KEY";
-  std::string model = "command-a-03-2025";  // for doctor's price check; runs get -m from build.ninja
+  std::string model =
+      "command-a-03-2025";  // for doctor's price check; runs get -m from build.ninja
   std::optional<double> budget_warn_usd;
-  int image_targets = 0;                    // pull targets in build.ninja (for the disk check)
-  int coop_comm_runs = 0;                   // coop-comm targets: the preflight checks Redis
+  int image_targets = 0;   // pull targets in build.ninja (for the disk check)
+  int coop_comm_runs = 0;  // coop-comm targets: the preflight checks Redis
 
   boost::json::value ToJson() const;
   // Missing keys keep their defaults; a key of the wrong type is an error naming `source`.

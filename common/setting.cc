@@ -23,12 +23,16 @@ std::optional<Setting> ParseSetting(absl::string_view name) {
   return std::nullopt;
 }
 
-absl::string_view SettingRunSuffix(Setting s) { return SettingName(s); }
+absl::string_view SettingRunSuffix(Setting s) {
+  return SettingName(s);
+}
 
 absl::string_view UpstreamSetting(Setting s) {
   return s == Setting::kSolo ? "solo" : "coop";
 }
 
-bool NeedsRedis(Setting s) { return s == Setting::kCoopComm; }
+bool NeedsRedis(Setting s) {
+  return s == Setting::kCoopComm;
+}
 
 }  // namespace cb

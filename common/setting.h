@@ -1,11 +1,11 @@
 // The three experiment settings and how each maps onto upstream's flags.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "absl/strings/string_view.h"
 
 namespace cb {
 

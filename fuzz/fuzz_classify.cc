@@ -18,9 +18,12 @@ void Read(absl::string_view text, std::optional<boost::json::value>* value, std:
     return;
   }
   absl::StatusOr<boost::json::value> v = cb::ParseJson(text, "result.json");
-  if (!v.ok()) *problem = std::string(v.status().message());
-  else if (!v->is_object()) *problem = "not a JSON object";
-  else *value = std::move(*v);
+  if (!v.ok())
+    *problem = std::string(v.status().message());
+  else if (!v->is_object())
+    *problem = "not a JSON object";
+  else
+    *value = std::move(*v);
 }
 
 }  // namespace
@@ -38,8 +41,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 0: e.process.exit_code = 0; break;
     case 1: e.process.exit_code = how / 5; break;
     case 2: e.process.signal = 1 + how % 31; break;
-    case 3: e.process.signal = 15; e.process.timed_out = true; break;
-    case 4: e.process.started = false; e.process.start_error = std::string(result_text); break;
+    case 3:
+      e.process.signal = 15;
+      e.process.timed_out = true;
+      break;
+    case 4:
+      e.process.started = false;
+      e.process.start_error = std::string(result_text);
+      break;
   }
   Read(result_text, &e.result, &e.result_problem);
   Read(eval_text, &e.eval, &e.eval_problem);

@@ -1,8 +1,8 @@
 // ParseJson on arbitrary text: errors name the source; what parses prints and
 // parses back to the same value (doubles within a few ulps); the field accessors never crash.
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cmath>
 #include <cstdlib>
 
 #include "common/json_read.h"

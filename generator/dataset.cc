@@ -5,9 +5,9 @@
 #include <set>
 
 #include "absl/strings/match.h"
-#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/atomic_file.h"
 #include "generator/subset.h"
 
@@ -17,8 +17,7 @@ namespace {
 
 // "feature12" -> 12, "task0" -> 0; nullopt for anything else.
 std::optional<long long> NumberAfter(absl::string_view name, absl::string_view prefix) {
-  if (!absl::ConsumePrefix(&name, prefix) || name.empty() || name.size() > 12)
-    return std::nullopt;
+  if (!absl::ConsumePrefix(&name, prefix) || name.empty() || name.size() > 12) return std::nullopt;
   long long n = 0;
   auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size(), n);
   if (ec != std::errc() || ptr != name.data() + name.size()) return std::nullopt;
@@ -60,8 +59,7 @@ absl::StatusOr<std::vector<SubsetEntry>> EveryTask(const fs::path& dataset_dir,
       if (!task.is_directory() || !id) continue;
       if (!any) {
         if (absl::Status s = CheckRepoName(name); !s.ok())
-          return absl::InvalidArgumentError(
-              absl::StrCat(repo.path().string(), ": ", s.message()));
+          return absl::InvalidArgumentError(absl::StrCat(repo.path().string(), ": ", s.message()));
         inputs->push_back(repo.path());
         any = true;
       }
@@ -108,9 +106,9 @@ absl::StatusOr<std::vector<SubsetEntry>> ReadSubsetEntries(const fs::path& datas
   absl::StatusOr<std::string> text = ReadFile(file);
   if (!text.ok()) {
     if (!is_path && absl::IsNotFound(text.status()))
-      return absl::NotFoundError(absl::StrCat(
-          "unknown subset \"", subset, "\": no file ", file.string(),
-          "; subsets here: ", absl::StrJoin(SubsetNames(dataset_dir), ", ")));
+      return absl::NotFoundError(
+          absl::StrCat("unknown subset \"", subset, "\": no file ", file.string(),
+                       "; subsets here: ", absl::StrJoin(SubsetNames(dataset_dir), ", ")));
     return text.status();
   }
   inputs->push_back(file);
@@ -125,9 +123,9 @@ absl::StatusOr<TaskSpec> CheckedTask(const fs::path& dataset_dir, const SubsetEn
   const fs::path task_dir = dataset_dir / e.repo / TaskFolder(e.task_id);
   absl::StatusOr<std::vector<int>> features = ListFeatures(task_dir);
   if (!features.ok())
-    return absl::NotFoundError(absl::StrCat(source, ": task ", e.repo, "/", e.task_id,
-                                            ": no folder ", task_dir.string(),
-                                            " (is the dataset complete? run `cooperbench prepare`)"));
+    return absl::NotFoundError(
+        absl::StrCat(source, ": task ", e.repo, "/", e.task_id, ": no folder ", task_dir.string(),
+                     " (is the dataset complete? run `cooperbench prepare`)"));
   TaskSpec t{e.repo, e.task_id, *features, {}};
   if (!e.pairs) {
     t.pairs = AllPairs(t.features);
@@ -152,9 +150,9 @@ absl::StatusOr<DatasetSelection> SelectTasks(const fs::path& dataset_dir,
   DatasetSelection sel;
   std::error_code ec;
   if (!fs::is_directory(dataset_dir, ec))
-    return absl::NotFoundError(absl::StrCat(
-        "dataset folder ", dataset_dir.string(),
-        " does not exist: run `cooperbench prepare` there or pass --dataset-dir DIR"));
+    return absl::NotFoundError(
+        absl::StrCat("dataset folder ", dataset_dir.string(),
+                     " does not exist: run `cooperbench prepare` there or pass --dataset-dir DIR"));
   std::string source;
   absl::StatusOr<std::vector<SubsetEntry>> entries =
       ReadSubsetEntries(dataset_dir, subset, &sel.inputs, &source);

@@ -12,8 +12,8 @@
 namespace cb {
 
 struct DatasetSelection {
-  std::vector<TaskSpec> tasks;                      // sorted by repo, task id
-  std::vector<std::filesystem::path> inputs;        // files and folders read: regenerate when they change
+  std::vector<TaskSpec> tasks;                // sorted by repo, task id
+  std::vector<std::filesystem::path> inputs;  // files and folders read: regenerate when they change
 };
 
 // `subset` is a name under DATASET/subsets/ (without .json), "all" for every

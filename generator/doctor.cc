@@ -58,8 +58,8 @@ CheckResult CheckDataset(const std::string& dataset_dir, const std::string& subs
 int RunDoctor(const DoctorArgs& a, std::ostream& os) {
   const RunConfig config = DoctorConfig(a);
   std::vector<CheckResult> checks;
-  checks.push_back(CheckDocker(
-      config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
+  checks.push_back(
+      CheckDocker(config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
   CooperbenchRelease release;
   checks.push_back(CheckCooperbench(config, &release));
   if (checks.back().ok) checks.push_back(CheckModelPrice(release, config.model));
@@ -87,8 +87,9 @@ Subcommand AddDoctorCommand(CLI::App& app) {
   CLI::App* sub = app.add_subcommand(
       "doctor", "Check Docker, cooperbench, the API key, Redis and the dataset before a build");
   sub->add_option("subset", args->subset, "Subset to check (lite, flash, all, or a file)");
-  sub->add_option("--out", args->out, "Folder with config.json written by cbgen (its settings "
-                                      "are the defaults)")
+  sub->add_option("--out", args->out,
+                  "Folder with config.json written by cbgen (its settings "
+                  "are the defaults)")
       ->capture_default_str();
   sub->add_option("--dataset-dir", args->dataset_dir, "Dataset folder");
   sub->add_option("--settings", args->settings, "Settings to check for (Redis for coop-comm)")

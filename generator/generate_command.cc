@@ -137,17 +137,18 @@ std::string FindCbrun(const std::string& cbgen_path) {
 
 // An explicit --agent as given; else the mini-SWE-agent of the installed
 // cooperbench (its name changed in 0.0.12), said out loud in `*note`.
-absl::StatusOr<std::string> ChooseAgent(const std::string& requested, const std::string& cooperbench,
-                                        std::string* note) {
+absl::StatusOr<std::string> ChooseAgent(const std::string& requested,
+                                        const std::string& cooperbench, std::string* note) {
   if (!requested.empty()) return requested;
   absl::StatusOr<CooperbenchRelease> release = ProbeCooperbench(cooperbench);
   if (!release.ok())
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot choose the agent: ", release.status().message(),
-        " (or name the agent with --agent)"));
-  *note = absl::StrCat("agent ", release->DefaultAgent(), ": the mini-SWE-agent of cooperbench ",
-                       release->version, " (", release->executable, ")",
-                       release->Supported() ? "" : "; this release is not supported, see cbgen doctor");
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot choose the agent: ", release.status().message(),
+                     " (or name the agent with --agent)"));
+  *note =
+      absl::StrCat("agent ", release->DefaultAgent(), ": the mini-SWE-agent of cooperbench ",
+                   release->version, " (", release->executable, ")",
+                   release->Supported() ? "" : "; this release is not supported, see cbgen doctor");
   return release->DefaultAgent();
 }
 
@@ -163,8 +164,8 @@ absl::StatusOr<ExperimentOptions> OptionsFrom(const GenerateArgs& a) {
   for (const std::string& s : a.settings) {
     std::optional<Setting> setting = ParseSetting(s);
     if (!setting)
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--settings: unknown setting \"", s, "\": use solo, coop-comm, coop-nocomm"));
+      return absl::InvalidArgumentError(absl::StrCat("--settings: unknown setting \"", s,
+                                                     "\": use solo, coop-comm, coop-nocomm"));
     if (std::find(opts.settings.begin(), opts.settings.end(), *setting) == opts.settings.end())
       opts.settings.push_back(*setting);
   }
@@ -204,18 +205,51 @@ std::vector<std::string> RegenArgs(const GenerateArgs& a, const ExperimentOption
                               (a.subset.size() > 5 && a.subset.ends_with(".json"));
   std::vector<std::string> names;
   for (Setting s : opts.settings) names.emplace_back(SettingName(s));
-  std::vector<std::string> args = {
-      subset_is_path ? fs::absolute(a.subset).string() : a.subset,
-      "--dataset-dir", run.dataset_dir, "-o", output.filename().string(),
-      "--out", opts.out.string(), "--settings", absl::StrJoin(names, ","),
-      "--model", opts.model, "--agent", opts.agent, "--backend", opts.backend,
-      "--run-prefix", opts.run_prefix, "--pull-jobs", absl::StrCat(a.pull_jobs),
-      "--max-runs", absl::StrCat(a.max_runs), "--timeout", absl::StrCat(run.timeout_s),
-      "--retries", absl::StrCat(run.retries), "--backoff", Number(run.backoff_s),
-      "--grace", Number(run.grace_s), "--cooperbench", run.cooperbench,
-      "--docker", run.docker, "--redis", run.redis_url, "--redis-server", run.redis_server,
-      "--registry", run.registry, "--pull-retries", absl::StrCat(run.pull_retries),
-      "--min-free-gb", Number(run.min_free_gb), "--api-key-env", run.api_key_env};
+  std::vector<std::string> args = {subset_is_path ? fs::absolute(a.subset).string() : a.subset,
+                                   "--dataset-dir",
+                                   run.dataset_dir,
+                                   "-o",
+                                   output.filename().string(),
+                                   "--out",
+                                   opts.out.string(),
+                                   "--settings",
+                                   absl::StrJoin(names, ","),
+                                   "--model",
+                                   opts.model,
+                                   "--agent",
+                                   opts.agent,
+                                   "--backend",
+                                   opts.backend,
+                                   "--run-prefix",
+                                   opts.run_prefix,
+                                   "--pull-jobs",
+                                   absl::StrCat(a.pull_jobs),
+                                   "--max-runs",
+                                   absl::StrCat(a.max_runs),
+                                   "--timeout",
+                                   absl::StrCat(run.timeout_s),
+                                   "--retries",
+                                   absl::StrCat(run.retries),
+                                   "--backoff",
+                                   Number(run.backoff_s),
+                                   "--grace",
+                                   Number(run.grace_s),
+                                   "--cooperbench",
+                                   run.cooperbench,
+                                   "--docker",
+                                   run.docker,
+                                   "--redis",
+                                   run.redis_url,
+                                   "--redis-server",
+                                   run.redis_server,
+                                   "--registry",
+                                   run.registry,
+                                   "--pull-retries",
+                                   absl::StrCat(run.pull_retries),
+                                   "--min-free-gb",
+                                   Number(run.min_free_gb),
+                                   "--api-key-env",
+                                   run.api_key_env};
   if (run.budget_warn_usd) args.insert(args.end(), {"--budget-warn", Number(*run.budget_warn_usd)});
   return args;
 }
@@ -288,9 +322,10 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   info.regen_args = RegenArgs(a, *opts, *run, output);
 
   run->image_targets = static_cast<int>(plan->images.size());
-  run->coop_comm_runs = static_cast<int>(
-      std::count_if(plan->runs.begin(), plan->runs.end(),
-                    [](const auto& r) { return r.setting == Setting::kCoopComm; }));
+  run->coop_comm_runs =
+      static_cast<int>(std::count_if(plan->runs.begin(), plan->runs.end(), [](const auto& r) {
+        return r.setting == Setting::kCoopComm;
+      }));
   if (absl::Status s = WriteOutputs(*plan, *opts, info, *run, output, out_abs); !s.ok()) return s;
   summary.notes.push_back(absl::StrCat("wrote ", a.output, ": ", plan->images.size(),
                                        " image targets, ", plan->runs.size(),

@@ -25,7 +25,7 @@ struct GenerateArgs {
   std::string out = "out";
   int pull_jobs = 2;
   int max_runs = 0;
-  RunConfig run;           // operational knobs, written to OUT/config.json
+  RunConfig run;  // operational knobs, written to OUT/config.json
 };
 
 // Adds the generator's options to `app` (the top-level cbgen command).
@@ -39,6 +39,7 @@ struct GenerateSummary {
 
 // Runs generation; `cbgen_path` is this executable, used for the regen rule
 // and to find cbrun next to it.
-absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& args, const std::string& cbgen_path);
+absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& args,
+                                            const std::string& cbgen_path);
 
 }  // namespace cb

@@ -18,30 +18,30 @@ namespace cb {
 struct TaskSpec {
   std::string repo;  // dataset folder, e.g. "dspy_task"
   long long task_id = 0;
-  std::vector<int> features;                // feature numbers present on disk, ascending
-  std::vector<std::pair<int, int>> pairs;   // first < second
+  std::vector<int> features;               // feature numbers present on disk, ascending
+  std::vector<std::pair<int, int>> pairs;  // first < second
 };
 
 // What decides the experiment's identity (and so appears on edges' command lines).
 struct ExperimentOptions {
-  std::vector<Setting> settings;            // in priority order
+  std::vector<Setting> settings;  // in priority order
   std::string model = "command-a-03-2025";
   std::string agent = "mini_swe_agent";
-  std::string backend = "docker";           // docker | modal | gcp
-  std::string run_prefix;                   // run names are <prefix>-<setting>
-  std::filesystem::path out = "out";        // as seen from build.ninja's folder
+  std::string backend = "docker";     // docker | modal | gcp
+  std::string run_prefix;             // run names are <prefix>-<setting>
+  std::filesystem::path out = "out";  // as seen from build.ninja's folder
 };
 
 struct ImageTarget {
   std::string repo;
   long long task_id = 0;
-  std::string image;              // canonical name cooperbench uses
-  std::filesystem::path stamp;    // OUT/images/REPO-taskID.stamp
+  std::string image;            // canonical name cooperbench uses
+  std::filesystem::path stamp;  // OUT/images/REPO-taskID.stamp
 };
 
 // A task as the plan names it, computed once and shared by its run targets.
 struct PlannedTask {
-  std::string repo;        // dataset folder, e.g. "dspy_task"
+  std::string repo;  // dataset folder, e.g. "dspy_task"
   long long task_id = 0;
   std::string short_name;  // "dspy/8394", in descriptions
 };
@@ -50,14 +50,14 @@ struct PlannedTask {
 // makes 135,000 of them. Its names come from the Plan that holds it.
 struct RunTarget {
   Setting setting = Setting::kSolo;
-  uint32_t task = 0;               // index into Plan::tasks
+  uint32_t task = 0;  // index into Plan::tasks
   int feature_a = 0, feature_b = 0;
   double expected_duration_s = 0;  // for longest-first ordering
 };
 
 struct Plan {
-  std::string out = "out";          // as seen from build.ninja's folder
-  std::string run_prefix;           // run names are <prefix>-<setting suffix>
+  std::string out = "out";  // as seen from build.ninja's folder
+  std::string run_prefix;   // run names are <prefix>-<setting suffix>
   std::vector<PlannedTask> tasks;
   std::vector<ImageTarget> images;  // empty for cloud backends
   std::vector<RunTarget> runs;      // in scheduling priority order

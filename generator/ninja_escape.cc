@@ -46,24 +46,29 @@ absl::StatusOr<std::string> EscapeValue(absl::string_view value) {
   out.reserve(value.size());
   for (size_t i = 0; i < value.size(); ++i) {
     const char c = value[i];
-    if (c == '$') out += "$$";
-    else if (c == ' ' && i == 0) out += "$ ";  // Ninja strips a value's leading spaces
-    else out += c;
+    if (c == '$')
+      out += "$$";
+    else if (c == ' ' && i == 0)
+      out += "$ ";  // Ninja strips a value's leading spaces
+    else
+      out += c;
   }
   return out;
 }
 
 std::string ShellQuote(absl::string_view arg) {
   auto safe = [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == '.' || c == '/' || c == ',' || c == '+' || c == '=' ||
-           c == ':' || c == '@' || c == '%';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.' || c == '/' || c == ',' || c == '+' || c == '=' || c == ':' ||
+           c == '@' || c == '%';
   };
   if (!arg.empty() && std::all_of(arg.begin(), arg.end(), safe)) return std::string(arg);
   std::string out = "'";
   for (char c : arg) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   out += "'";
   return out;

@@ -6,9 +6,9 @@
 // Ninja cannot express newlines in any of them, nor '|' in a path: those are errors.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <string>
 #include <string_view>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 

@@ -43,26 +43,25 @@ class Escaper {
 // regeneration edge and the image pulls.
 std::string Header(const Plan& plan, const ExperimentOptions& opts, const BuildFileInfo& info,
                    Escaper& esc) {
-  std::string header = absl::StrReplaceAll(
-      kBuildNinjaTemplate,
-      {{"@VERSION@", CBGEN_VERSION},
-       {"@OUT_DIR@", opts.out.string()},
-       {"@CBGEN@", esc.Arg(info.cbgen)},
-       {"@CBRUN@", esc.Arg(info.cbrun)},
-       {"@CONFIG@", esc.Arg(info.config.string())},
-       {"@MODEL@", esc.Arg(opts.model)},
-       {"@AGENT@", esc.Arg(opts.agent)},
-       {"@BACKEND@", esc.Arg(opts.backend)},
-       {"@PULL_JOBS@", absl::StrCat(info.pull_jobs)},
-       {"@MAX_RUNS@", absl::StrCat(info.max_runs)}});
+  std::string header =
+      absl::StrReplaceAll(kBuildNinjaTemplate, {{"@VERSION@", CBGEN_VERSION},
+                                                {"@OUT_DIR@", opts.out.string()},
+                                                {"@CBGEN@", esc.Arg(info.cbgen)},
+                                                {"@CBRUN@", esc.Arg(info.cbrun)},
+                                                {"@CONFIG@", esc.Arg(info.config.string())},
+                                                {"@MODEL@", esc.Arg(opts.model)},
+                                                {"@AGENT@", esc.Arg(opts.agent)},
+                                                {"@BACKEND@", esc.Arg(opts.backend)},
+                                                {"@PULL_JOBS@", absl::StrCat(info.pull_jobs)},
+                                                {"@MAX_RUNS@", absl::StrCat(info.max_runs)}});
 
   // Regeneration, the way CMake's Ninja files do it.
   std::vector<std::string> regen_args;
   for (const std::string& a : info.regen_args) regen_args.push_back(ShellQuote(a));
   absl::StrAppend(&header, "# Regenerate when the subset or the dataset's task folders change.\n",
                   "build ", esc.Path(info.build_file), " ", esc.Path(info.config), ": regen | ",
-                  esc.Paths(info.regen_inputs), "\n", "  regen_args = ",
-                  esc.Value(absl::StrJoin(regen_args, " ")), "\n\n");
+                  esc.Paths(info.regen_inputs), "\n",
+                  "  regen_args = ", esc.Value(absl::StrJoin(regen_args, " ")), "\n\n");
 
   std::string stamps;
   if (!plan.images.empty()) {
@@ -124,7 +123,10 @@ class RunEdgeWriter {
  public:
   RunEdgeWriter(const Plan& plan, const std::vector<TaskPieces>& tasks, std::string* buf,
                 NinjaSink& sink)
-      : plan_(plan), tasks_(tasks), buf_(*buf), sink_(sink),
+      : plan_(plan),
+        tasks_(tasks),
+        buf_(*buf),
+        sink_(sink),
         wait_for_images_(plan.images.empty() ? "" : " || images") {}
 
   absl::Status WriteSetting(Setting setting, const SettingPieces& p) {
@@ -137,10 +139,10 @@ class RunEdgeWriter {
       const TaskPieces& t = tasks_[run.task];
       buf_.append("build ");
       AppendRecord(p, run);
-      absl::StrAppend(&buf_, ": run", wait_for_images_, "\n  setting = ", name, "\n  run_name = ",
-                      p.run_name, "\n  repo = ", t.repo, "\n");
-      absl::StrAppend(&buf_, "  task = ", plan_.tasks[run.task].task_id, "\n  features = ",
-                      run.feature_a, ",", run.feature_b, "\n  desc = ");
+      absl::StrAppend(&buf_, ": run", wait_for_images_, "\n  setting = ", name,
+                      "\n  run_name = ", p.run_name, "\n  repo = ", t.repo, "\n");
+      absl::StrAppend(&buf_, "  task = ", plan_.tasks[run.task].task_id,
+                      "\n  features = ", run.feature_a, ",", run.feature_b, "\n  desc = ");
       AppendRunDescription(&buf_, name, t.short_name, run.feature_a, run.feature_b);
       buf_.push_back('\n');
       if (absl::Status s = FlushIfFull(); !s.ok()) return s;

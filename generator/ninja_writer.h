@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/status.h"
 #include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "generator/model.h"
@@ -16,14 +16,14 @@ namespace cb {
 
 // Everything besides the plan that build.ninja names.
 struct BuildFileInfo {
-  std::string cbgen;                                  // path of the cbgen executable
-  std::string cbrun;                                  // path of the cbrun executable
-  std::filesystem::path config;                       // OUT/config.json, as seen from build.ninja
-  std::filesystem::path build_file = "build.ninja";   // this file, as seen from its folder
-  std::vector<std::string> regen_args;                // cbgen's arguments to write it again
-  std::vector<std::filesystem::path> regen_inputs;    // regenerate when these change
+  std::string cbgen;                                 // path of the cbgen executable
+  std::string cbrun;                                 // path of the cbrun executable
+  std::filesystem::path config;                      // OUT/config.json, as seen from build.ninja
+  std::filesystem::path build_file = "build.ninja";  // this file, as seen from its folder
+  std::vector<std::string> regen_args;               // cbgen's arguments to write it again
+  std::vector<std::filesystem::path> regen_inputs;   // regenerate when these change
   int pull_jobs = 2;
-  int max_runs = 0;                                   // 0: no cap beyond -j
+  int max_runs = 0;  // 0: no cap beyond -j
 };
 
 // Receives build.ninja in pieces, in order, as it is rendered.

@@ -12,9 +12,8 @@
 namespace cb {
 
 std::string DefaultRunPrefix(absl::string_view model) {
-  std::string name(model.substr(model.find_last_of('/') == absl::string_view::npos
-                                    ? 0
-                                    : model.find_last_of('/') + 1));
+  std::string name(model.substr(
+      model.find_last_of('/') == absl::string_view::npos ? 0 : model.find_last_of('/') + 1));
   static const std::regex kDate(R"(-(\d{2}-\d{4}|\d{4}-\d{2}-\d{2}|\d{8})$)");
   name = std::regex_replace(name, kDate, "");
   for (char& c : name) {
@@ -74,8 +73,8 @@ void AppendRunDescription(std::string* text, absl::string_view setting_name,
 
 std::string Plan::Description(const RunTarget& run) const {
   std::string text;
-  AppendRunDescription(&text, SettingName(run.setting), tasks[run.task].short_name,
-                       run.feature_a, run.feature_b);
+  AppendRunDescription(&text, SettingName(run.setting), tasks[run.task].short_name, run.feature_a,
+                       run.feature_b);
   return text;
 }
 
@@ -87,8 +86,8 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
                               const DurationHistory& history) {
   static const std::set<std::string> kBackends = {"docker", "modal", "gcp"};
   if (!kBackends.count(opts.backend))
-    return absl::InvalidArgumentError(absl::StrCat(
-        "unknown backend \"", opts.backend, "\": use docker, modal or gcp"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown backend \"", opts.backend, "\": use docker, modal or gcp"));
   if (opts.settings.empty())
     return absl::InvalidArgumentError("no settings chosen: use solo, coop-comm, coop-nocomm");
   if (opts.model.empty()) return absl::InvalidArgumentError("--model must not be empty");
@@ -115,8 +114,8 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
   for (uint32_t i = 0; i < tasks.size(); ++i) {
     const TaskSpec& t = tasks[i];
     for (auto [a, b] : t.pairs)
-      order.push_back(RunTarget{Setting::kSolo, i, a, b,
-                                estimate.For(PairId{t.repo, t.task_id, a, b})});
+      order.push_back(
+          RunTarget{Setting::kSolo, i, a, b, estimate.For(PairId{t.repo, t.task_id, a, b})});
   }
   std::stable_sort(order.begin(), order.end(), [&](const RunTarget& x, const RunTarget& y) {
     if (x.expected_duration_s != y.expected_duration_s)

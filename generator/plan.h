@@ -1,11 +1,11 @@
 // Planning: subset tasks + experiment options -> build targets. Pure: no I/O.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <map>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 #include "generator/model.h"

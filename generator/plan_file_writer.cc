@@ -32,7 +32,9 @@ void StartItem(std::string* buf, bool* first) {
   buf->append(*first ? "\n    " : ",\n    ");
   *first = false;
 }
-void EndList(std::string* buf, bool first) { buf->append(first ? "]" : "\n  ]"); }
+void EndList(std::string* buf, bool first) {
+  buf->append(first ? "]" : "\n  ]");
+}
 
 }  // namespace
 
@@ -65,9 +67,10 @@ absl::Status WritePlanFile(const Plan& plan, const ExperimentOptions& opts,
     if (std::find(opts.settings.begin(), opts.settings.end(), s) == opts.settings.end()) continue;
     auto it = settings.find(s);
     StartItem(&buf, &first);
-    absl::StrAppend(&buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
-                    it != settings.end() ? it->second.run_name : Quoted(RunName(plan.run_prefix, s)),
-                    ", \"runs\": ", it != settings.end() ? it->second.count : size_t{0}, "}");
+    absl::StrAppend(
+        &buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
+        it != settings.end() ? it->second.run_name : Quoted(RunName(plan.run_prefix, s)),
+        ", \"runs\": ", it != settings.end() ? it->second.count : size_t{0}, "}");
   }
   EndList(&buf, first);
   buf.append(",\n  \"images\": [");
@@ -102,10 +105,10 @@ absl::Status WritePlanFile(const Plan& plan, const ExperimentOptions& opts,
       if (run.setting != s) continue;
       const TaskPieces& t = tasks[run.task];
       StartItem(&buf, &first);
-      absl::StrAppend(&buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
-                      p.run_name, ", \"repo\": ", t.repo, ", \"task_id\": ",
-                      plan.tasks[run.task].task_id, ", \"features\": [", run.feature_a, ", ",
-                      run.feature_b, "], \"record\": \"", p.record_prefix, t.folder);
+      absl::StrAppend(&buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ", p.run_name,
+                      ", \"repo\": ", t.repo, ", \"task_id\": ", plan.tasks[run.task].task_id,
+                      ", \"features\": [", run.feature_a, ", ", run.feature_b, "], \"record\": \"",
+                      p.record_prefix, t.folder);
       AppendRecordFileName(&buf, run.feature_a, run.feature_b);
       buf.append("\"}");
       if (buf.size() >= kPiece) {

@@ -11,8 +11,8 @@
 namespace cb {
 
 struct Subcommand {
-  CLI::App* app;              // owned by the parent app
-  std::function<int()> run;   // returns the process exit code
+  CLI::App* app;             // owned by the parent app
+  std::function<int()> run;  // returns the process exit code
 };
 
 std::vector<Subcommand> MakeSubcommands(CLI::App& app);

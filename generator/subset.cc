@@ -46,9 +46,9 @@ absl::StatusOr<std::vector<SubsetEntry>> ParseSubset(absl::string_view text,
     const boost::json::value* id = Field(t, "task_id");
     std::optional<long long> task_id = id ? AsInt(*id) : std::nullopt;
     if (!task_id || *task_id < 0)
-      return Bad(where, absl::StrCat("\"task_id\" of ", e.repo,
-                                     " must be a whole number >= 0, got ",
-                                     id ? boost::json::serialize(*id) : "nothing"));
+      return Bad(where,
+                 absl::StrCat("\"task_id\" of ", e.repo, " must be a whole number >= 0, got ",
+                              id ? boost::json::serialize(*id) : "nothing"));
     e.task_id = *task_id;
     where = absl::StrFormat("%s (%s/%d)", where, e.repo, e.task_id);
     if (!seen_tasks.insert({e.repo, e.task_id}).second)

@@ -1,12 +1,12 @@
 // Parsing a subset file (dataset/subsets/NAME.json). Pure: text in, entries out.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
 

@@ -31,7 +31,8 @@ int RunReportCommand(const ReportArgs& args) {
 
 CLI::App* AddStatusOptions(CLI::App& app, StatusArgs& args) {
   CLI::App* sub = app.add_subcommand(
-      "status", "While ninja runs: done / running / pending per setting, spend, running pairs, ETA");
+      "status",
+      "While ninja runs: done / running / pending per setting, spend, running pairs, ETA");
   sub->add_option("--out", args.out, "Folder of the records (cbgen --out)")->capture_default_str();
   sub->add_option("--build-file", args.build_file,
                   "build.ninja whose planned pairs to count (its plan is OUT/plan.json)");

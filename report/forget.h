@@ -16,10 +16,10 @@
 namespace cb {
 
 struct ForgetFilter {
-  std::string tag;                 // pass, fail or infra_error (required)
+  std::string tag;  // pass, fail or infra_error (required)
   std::optional<Setting> setting;
-  std::string repo;                // empty: any
-  std::string reason;              // empty: any
+  std::string repo;    // empty: any
+  std::string reason;  // empty: any
 };
 
 // Checks the filter's words; errors say what is accepted.

@@ -18,22 +18,24 @@ absl::Status RunReport(const ReportArgs& args, std::ostream& os, std::ostream& e
   const fs::path out = args.out;
   std::error_code ec;
   if (!fs::is_directory(out, ec))
-    return absl::NotFoundError(absl::StrCat(
-        "--out ", out.string(), ": no such folder; run ninja first, or pass the --out given to cbgen"));
+    return absl::NotFoundError(
+        absl::StrCat("--out ", out.string(),
+                     ": no such folder; run ninja first, or pass the --out given to cbgen"));
   if (!args.build_file.empty() && !fs::exists(args.build_file, ec))
     return absl::NotFoundError(absl::StrCat("--build-file ", args.build_file, ": no such file"));
   absl::StatusOr<std::optional<PlanFile>> plan = ReadPlanOf(out, args.build_file);
   if (!plan.ok()) return plan.status();
   const fs::path plan_path = PlanFilePath(out);
   if (!plan->has_value() && !args.build_file.empty())
-    return absl::NotFoundError(absl::StrCat(
-        "--build-file ", args.build_file, ": its plan ", plan_path.string(),
-        " is missing; run cbgen again to write it (or pass the --out of that build)"));
+    return absl::NotFoundError(
+        absl::StrCat("--build-file ", args.build_file, ": its plan ", plan_path.string(),
+                     " is missing; run cbgen again to write it (or pass the --out of that build)"));
   std::optional<std::vector<PlannedRun>> planned;
   if (plan->has_value()) planned = std::move((*plan)->runs);
 
   RecordSet records = LoadRecords(out);
-  for (const std::string& p : records.problems) err << "cbgen report: warning: skipped " << p << "\n";
+  for (const std::string& p : records.problems)
+    err << "cbgen report: warning: skipped " << p << "\n";
   const Summary summary = Summarize(records.rows, planned);
   const std::string source = absl::StrCat(
       out.string(), "/", planned ? absl::StrCat(" (plan: ", plan_path.string(), ")") : "");
@@ -52,7 +54,8 @@ absl::Status RunReport(const ReportArgs& args, std::ostream& os, std::ostream& e
     boost::json::object doc = SummaryToJson(summary);
     doc["out"] = out.string();
     doc["plan"] = planned ? boost::json::value(plan_path.string()) : boost::json::value(nullptr);
-    doc["build_file"] = planned ? boost::json::value((*plan)->build_file) : boost::json::value(nullptr);
+    doc["build_file"] =
+        planned ? boost::json::value((*plan)->build_file) : boost::json::value(nullptr);
     boost::json::array problems;
     for (const std::string& p : records.problems) problems.push_back(boost::json::value(p));
     doc["unreadable"] = std::move(problems);

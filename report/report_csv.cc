@@ -13,8 +13,12 @@ std::string CsvField(absl::string_view s) {
 }
 
 namespace {
-std::string OptBool(const std::optional<bool>& b) { return b ? (*b ? "true" : "false") : ""; }
-std::string OptCount(const std::optional<long long>& n) { return n ? absl::StrCat(*n) : ""; }
+std::string OptBool(const std::optional<bool>& b) {
+  return b ? (*b ? "true" : "false") : "";
+}
+std::string OptCount(const std::optional<long long>& n) {
+  return n ? absl::StrCat(*n) : "";
+}
 }  // namespace
 
 void WriteRecordsCsv(const std::vector<RecordRow>& rows, std::ostream& os) {
@@ -23,16 +27,32 @@ void WriteRecordsCsv(const std::vector<RecordRow>& rows, std::ostream& os) {
         "feature1_passed,feature2_passed,detail,record,cost_unknown_attempts,"
         "tokens_unknown_attempts,merge_status,merge_strategy\r\n";
   for (const RecordRow& r : rows) {
-    std::vector<std::string> f = {
-        std::string(SettingName(r.setting)), r.run_name, r.pair.repo,
-        absl::StrCat(r.pair.task_id), absl::StrCat(r.pair.feature_a),
-        absl::StrCat(r.pair.feature_b), r.tag, r.reason, absl::StrFormat("%.6f", r.cost_usd),
-        OptCount(r.input_tokens), OptCount(r.output_tokens),
-        absl::StrFormat("%.3f", r.duration_s), absl::StrCat(r.attempts), r.started_at,
-        r.finished_at, r.model, r.agent, r.backend, OptBool(r.feature1_passed),
-        OptBool(r.feature2_passed), r.detail, r.rel_path.generic_string(),
-        absl::StrCat(r.cost_unknown_attempts), absl::StrCat(r.tokens_unknown_attempts),
-        r.merge_status.value_or(""), r.merge_strategy.value_or("")};
+    std::vector<std::string> f = {std::string(SettingName(r.setting)),
+                                  r.run_name,
+                                  r.pair.repo,
+                                  absl::StrCat(r.pair.task_id),
+                                  absl::StrCat(r.pair.feature_a),
+                                  absl::StrCat(r.pair.feature_b),
+                                  r.tag,
+                                  r.reason,
+                                  absl::StrFormat("%.6f", r.cost_usd),
+                                  OptCount(r.input_tokens),
+                                  OptCount(r.output_tokens),
+                                  absl::StrFormat("%.3f", r.duration_s),
+                                  absl::StrCat(r.attempts),
+                                  r.started_at,
+                                  r.finished_at,
+                                  r.model,
+                                  r.agent,
+                                  r.backend,
+                                  OptBool(r.feature1_passed),
+                                  OptBool(r.feature2_passed),
+                                  r.detail,
+                                  r.rel_path.generic_string(),
+                                  absl::StrCat(r.cost_unknown_attempts),
+                                  absl::StrCat(r.tokens_unknown_attempts),
+                                  r.merge_status.value_or(""),
+                                  r.merge_strategy.value_or("")};
     for (std::string& field : f) field = CsvField(field);
     os << absl::StrJoin(f, ",") << "\r\n";
   }

@@ -13,9 +13,9 @@ namespace fs = std::filesystem;
 
 absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source) {
   auto missing = [&](absl::string_view field) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        source, ": not a cbrun record: \"", field,
-        "\" is missing or of the wrong type (move the file aside, or delete it to re-run the pair)"));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": not a cbrun record: \"", field,
+                                                   "\" is missing or of the wrong type (move the "
+                                                   "file aside, or delete it to re-run the pair)"));
   };
   RecordRow r;
   std::optional<std::string> tag = StringField(v, "tag");

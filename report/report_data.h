@@ -24,12 +24,12 @@ struct RecordRow {
   Setting setting = Setting::kSolo;
   std::string run_name;
   PairId pair;
-  std::string tag;     // pass, fail, infra_error
+  std::string tag;  // pass, fail, infra_error
   std::string reason;
   std::string detail;
   std::string model, agent, backend;
-  double cost_usd = 0;                  // the attempts whose cost is known
-  long long cost_unknown_attempts = 0;  // took steps but reported $0 (0 in older records)
+  double cost_usd = 0;                        // the attempts whose cost is known
+  long long cost_unknown_attempts = 0;        // took steps but reported $0 (0 in older records)
   std::optional<long long> input_tokens = 0;  // nullopt: "tokens" is null (unknown)
   std::optional<long long> output_tokens = 0;
   long long tokens_unknown_attempts = 0;

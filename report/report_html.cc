@@ -63,13 +63,15 @@ std::string Text(double x, double y, absl::string_view text, absl::string_view a
 std::string Rect(double x, double y, double w, double h, absl::string_view fill,
                  absl::string_view tip) {
   return absl::StrFormat(
-      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>%s</title></rect>\n",
+      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+      "fill=\"%s\"><title>%s</title></rect>\n",
       x, y, std::max(0.0, w), std::max(0.0, h), fill, HtmlEscape(tip));
 }
 
 std::string Line(double x1, double y1, double x2, double y2, absl::string_view stroke = "#333") {
   return absl::StrFormat(
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" stroke-width=\"1.5\"/>\n",
+      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+      "stroke-width=\"1.5\"/>\n",
       x1, y1, x2, y2, stroke);
 }
 
@@ -93,8 +95,7 @@ std::string VerticalBars(absl::string_view label, const std::vector<Setting>& se
     const double x = left + slot * i + slot * 0.2, w = slot * 0.6;
     const std::string name(SettingName(settings[i]));
     if (values[i]) {
-      const std::string shown =
-          percent ? Percent(values[i]) : absl::StrFormat("$%.2f", *values[i]);
+      const std::string shown = percent ? Percent(values[i]) : absl::StrFormat("$%.2f", *values[i]);
       svg += Rect(x, y_of(*values[i]), w, y_of(0) - y_of(*values[i]), SettingColor(settings[i]),
                   absl::StrCat(name, ": ", shown));
       svg += Text(x + w / 2, y_of(*values[i]) - 4, shown);
@@ -132,10 +133,10 @@ std::string RepoBars(const Summary& s) {
       auto it = groups.find(st);
       if (it != groups.end() && it->second.pass_rate) {
         const double w = plot_w * *it->second.pass_rate;
-        svg += Rect(left, y, w, bar - 1, SettingColor(st),
-                    absl::StrFormat("%s %s: %s of %d finished", repo, SettingName(st),
-                                    Percent(it->second.pass_rate),
-                                    it->second.pass + it->second.fail));
+        svg +=
+            Rect(left, y, w, bar - 1, SettingColor(st),
+                 absl::StrFormat("%s %s: %s of %d finished", repo, SettingName(st),
+                                 Percent(it->second.pass_rate), it->second.pass + it->second.fail));
         svg += Text(left + w + 4, y + bar - 1, Percent(it->second.pass_rate), "start",
                     " font-size=\"9\"");
       }
@@ -175,9 +176,13 @@ std::string OutcomeBars(const Summary& s) {
   return svg + "</svg>\n";
 }
 
-std::string Cell(absl::string_view s) { return absl::StrCat("<td>", HtmlEscape(s), "</td>"); }
+std::string Cell(absl::string_view s) {
+  return absl::StrCat("<td>", HtmlEscape(s), "</td>");
+}
 
-std::string Count(const std::optional<long long>& n) { return n ? absl::StrCat(*n) : "n/a"; }
+std::string Count(const std::optional<long long>& n) {
+  return n ? absl::StrCat(*n) : "n/a";
+}
 
 }  // namespace
 
@@ -215,8 +220,8 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
         "<th>tokens in</th><th>tokens out</th><th>median s</th><th>p90 s</th>"
         "<th>mean attempts</th></tr>\n";
   for (const auto& [st, g] : s.settings) {
-    os << "<tr>" << Cell(SettingName(st)) << Cell(absl::StrCat(g.pairs)) << Cell(absl::StrCat(g.done))
-       << Cell(absl::StrCat(g.pass)) << Cell(absl::StrCat(g.fail))
+    os << "<tr>" << Cell(SettingName(st)) << Cell(absl::StrCat(g.pairs))
+       << Cell(absl::StrCat(g.done)) << Cell(absl::StrCat(g.pass)) << Cell(absl::StrCat(g.fail))
        << Cell(absl::StrCat(g.infra_error)) << Cell(absl::StrCat(g.pending))
        << Cell(Percent(g.pass_rate))
        << Cell(g.pass_rate_ci ? absl::StrFormat("%.1f-%.1f%%", g.pass_rate_ci->low * 100,
@@ -238,7 +243,8 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
   os << "<figure><figcaption>Pass rate per setting (95% interval)</figcaption>\n"
      << VerticalBars("Pass rate per setting with 95% intervals", settings, rates, cis, 1.0, true)
      << "</figure>\n";
-  os << "<figure><figcaption>Outcomes per setting</figcaption>\n" << OutcomeBars(s) << "</figure>\n";
+  os << "<figure><figcaption>Outcomes per setting</figcaption>\n"
+     << OutcomeBars(s) << "</figure>\n";
   os << "<figure><figcaption>Cost per setting (USD, all attempts whose cost is known)"
         "</figcaption>\n"
      << VerticalBars("Cost per setting in USD", settings, costs, {},
@@ -252,7 +258,8 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
 
   os << "<h2>Coordination gap</h2>\n<p class=\"note\">Solo pass rate minus coop pass rate, on the "
         "pairs finished (pass or fail) in both. 95% CI: "
-     << HtmlEscape(kGapMethod) << ".</p>\n<table>\n<tr><th>coop setting</th><th>pairs</th>"
+     << HtmlEscape(kGapMethod)
+     << ".</p>\n<table>\n<tr><th>coop setting</th><th>pairs</th>"
         "<th>solo</th><th>coop</th><th>gap (points)</th><th>95% CI</th></tr>\n";
   for (const Gap& g : s.gaps) {
     os << "<tr>" << Cell(SettingName(g.coop)) << Cell(absl::StrCat(g.table.n()));
@@ -266,18 +273,21 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
   }
   os << "</table>\n";
 
-  os << "<h2>Failure reasons</h2>\n<table>\n<tr><th>setting</th><th>reason</th><th>records</th></tr>\n";
+  os << "<h2>Failure "
+        "reasons</h2>\n<table>\n<tr><th>setting</th><th>reason</th><th>records</th></tr>\n";
   for (const auto& [st, reasons] : s.reasons)
     for (const auto& [reason, n] : reasons)
       os << "<tr>" << Cell(SettingName(st)) << Cell(reason) << Cell(absl::StrCat(n)) << "</tr>\n";
   os << "</table>\n";
 
-  os << "<h2>Difficulty from solo (hardest first)</h2>\n<table>\n<tr><th>task</th><th>solved solo</th>"
+  os << "<h2>Difficulty from solo (hardest first)</h2>\n<table>\n<tr><th>task</th><th>solved "
+        "solo</th>"
         "<th>finished solo</th><th>share</th></tr>\n";
   for (const TaskDifficulty& t : s.tasks)
     os << "<tr>" << Cell(absl::StrCat(t.repo, "/", t.task_id)) << Cell(absl::StrCat(t.solved))
        << Cell(absl::StrCat(t.finished)) << Cell(Percent(t.solved_share)) << "</tr>\n";
-  os << "</table>\n<table>\n<tr><th>pair</th><th>solo</th><th>coop-comm</th><th>coop-nocomm</th></tr>\n";
+  os << "</table>\n<table>\n<tr><th>pair</th><th>solo</th><th>coop-comm</th><th>coop-nocomm</th></"
+        "tr>\n";
   for (const PairDifficulty& d : s.pairs) {
     auto coop = [&](Setting st) {
       auto it = d.coop.find(st);

@@ -45,15 +45,16 @@ std::optional<PairedDifference> NewcombePaired(const PairedTable& t) {
   // phi of the 2x2 table; 0 when a margin is empty.
   const double margins = static_cast<double>(x_pass) * static_cast<double>(n - x_pass) *
                          static_cast<double>(y_pass) * static_cast<double>(n - y_pass);
-  const double phi =
-      margins > 0 ? (static_cast<double>(t.both) * static_cast<double>(t.neither) -
-                     static_cast<double>(t.x_only) * static_cast<double>(t.y_only)) /
-                        std::sqrt(margins)
-                  : 0.0;
+  const double phi = margins > 0 ? (static_cast<double>(t.both) * static_cast<double>(t.neither) -
+                                    static_cast<double>(t.x_only) * static_cast<double>(t.y_only)) /
+                                       std::sqrt(margins)
+                                 : 0.0;
   const double x_down = d.x_rate - x.low, x_up = x.high - d.x_rate;
   const double y_down = d.y_rate - y.low, y_up = y.high - d.y_rate;
-  const double lower = std::sqrt(std::max(0.0, x_down * x_down - 2 * phi * x_down * y_up + y_up * y_up));
-  const double upper = std::sqrt(std::max(0.0, x_up * x_up - 2 * phi * x_up * y_down + y_down * y_down));
+  const double lower =
+      std::sqrt(std::max(0.0, x_down * x_down - 2 * phi * x_down * y_up + y_up * y_up));
+  const double upper =
+      std::sqrt(std::max(0.0, x_up * x_up - 2 * phi * x_up * y_down + y_down * y_down));
   d.ci = Interval{std::max(-1.0, d.difference - lower), std::min(1.0, d.difference + upper)};
   return d;
 }

@@ -42,9 +42,12 @@ GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
   if (setting != Setting::kSolo) g.pass_agent1_alone = 0;
   for (const RecordRow* r : rows) {
     ++g.done;
-    if (r->tag == "pass") ++g.pass;
-    else if (r->tag == "fail") ++g.fail;
-    else ++g.infra_error;
+    if (r->tag == "pass")
+      ++g.pass;
+    else if (r->tag == "fail")
+      ++g.fail;
+    else
+      ++g.infra_error;
     if (g.pass_agent1_alone && ThroughAgent1Alone(*r)) ++*g.pass_agent1_alone;
     g.cost_usd += r->cost_usd;
     g.cost_unknown_attempts += r->cost_unknown_attempts;
@@ -68,7 +71,9 @@ GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
   return g;
 }
 
-bool Finished(const std::string& tag) { return tag == "pass" || tag == "fail"; }
+bool Finished(const std::string& tag) {
+  return tag == "pass" || tag == "fail";
+}
 
 template <typename T>
 boost::json::value Opt(const std::optional<T>& v) {
@@ -84,17 +89,18 @@ boost::json::object GroupToJson(const GroupStats& g) {
   o["infra_error"] = g.infra_error;
   o["pending"] = g.pending;
   o["pass_rate"] = Opt(g.pass_rate);
-  o["pass_rate_ci95"] = g.pass_rate_ci ? boost::json::value(boost::json::array{
-                                             g.pass_rate_ci->low, g.pass_rate_ci->high})
-                                       : boost::json::value(nullptr);
+  o["pass_rate_ci95"] =
+      g.pass_rate_ci
+          ? boost::json::value(boost::json::array{g.pass_rate_ci->low, g.pass_rate_ci->high})
+          : boost::json::value(nullptr);
   o["pass_agent1_alone"] = Opt(g.pass_agent1_alone);
   o["cost_usd"] = g.cost_usd;
   o["cost_unknown_attempts"] = g.cost_unknown_attempts;
   o["tokens"] =
       boost::json::object{{"input", Opt(g.input_tokens)}, {"output", Opt(g.output_tokens)}};
   o["tokens_unknown_attempts"] = g.tokens_unknown_attempts;
-  o["duration_s"] = boost::json::object{{"median", Opt(g.median_duration_s)},
-                                        {"p90", Opt(g.p90_duration_s)}};
+  o["duration_s"] =
+      boost::json::object{{"median", Opt(g.median_duration_s)}, {"p90", Opt(g.p90_duration_s)}};
   o["mean_attempts"] = Opt(g.mean_attempts);
   return o;
 }
@@ -109,7 +115,8 @@ Summary Summarize(const std::vector<RecordRow>& rows,
 
   std::map<Key, const RecordRow*> by_key;
   for (const RecordRow& r : rows) {
-    by_key[{r.setting, r.pair}] = &r;  // one per (setting, pair); a duplicate run name keeps the last
+    by_key[{r.setting, r.pair}] =
+        &r;  // one per (setting, pair); a duplicate run name keeps the last
     s.total_cost_usd += r.cost_usd;
     s.total_cost_unknown_attempts += r.cost_unknown_attempts;
     s.total_tokens_unknown_attempts += r.tokens_unknown_attempts;
@@ -147,10 +154,14 @@ Summary Summarize(const std::vector<RecordRow>& rows,
       auto other = by_key.find({coop, key.second});
       if (other == by_key.end() || !Finished(other->second->tag)) continue;
       const bool x = solo->tag == "pass", y = other->second->tag == "pass";
-      if (x && y) ++gap.table.both;
-      else if (x) ++gap.table.x_only;
-      else if (y) ++gap.table.y_only;
-      else ++gap.table.neither;
+      if (x && y)
+        ++gap.table.both;
+      else if (x)
+        ++gap.table.x_only;
+      else if (y)
+        ++gap.table.y_only;
+      else
+        ++gap.table.neither;
     }
     gap.result = NewcombePaired(gap.table);
     s.gaps.push_back(gap);
@@ -179,16 +190,17 @@ Summary Summarize(const std::vector<RecordRow>& rows,
     for (const auto& [setting, tag] : d.coop) n += tag == "fail" ? 1 : 0;
     return n;
   };
-  std::stable_sort(s.pairs.begin(), s.pairs.end(), [&](const PairDifficulty& x, const PairDifficulty& y) {
-    return fails(x) > fails(y);
-  });
+  std::stable_sort(
+      s.pairs.begin(), s.pairs.end(),
+      [&](const PairDifficulty& x, const PairDifficulty& y) { return fails(x) > fails(y); });
   for (auto& [key, t] : tasks) {
     t.solved_share = static_cast<double>(t.solved) / static_cast<double>(t.finished);
     s.tasks.push_back(t);
   }
-  std::stable_sort(s.tasks.begin(), s.tasks.end(), [](const TaskDifficulty& x, const TaskDifficulty& y) {
-    return std::tie(x.solved_share, y.finished) < std::tie(y.solved_share, x.finished);
-  });
+  std::stable_sort(
+      s.tasks.begin(), s.tasks.end(), [](const TaskDifficulty& x, const TaskDifficulty& y) {
+        return std::tie(x.solved_share, y.finished) < std::tie(y.solved_share, x.finished);
+      });
 
   for (const RecordRow& r : rows)
     if (r.tag != "pass") ++s.reasons[r.setting][r.reason.empty() ? "unknown" : r.reason];
@@ -210,7 +222,8 @@ boost::json::object SummaryToJson(const Summary& s) {
   root["tokens_unknown_attempts"] = s.total_tokens_unknown_attempts;
   root["tokens_definition"] = absl::StrCat(
       "tokens sum the attempts with known counts (null: none known); tokens_unknown_attempts "
-      "counts the others, left out: ", kTokensUnknownWhy);
+      "counts the others, left out: ",
+      kTokensUnknownWhy);
   root["pass_agent1_alone_definition"] = absl::StrCat(
       "coop passes whose eval.json merge.strategy is \"solo-agent1\": ", kAgent1AloneWhy,
       " (null for solo)");
@@ -227,7 +240,8 @@ boost::json::object SummaryToJson(const Summary& s) {
 
   boost::json::object gap;
   gap["method"] = kGapMethod;
-  gap["definition"] = "solo pass rate minus coop pass rate, on pairs finished (pass or fail) in both";
+  gap["definition"] =
+      "solo pass rate minus coop pass rate, on pairs finished (pass or fail) in both";
   for (const Gap& g : s.gaps) {
     boost::json::object o;
     o["pairs"] = g.table.n();
@@ -266,7 +280,8 @@ boost::json::object SummaryToJson(const Summary& s) {
                                         {"solved_solo", t.solved},
                                         {"finished_solo", t.finished},
                                         {"solved_share", t.solved_share}});
-  root["difficulty"] = boost::json::object{{"pairs", std::move(pairs)}, {"tasks", std::move(tasks)}};
+  root["difficulty"] =
+      boost::json::object{{"pairs", std::move(pairs)}, {"tasks", std::move(tasks)}};
 
   boost::json::object reasons;
   for (Setting st : AllSettings()) {

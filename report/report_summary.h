@@ -19,14 +19,14 @@ namespace cb {
 // Counts and costs of one group of (setting, pair)s: a setting, or a setting
 // within one repository.
 struct GroupStats {
-  long long pairs = 0;     // planned or recorded
-  long long done = 0;      // recorded
+  long long pairs = 0;  // planned or recorded
+  long long done = 0;   // recorded
   long long pass = 0, fail = 0, infra_error = 0;
-  long long pending = 0;   // planned, not recorded
-  std::optional<double> pass_rate;    // pass / (pass + fail): infra errors excluded
+  long long pending = 0;                 // planned, not recorded
+  std::optional<double> pass_rate;       // pass / (pass + fail): infra errors excluded
   std::optional<Interval> pass_rate_ci;  // Wilson 95%
-  double cost_usd = 0;     // all attempts of all records whose cost is known
-  long long cost_unknown_attempts = 0;  // took steps but reported $0: left out of cost_usd
+  double cost_usd = 0;                   // all attempts of all records whose cost is known
+  long long cost_unknown_attempts = 0;   // took steps but reported $0: left out of cost_usd
   // Sums over the records with known counts; nullopt when the group has
   // records and none of them has known counts (shown as "n/a").
   std::optional<long long> input_tokens = 0, output_tokens = 0;
@@ -42,13 +42,13 @@ struct GroupStats {
 // Solo minus one coop setting, on the pairs finished (pass or fail) in both.
 struct Gap {
   Setting coop = Setting::kCoopComm;
-  PairedTable table;                      // X = solo, Y = coop
+  PairedTable table;                       // X = solo, Y = coop
   std::optional<PairedDifference> result;  // nullopt with no common pairs
 };
 
 struct PairDifficulty {
   PairId pair;
-  std::string solo;  // tag of the solo record ("" when none)
+  std::string solo;                     // tag of the solo record ("" when none)
   std::map<Setting, std::string> coop;  // tags of the coop records
 };
 
@@ -61,7 +61,7 @@ struct TaskDifficulty {
 };
 
 struct Summary {
-  bool plan_known = false;          // a build.ninja was read
+  bool plan_known = false;  // a build.ninja was read
   long long records = 0;
   std::map<Setting, GroupStats> settings;                       // all three, always
   std::map<std::string, std::map<Setting, GroupStats>> repos;   // only settings with pairs

@@ -25,9 +25,13 @@ std::string ShortCount(long long n) {
 
 namespace {
 
-std::string Seconds(std::optional<double> s) { return s ? absl::StrFormat("%.1f", *s) : "-"; }
+std::string Seconds(std::optional<double> s) {
+  return s ? absl::StrFormat("%.1f", *s) : "-";
+}
 
-std::string Tokens(const std::optional<long long>& n) { return n ? ShortCount(*n) : "n/a"; }
+std::string Tokens(const std::optional<long long>& n) {
+  return n ? ShortCount(*n) : "n/a";
+}
 
 std::string RateWithCi(const GroupStats& g) {
   if (!g.pass_rate) return "-";
@@ -36,10 +40,9 @@ std::string RateWithCi(const GroupStats& g) {
 }
 
 void Header(std::ostream& os, absl::string_view first, int width) {
-  os << absl::StrFormat("%-*s %6s %6s %6s %6s %6s %8s  %-20s %10s %15s %9s %8s %8s\n", width,
-                        first, "pairs", "done", "pass", "fail", "infra", "pending",
-                        "pass rate (95% CI)", "cost USD", "tokens in/out", "median s", "p90 s",
-                        "attempts");
+  os << absl::StrFormat("%-*s %6s %6s %6s %6s %6s %8s  %-20s %10s %15s %9s %8s %8s\n", width, first,
+                        "pairs", "done", "pass", "fail", "infra", "pending", "pass rate (95% CI)",
+                        "cost USD", "tokens in/out", "median s", "p90 s", "attempts");
 }
 
 void Row(std::ostream& os, absl::string_view first, int width, const GroupStats& g) {

@@ -89,8 +89,8 @@ std::vector<RunningPair> FindRunningPairs(const fs::path& out,
 }
 
 StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
-                         const std::vector<RecordRow>& rows, const std::vector<RunningPair>& running,
-                         absl::Time now) {
+                         const std::vector<RecordRow>& rows,
+                         const std::vector<RunningPair>& running, absl::Time now) {
   StatusView v;
   v.plan_known = planned.has_value();
   v.running = running;
@@ -101,9 +101,12 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   for (const RecordRow& r : rows) {
     SettingProgress& p = v.settings[r.setting];
     ++p.done;
-    if (r.tag == "pass") ++p.pass;
-    else if (r.tag == "fail") ++p.fail;
-    else ++p.infra_error;
+    if (r.tag == "pass")
+      ++p.pass;
+    else if (r.tag == "fail")
+      ++p.fail;
+    else
+      ++p.infra_error;
     p.cost_usd += r.cost_usd;
     v.spend_usd += r.cost_usd;
     p.cost_unknown_attempts += r.cost_unknown_attempts;
@@ -135,7 +138,8 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   if (v.mean_duration_s) {
     double work = static_cast<double>(pending) * *v.mean_duration_s;
     for (const RunningPair& r : running) {
-      const double elapsed = r.attempt_started ? absl::ToDoubleSeconds(now - *r.attempt_started) : 0;
+      const double elapsed =
+          r.attempt_started ? absl::ToDoubleSeconds(now - *r.attempt_started) : 0;
       work += std::max(0.0, *v.mean_duration_s - elapsed);
     }
     const double parallel = std::max<double>(1, static_cast<double>(busy.size()));
@@ -169,9 +173,10 @@ void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
                           p.done, p.running, v.plan_known ? absl::StrCat(p.pending) : "?", p.pass,
                           p.fail, p.infra_error, p.cost_usd);
   if (!v.plan_known) os << "(no plan.json in OUT: pending unknown; run cbgen again to write it)\n";
-  os << absl::StrFormat("spend so far: $%.2f over %d finished pairs (all attempts; attempts still "
-                        "running are not counted yet)\n",
-                        v.spend_usd, v.finished);
+  os << absl::StrFormat(
+      "spend so far: $%.2f over %d finished pairs (all attempts; attempts still "
+      "running are not counted yet)\n",
+      v.spend_usd, v.finished);
   if (v.cost_unknown_attempts > 0) {
     std::string per_setting;
     for (const auto& [st, p] : v.settings)
@@ -192,9 +197,9 @@ void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
     os << "\n";
   }
   if (v.eta_s) {
-    os << "ETA: ~" << FormatDuration(*v.eta_s) << absl::StrFormat(
-        " (mean %.1fs over %d finished pairs, %d running in parallel)\n", *v.mean_duration_s,
-        v.finished, v.running.size());
+    os << "ETA: ~" << FormatDuration(*v.eta_s)
+       << absl::StrFormat(" (mean %.1fs over %d finished pairs, %d running in parallel)\n",
+                          *v.mean_duration_s, v.finished, v.running.size());
   } else {
     os << "ETA: unknown until a pair finishes\n";
   }
@@ -205,10 +210,15 @@ boost::json::object StatusToJson(const StatusView& v, absl::Time now) {
   boost::json::object settings;
   for (const auto& [st, p] : v.settings)
     settings[std::string(SettingName(st))] = boost::json::object{
-        {"pairs", p.pairs},     {"done", p.done}, {"running", p.running},
+        {"pairs", p.pairs},
+        {"done", p.done},
+        {"running", p.running},
         {"pending", v.plan_known ? boost::json::value(p.pending) : boost::json::value(nullptr)},
-        {"pass", p.pass},       {"fail", p.fail}, {"infra_error", p.infra_error},
-        {"cost_usd", p.cost_usd}, {"cost_unknown_attempts", p.cost_unknown_attempts}};
+        {"pass", p.pass},
+        {"fail", p.fail},
+        {"infra_error", p.infra_error},
+        {"cost_usd", p.cost_usd},
+        {"cost_unknown_attempts", p.cost_unknown_attempts}};
   root["settings"] = std::move(settings);
   root["spend_usd"] = v.spend_usd;
   root["cost_unknown_attempts"] = v.cost_unknown_attempts;

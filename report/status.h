@@ -24,9 +24,9 @@ struct RunningPair {
   std::optional<Setting> setting;  // from the plan or the run name
   std::string run_name;
   PairId pair;
-  int attempt = 0;                 // from current.json; 0 when unknown
+  int attempt = 0;  // from current.json; 0 when unknown
   std::optional<absl::Time> attempt_started;
-  std::string previous_reason;     // why the last attempt failed, for a retry
+  std::string previous_reason;  // why the last attempt failed, for a retry
 };
 
 // True when another process holds an flock on `lock_file` (probed with a
@@ -47,18 +47,18 @@ struct SettingProgress {
 struct StatusView {
   bool plan_known = false;
   std::map<Setting, SettingProgress> settings;  // all three
-  double spend_usd = 0;                 // attempts whose cost is known
-  long long cost_unknown_attempts = 0;  // left out of spend_usd
+  double spend_usd = 0;                         // attempts whose cost is known
+  long long cost_unknown_attempts = 0;          // left out of spend_usd
   long long finished = 0;
-  std::optional<double> mean_duration_s;        // of finished pairs
+  std::optional<double> mean_duration_s;  // of finished pairs
   std::vector<RunningPair> running;
-  std::optional<double> eta_s;                  // nullopt: nothing finished yet, or nothing left
+  std::optional<double> eta_s;  // nullopt: nothing finished yet, or nothing left
 };
 
 // Pure: combines the plan, the records and the running pairs at `now`.
 StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
-                         const std::vector<RecordRow>& rows, const std::vector<RunningPair>& running,
-                         absl::Time now);
+                         const std::vector<RecordRow>& rows,
+                         const std::vector<RunningPair>& running, absl::Time now);
 
 // "1h02m", "3m20s", "42s".
 std::string FormatDuration(double seconds);

@@ -30,7 +30,8 @@ void ReadOne(const std::filesystem::path& file, std::optional<boost::json::value
 
 void ReadAttemptFiles(const std::filesystem::path& log_dir, absl::string_view run_name,
                       Setting setting, const PairId& pair, AttemptEvidence* e) {
-  const std::filesystem::path dir = UpstreamPairDir(log_dir, run_name, UpstreamSetting(setting), pair);
+  const std::filesystem::path dir =
+      UpstreamPairDir(log_dir, run_name, UpstreamSetting(setting), pair);
   ReadOne(dir / "result.json", &e->result, &e->result_problem);
   ReadOne(dir / "eval.json", &e->eval, &e->eval_problem);
 }
@@ -42,7 +43,9 @@ constexpr double kMaxCostUsd = 1e9;
 
 namespace {
 
-bool TookSteps(const boost::json::value& v) { return NumberField(v, "steps").value_or(0) > 0; }
+bool TookSteps(const boost::json::value& v) {
+  return NumberField(v, "steps").value_or(0) > 0;
+}
 
 // One agent's input and output tokens; nullopt when unknown (see AttemptUsage).
 std::optional<std::pair<int64_t, int64_t>> AgentTokens(const boost::json::value& agent,
@@ -74,9 +77,12 @@ AttemptUsage UsageOf(const AttemptEvidence& e) {
 
   const std::optional<double> cost = NumberField(result, "total_cost");
   const bool sane = cost && *cost >= 0 && *cost <= kMaxCostUsd;
-  if (sane && *cost > 0) u.cost_usd = *cost;
-  else if (took_steps) u.cost_usd = std::nullopt;
-  else u.cost_usd = 0;
+  if (sane && *cost > 0)
+    u.cost_usd = *cost;
+  else if (took_steps)
+    u.cost_usd = std::nullopt;
+  else
+    u.cost_usd = 0;
 
   if (agents.empty()) return u;  // no per-agent counts: tokens unknown
   int64_t in = 0, out = 0;

@@ -1,9 +1,9 @@
 // Reading what one cooperbench attempt left in its --log-dir.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <filesystem>
 #include <optional>
+#include "absl/strings/string_view.h"
 
 #include "common/naming.h"
 #include "common/setting.h"

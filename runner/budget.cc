@@ -21,7 +21,8 @@ Spend TotalSpend(const fs::path& out) {
     absl::StatusOr<boost::json::value> doc = ReadJsonFile(file);
     if (!doc.ok()) return;
     total.known_usd += NumberField(*doc, "cost_usd").value_or(0);
-    total.cost_unknown_attempts += std::max(0LL, IntField(*doc, "cost_unknown_attempts").value_or(0));
+    total.cost_unknown_attempts +=
+        std::max(0LL, IntField(*doc, "cost_unknown_attempts").value_or(0));
   });
   return total;
 }

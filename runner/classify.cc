@@ -28,23 +28,29 @@ const std::vector<ErrorPattern>& ErrorPatterns() {
       {{"error calculating cost"}, "model_unpriced", true},
       {{"authenticationerror", "invalid api key", "invalid_api_key", "api key not valid",
         "unauthorized", "status code: 401", "error code: 401", "no api key", "api_key is not set"},
-       "auth_failed", true},
+       "auth_failed",
+       true},
       {{"notfounderror", "model not found", "model_not_found", "unknown model",
         "llm provider not provided"},
-       "unknown_model", true},
+       "unknown_model",
+       true},
       {{"ratelimit", "rate limit", "rate_limit", "error code: 429", "status code: 429",
         "too many requests"},
-       "rate_limited", false},
+       "rate_limited",
+       false},
       {{"apitimeouterror", "litellm.timeout", "request timed out", "read timed out"},
-       "api_timeout", false},
+       "api_timeout",
+       false},
       {{"docker", "container", "sandbox", "no such image", "oci runtime"}, "docker_error", false},
       {{"timeout", "timed out"}, "api_timeout", false},
       {{"apiconnectionerror", "connection error", "connection refused", "connection reset",
         "connecterror"},
-       "connection_error", false},
+       "connection_error",
+       false},
       {{"serviceunavailable", "internalservererror", "error code: 500", "error code: 502",
         "error code: 503", "bad gateway"},
-       "api_error", false},
+       "api_error",
+       false},
       // infra/redis.py: no Redis and none could be started.
       {{"redis"}, "redis_error", false},
   };
@@ -132,7 +138,8 @@ std::optional<std::string> MergeField(const boost::json::value& eval, absl::stri
 // agent's patch (every release, solo too).
 bool PatchDidNotApply(const boost::json::value& eval) {
   if (MergeField(eval, "status") == std::string("missing_input")) return true;
-  if (const boost::json::value* applied = Field(eval, "apply_status"); applied && applied->is_object())
+  if (const boost::json::value* applied = Field(eval, "apply_status");
+      applied && applied->is_object())
     for (const auto& kv : applied->get_object())
       if (kv.value().is_string() && kv.value().get_string() == "failed") return true;
   return AnyTestOutputContains(eval, "failed to apply feature patch");
@@ -240,9 +247,9 @@ std::optional<Verdict> TestsFailed(const AttemptEvidence& e) {
 
 // The table: rules in order, the first that applies decides (README, "Tags and reasons").
 constexpr Rule kRules[] = {
-    NotStarted,   TimedOut,     KilledBySignal, ExitedNonZero,   NoResult,
-    AgentError,   BothPassed,   LimitsExceeded, NoEval,          EvalTimedOut,
-    EvalError,    PatchNotApplied, MergeConflict, TestsFailed,
+    NotStarted, TimedOut,        KilledBySignal, ExitedNonZero, NoResult,
+    AgentError, BothPassed,      LimitsExceeded, NoEval,        EvalTimedOut,
+    EvalError,  PatchNotApplied, MergeConflict,  TestsFailed,
 };
 
 }  // namespace

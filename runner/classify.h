@@ -2,11 +2,11 @@
 // eval.json) means. Pure: one ordered table of rules in classify.cc.
 #pragma once
 
-#include "absl/strings/string_view.h"
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+#include "absl/strings/string_view.h"
 
 #include <boost/json.hpp>
 
@@ -17,10 +17,10 @@ namespace cb {
 // How the cooperbench process ended.
 struct ProcessOutcome {
   bool started = true;
-  std::string start_error;        // why it could not start (not found, not executable)
-  std::optional<int> exit_code;   // set when it exited
-  std::optional<int> signal;      // set when a signal killed it
-  bool timed_out = false;         // cbrun ended it at --timeout
+  std::string start_error;       // why it could not start (not found, not executable)
+  std::optional<int> exit_code;  // set when it exited
+  std::optional<int> signal;     // set when a signal killed it
+  bool timed_out = false;        // cbrun ended it at --timeout
 };
 
 struct AttemptEvidence {
@@ -36,8 +36,8 @@ struct AttemptEvidence {
 
 struct Verdict {
   Tag tag = Tag::kInfraError;
-  std::string reason;   // one word: tests_failed, merge_conflict, rate_limited, ...
-  std::string detail;   // the upstream text it was read from, shortened
+  std::string reason;  // one word: tests_failed, merge_conflict, rate_limited, ...
+  std::string detail;  // the upstream text it was read from, shortened
   // An error that would fail every pair alike (no cooperbench, bad API key,
   // unknown model): no record, stop the whole build.
   bool fatal = false;

@@ -27,9 +27,8 @@ absl::StatusOr<int> RemoveAttemptContainers(const std::string& docker,
   for (int pass = 0; pass < 2; ++pass) {
     Captured ps = Capture({docker, "ps", "-aq", "--no-trunc", "--filter", filter}, 60);
     if (!ps.ok())
-      return absl::UnavailableError(absl::StrCat(
-          "docker ps --filter ", filter, " failed: ",
-          ps.started ? FirstLine(ps.output) : ps.error));
+      return absl::UnavailableError(absl::StrCat("docker ps --filter ", filter, " failed: ",
+                                                 ps.started ? FirstLine(ps.output) : ps.error));
     std::vector<std::string> ids = absl::StrSplit(ps.output, '\n', absl::SkipWhitespace());
     if (ids.empty()) break;
     std::vector<std::string> rm = {docker, "rm", "-f"};

@@ -45,12 +45,14 @@ using boost::system::error_code;
 namespace {
 
 constexpr size_t kReadSize = 64 * 1024;
-constexpr uint32_t kHeaderLimit = 1 << 20;         // X-Registry-Auth can be long
-constexpr size_t kCreateBodyLimit = 16 << 20;      // a container config is a few KB
+constexpr uint32_t kHeaderLimit = 1 << 20;     // X-Registry-Auth can be long
+constexpr size_t kCreateBodyLimit = 16 << 20;  // a container config is a few KB
 constexpr size_t kMaxUnixPath = sizeof(sockaddr_un::sun_path) - 1;  // 107
 
 // Debian's Abseil has its own string_view.
-absl::string_view AV(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+absl::string_view AV(std::string_view s) {
+  return absl::string_view(s.data(), s.size());
+}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -149,8 +151,8 @@ class RequestParser : public http::basic_parser<true> {
 
 // The request line and fields of a create, with the body's new length.
 std::string RebuildCreateHeader(const RequestParser& p, size_t body_size) {
-  std::string h = absl::StrCat(p.method, " ", p.target, " HTTP/", p.version / 10, ".",
-                               p.version % 10, "\r\n");
+  std::string h =
+      absl::StrCat(p.method, " ", p.target, " HTTP/", p.version / 10, ".", p.version % 10, "\r\n");
   for (const auto& [name, value] : p.fields) {
     if (absl::EqualsIgnoreCase(name, "Content-Length") ||
         absl::EqualsIgnoreCase(name, "Transfer-Encoding") || absl::EqualsIgnoreCase(name, "Expect"))
@@ -239,8 +241,8 @@ struct Conn {
   asio::generic::stream_protocol::socket upstream;
   std::mutex mu;
   bool aborted = false;
-  std::thread to_upstream;  // started by the acceptor
-  std::thread to_client;    // started by to_upstream once connected to the daemon
+  std::thread to_upstream;       // started by the acceptor
+  std::thread to_client;         // started by to_upstream once connected to the daemon
   std::atomic<int> finished{0};  // 2 when both directions are over
 
   void Shutdown(bool client_side, int how) {
@@ -286,8 +288,7 @@ bool IsContainerCreate(std::string_view method, std::string_view target) {
   return p == "/containers/create";
 }
 
-absl::StatusOr<std::string> AddLabelToCreateBody(std::string_view body,
-                                                 std::string_view label_key,
+absl::StatusOr<std::string> AddLabelToCreateBody(std::string_view body, std::string_view label_key,
                                                  std::string_view label_value) {
   boost::json::value v;
   if (absl::StripAsciiWhitespace(absl::string_view(body.data(), body.size())).empty()) {
@@ -468,7 +469,8 @@ struct DockerProxy::Impl {
       std::string why;
       if (!ConnectUpstream(*c, &why)) {
         if (!stopping.load())
-          Count(&Stats::upstream_failures, absl::StrCat("cannot connect to the Docker daemon: ", why));
+          Count(&Stats::upstream_failures,
+                absl::StrCat("cannot connect to the Docker daemon: ", why));
         c->Abort();
       } else {
         c->to_client = StartThread([this, c] { UpstreamToClient(*c); });
@@ -729,7 +731,9 @@ absl::StatusOr<std::unique_ptr<DockerProxy>> DockerProxy::Start(std::string upst
   return proxy;
 }
 
-std::string DockerProxy::docker_host() const { return "unix://" + socket_path_.string(); }
+std::string DockerProxy::docker_host() const {
+  return "unix://" + socket_path_.string();
+}
 
 DockerProxy::Stats DockerProxy::stats() const {
   std::lock_guard<std::mutex> lock(impl_->stats_mu);
@@ -757,6 +761,8 @@ void DockerProxy::Stop() {
   fs::remove(socket_path_, fec);
 }
 
-DockerProxy::~DockerProxy() { Stop(); }
+DockerProxy::~DockerProxy() {
+  Stop();
+}
 
 }  // namespace cb

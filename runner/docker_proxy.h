@@ -36,8 +36,7 @@ bool IsContainerCreate(std::string_view method, std::string_view target);
 // an object under `labels` is merged in and the key dropped). Whitespace only
 // counts as {}. An error for anything else (not JSON, not an object, Labels
 // of another type).
-absl::StatusOr<std::string> AddLabelToCreateBody(std::string_view body,
-                                                 std::string_view label_key,
+absl::StatusOr<std::string> AddLabelToCreateBody(std::string_view body, std::string_view label_key,
                                                  std::string_view label_value);
 
 class DockerProxy {
@@ -55,9 +54,10 @@ class DockerProxy {
   // "tcp://host[:port]" (plain, port 2375 by default) or "" for
   // unix:///var/run/docker.sock. Nothing connects to the daemon until a client
   // does. An error for an unsupported DOCKER_HOST or a socket it cannot make.
-  static absl::StatusOr<std::unique_ptr<DockerProxy>> Start(
-      std::string upstream_docker_host, std::filesystem::path socket_path,
-      std::string label_value, std::filesystem::path marker);
+  static absl::StatusOr<std::unique_ptr<DockerProxy>> Start(std::string upstream_docker_host,
+                                                            std::filesystem::path socket_path,
+                                                            std::string label_value,
+                                                            std::filesystem::path marker);
 
   // "unix://<socket path>", for the attempt's DOCKER_HOST.
   std::string docker_host() const;

@@ -7,12 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/log_tail.h"
 #include "common/atomic_file.h"
+#include "common/disk_check.h"
 #include "common/json_read.h"
+#include "common/log_tail.h"
 #include "common/naming.h"
 #include "common/record.h"
-#include "common/disk_check.h"
 
 namespace cb {
 namespace {
@@ -42,27 +42,32 @@ constexpr double kDockerGraceS = 5;
 class Puller {
  public:
   Puller(const PullJob& job, const RunConfig& config, Launcher& launcher, Reporter& reporter)
-      : job_(job), config_(config), launcher_(launcher), reporter_(reporter),
+      : job_(job),
+        config_(config),
+        launcher_(launcher),
+        reporter_(reporter),
         canonical_(CanonicalImageName(job.repo, job.task_id)),
         source_(ImageName(config.registry, job.repo, job.task_id)) {}
 
   absl::Status Run() {
-    LaunchResult inspect = Docker({"image", "inspect", "--format", "{{.Id}}", canonical_},
-                                  kDockerLocalTimeoutS);
+    LaunchResult inspect =
+        Docker({"image", "inspect", "--format", "{{.Id}}", canonical_}, kDockerLocalTimeoutS);
     if (inspect.interrupt_signal) return Interrupted(inspect);
     if (!inspect.outcome.started)
-      return absl::FailedPreconditionError(absl::StrCat(
-          "cannot run docker: ", inspect.outcome.start_error, " (install Docker or pass --docker)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot run docker: ", inspect.outcome.start_error,
+                       " (install Docker or pass --docker)"));
     std::string pulled_from;
     if (!Succeeded(inspect)) {
       if (absl::Status s = PullAndTag(); !s.ok()) return s;
       pulled_from = source_;
     }
     if (absl::Status s = Verify(); !s.ok()) return s;
-    boost::json::object stamp{{"image", canonical_},
-                              {"pulled_from", pulled_from.empty() ? boost::json::value(nullptr)
-                                                                  : boost::json::value(pulled_from)},
-                              {"verified_at", IsoTimeNow()}};
+    boost::json::object stamp{
+        {"image", canonical_},
+        {"pulled_from",
+         pulled_from.empty() ? boost::json::value(nullptr) : boost::json::value(pulled_from)},
+        {"verified_at", IsoTimeNow()}};
     return WriteFileAtomically(job_.stamp, PrettyJson(stamp));
   }
 
@@ -109,9 +114,9 @@ class Puller {
   }
 
   absl::Status Verify() {
-    LaunchResult verify = Docker(
-        {"run", "--rm", "--entrypoint", "", canonical_, "test", "-d", "/workspace/repo"},
-        kDockerVerifyTimeoutS);
+    LaunchResult verify =
+        Docker({"run", "--rm", "--entrypoint", "", canonical_, "test", "-d", "/workspace/repo"},
+               kDockerVerifyTimeoutS);
     if (verify.interrupt_signal) return Interrupted(verify);
     if (Succeeded(verify)) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(

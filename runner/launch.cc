@@ -99,9 +99,7 @@ bool ProcessLauncher::Sleep(double seconds) {
     done = true;
     ctx_.stop();
   });
-  on_signal_ = [&](int) {
-    t.cancel();
-  };
+  on_signal_ = [&](int) { t.cancel(); };
   ArmSignals();
   ctx_.restart();
   while (!done && interrupt_signal_ == 0) {
@@ -116,6 +114,8 @@ bool ProcessLauncher::Sleep(double seconds) {
 
 }  // namespace
 
-std::unique_ptr<Launcher> MakeProcessLauncher() { return std::make_unique<ProcessLauncher>(); }
+std::unique_ptr<Launcher> MakeProcessLauncher() {
+  return std::make_unique<ProcessLauncher>();
+}
 
 }  // namespace cb

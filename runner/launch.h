@@ -20,8 +20,8 @@ struct LaunchSpec {
   std::vector<std::string> argv;   // argv[0] is looked up on PATH when it has no '/'
   std::filesystem::path log_file;  // stdout and stderr are appended here
   std::vector<std::pair<std::string, std::string>> env_set;  // on top of cbrun's environment
-  std::filesystem::path cwd;       // empty: cbrun's own
-  double timeout_s = 0;            // 0: none
+  std::filesystem::path cwd;                                 // empty: cbrun's own
+  double timeout_s = 0;                                      // 0: none
   double grace_s = 10;
 };
 

@@ -7,13 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/atomic_file.h"
+#include "common/cooperbench_release.h"
+#include "common/disk_check.h"
 #include "common/file_lock.h"
 #include "common/json_read.h"
 #include "common/log_tail.h"
 #include "common/record_copy.h"
-#include "common/cooperbench_release.h"
 #include "runner/attempt_files.h"
-#include "common/disk_check.h"
 #include "runner/reporter.h"
 #include "runner/retry_policy.h"
 
@@ -37,7 +37,8 @@ absl::Status PrepareAttemptPlace(const AttemptPlace& place, const RunConfig& con
         absl::StrCat("cannot create ", place.dir.string(), ": ", ec.message()));
   if (place.cwd.empty()) return absl::OkStatus();
   // cooperbench reads ./dataset under its working directory.
-  const fs::path dataset = fs::absolute(config.dataset_dir.empty() ? "dataset" : config.dataset_dir);
+  const fs::path dataset =
+      fs::absolute(config.dataset_dir.empty() ? "dataset" : config.dataset_dir);
   fs::create_directory_symlink(dataset, place.cwd / "dataset", ec);
   if (ec)
     return absl::InternalError(absl::StrCat("cannot link ", (place.cwd / "dataset").string(),
@@ -48,12 +49,18 @@ absl::Status PrepareAttemptPlace(const AttemptPlace& place, const RunConfig& con
 std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
                                          const AttemptPlace& place) {
   std::vector<std::string> args = {
-      config.cooperbench, "run",
-      "-n", job.run_name,
-      "-r", job.pair.repo,
-      "-t", absl::StrCat(job.pair.task_id),  // always with -r: task 0 is a real id
-      "-f", absl::StrCat(job.pair.feature_a, ",", job.pair.feature_b),
-      "--setting", std::string(UpstreamSetting(job.setting))};
+      config.cooperbench,
+      "run",
+      "-n",
+      job.run_name,
+      "-r",
+      job.pair.repo,
+      "-t",
+      absl::StrCat(job.pair.task_id),  // always with -r: task 0 is a real id
+      "-f",
+      absl::StrCat(job.pair.feature_a, ",", job.pair.feature_b),
+      "--setting",
+      std::string(UpstreamSetting(job.setting))};
   if (job.setting == Setting::kCoopNocomm) args.push_back("--no-messaging");
   args.insert(args.end(), {"-m", job.model, "-a", job.agent, "--backend", job.backend, "-c", "1"});
   if (NeedsRedis(job.setting)) args.insert(args.end(), {"--redis", config.redis_url});
@@ -102,9 +109,10 @@ std::string FatalHint(const Verdict& verdict, const RunConfig& config) {
     return " (register the model's price in a JSON file named by LITELLM_MODEL_REGISTRY_PATH, or "
            "export MSWEA_COST_TRACKING=ignore_errors to run with costs recorded as unknown)";
   if (verdict.reason == "usage_error")
-    return absl::StrCat(" (this cooperbench release rejects cbrun's command line: `cbgen doctor` "
-                        "names the release; supported: ",
-                        kOldestSupportedRelease, " to ", kNewestSupportedRelease, ")");
+    return absl::StrCat(
+        " (this cooperbench release rejects cbrun's command line: `cbgen doctor` "
+        "names the release; supported: ",
+        kOldestSupportedRelease, " to ", kNewestSupportedRelease, ")");
   return " (check --model)";
 }
 
@@ -165,8 +173,12 @@ class PairRun {
  public:
   PairRun(const PairJob& job, const RunConfig& config, Launcher& launcher,
           AttemptServices& services, Reporter& reporter)
-      : job_(job), config_(config), launcher_(launcher), services_(services),
-        reporter_(reporter), what_(Describe(job)),
+      : job_(job),
+        config_(config),
+        launcher_(launcher),
+        services_(services),
+        reporter_(reporter),
+        what_(Describe(job)),
         pair_log_dir_(PairLogDir(job.out_dir, job.run_name, job.pair)) {}
 
   PairResult Run();
@@ -225,7 +237,8 @@ std::optional<PairResult> PairRun::RecoverLostRecord() {
   absl::StatusOr<RecoveryResult> recovered = RecoverRecord(
       job_.record, job_.record.string(), RecordCopyPath(pair_log_dir_), job_.ninja_log);
   if (!recovered.ok())
-    return Done(PairStatus::kError, kExitRecordNotWritten, std::string(recovered.status().message()));
+    return Done(PairStatus::kError, kExitRecordNotWritten,
+                std::string(recovered.status().message()));
   if (recovered->recovery == Recovery::kRestored)
     return Done(PairStatus::kAlreadyDone, 0, recovered->message);
   if (recovered->recovery == Recovery::kSetAside)
@@ -245,12 +258,12 @@ std::optional<PairResult> PairRun::CheckBeforeAttempt() const {
 // What `cbgen status` shows while the attempt runs. Read while this runner
 // lives: never torn, no flush needed.
 void PairRun::ShowCurrentAttempt(int n) const {
-  boost::json::object current{{"attempt", n},
-                              {"started_at", IsoTimeNow()},
-                              {"pid", static_cast<int>(::getpid())},
-                              {"previous_reason", rec_.attempts.empty()
-                                                      ? boost::json::value(nullptr)
-                                                      : boost::json::value(rec_.attempts.back().reason)}};
+  boost::json::object current{
+      {"attempt", n},
+      {"started_at", IsoTimeNow()},
+      {"pid", static_cast<int>(::getpid())},
+      {"previous_reason", rec_.attempts.empty() ? boost::json::value(nullptr)
+                                                : boost::json::value(rec_.attempts.back().reason)}};
   (void)WriteFileAtomically(pair_log_dir_ / "current.json", PrettyJson(current),
                             Overwrite::kReplace, Durability::kVolatile);
 }
@@ -295,9 +308,10 @@ PairRun::Attempted PairRun::RunAttempt() {
       return {verdict, Fatal(absl::StrCat("attempt ", n, " failed (", verdict.reason, ") and ",
                                           room.message(), "; no record was written"))};
   if (verdict.fatal)
-    return {verdict, Fatal(absl::StrCat(verdict.reason, ": ", verdict.detail,
-                                        FatalHint(verdict, config_)))};
-  rec_.attempts.push_back(AttemptOf(n, started_at, place.dir, launched, verdict, UsageOf(evidence)));
+    return {verdict,
+            Fatal(absl::StrCat(verdict.reason, ": ", verdict.detail, FatalHint(verdict, config_)))};
+  rec_.attempts.push_back(
+      AttemptOf(n, started_at, place.dir, launched, verdict, UsageOf(evidence)));
   KeepEvalFacts(evidence, &rec_);
   return {verdict, std::nullopt};
 }
@@ -307,30 +321,36 @@ PairResult PairRun::WriteTheRecord(const Verdict& verdict) {
   rec_.reason = verdict.reason;
   rec_.detail = verdict.detail;
   rec_.finished_at = IsoTimeNow();
-  rec_.duration_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  rec_.duration_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (absl::Status s = WriteRecord(job_.record, rec_); !s.ok())
     return Done(PairStatus::kError, kExitRecordNotWritten,
                 absl::StrCat("cannot write the record: ", s.message()));
   if (absl::Status s = KeepRecordCopy(job_.record, RecordCopyPath(pair_log_dir_)); !s.ok())
-    reporter_.Note(absl::StrCat(what_, ": warning: ", s.message(), " (the record itself is written)"));
+    reporter_.Note(
+        absl::StrCat(what_, ": warning: ", s.message(), " (the record itself is written)"));
   const long long unknown_cost = rec_.cost_unknown_attempts();
-  PairResult out = Done(
-      PairStatus::kRecorded, 0,
-      absl::StrFormat("%s (%s), %d attempt%s, $%.2f%s, %.0fs", TagName(rec_.tag), rec_.reason,
-                      rec_.attempts.size(), rec_.attempts.size() == 1 ? "" : "s", rec_.cost_usd(),
-                      unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"),
-                      rec_.duration_s));
+  PairResult out =
+      Done(PairStatus::kRecorded, 0,
+           absl::StrFormat(
+               "%s (%s), %d attempt%s, $%.2f%s, %.0fs", TagName(rec_.tag), rec_.reason,
+               rec_.attempts.size(), rec_.attempts.size() == 1 ? "" : "s", rec_.cost_usd(),
+               unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"),
+               rec_.duration_s));
   out.record = std::move(rec_);
   return out;
 }
 
 PairResult PairRun::Run() {
-  if (auto done = SkipIfRecorded(absl::StrCat("already recorded in ", job_.record.string(), "; kept")))
+  if (auto done =
+          SkipIfRecorded(absl::StrCat("already recorded in ", job_.record.string(), "; kept")))
     return *done;
   // One runner per pair: a second ninja on the same folder waits here, then
   // finds the record and leaves.
-  absl::StatusOr<FileLock> lock = FileLock::Acquire(pair_log_dir_ / ".lock", FileLock::Wait::kBlock);
-  if (!lock.ok()) return Done(PairStatus::kError, kExitRecordNotWritten, std::string(lock.status().message()));
+  absl::StatusOr<FileLock> lock =
+      FileLock::Acquire(pair_log_dir_ / ".lock", FileLock::Wait::kBlock);
+  if (!lock.ok())
+    return Done(PairStatus::kError, kExitRecordNotWritten, std::string(lock.status().message()));
   if (auto done = SkipIfRecorded("recorded meanwhile by another runner; kept")) return *done;
   if (auto done = RecoverLostRecord()) return *done;
 

@@ -56,7 +56,7 @@ enum class PairStatus {
 struct PairResult {
   PairStatus status = PairStatus::kError;
   int exit_code = 1;
-  std::string message;           // one line for the user
+  std::string message;  // one line for the user
   std::optional<Record> record;
 };
 

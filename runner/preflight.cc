@@ -101,8 +101,8 @@ absl::Status Preflight(const RunConfig& config, const fs::path& out_dir,
     std::vector<std::string> failed;
     for (const CheckResult& c : PreflightChecks(config, out_dir, &found))
       if (!c.ok) failed.push_back(absl::StrCat(c.name, ": ", c.detail));
-    *message = absl::StrCat("preflight failed, nothing was started: ",
-                            absl::StrJoin(failed, "; "), " (then run ninja again; `cbgen doctor` "
+    *message = absl::StrCat("preflight failed, nothing was started: ", absl::StrJoin(failed, "; "),
+                            " (then run ninja again; `cbgen doctor` "
                             "shows every check)");
     return failed.empty();
   };
@@ -130,7 +130,8 @@ absl::Status Preflight(const RunConfig& config, const fs::path& out_dir,
   RemoveStaleVerdicts(dir);
   const bool ok = run_checks(&message);
   pass_release();
-  boost::json::object verdict{{"ok", ok}, {"message", ok ? "" : message}, {"ninja_pid", ninja->pid}};
+  boost::json::object verdict{
+      {"ok", ok}, {"message", ok ? "" : message}, {"ninja_pid", ninja->pid}};
   if (!found.executable.empty()) verdict["cooperbench"] = found.ToJson();
   (void)WriteFileAtomically(verdict_file, PrettyJson(verdict));
   return PreflightVerdict(ok, message);

@@ -21,9 +21,10 @@ using Clock = std::chrono::steady_clock;
 absl::Status Spawn(const std::vector<std::string>& argv, const fs::path& log) {
   const std::string exe = FindExecutable(argv[0]);
   if (exe.empty() || ::access(exe.c_str(), X_OK) != 0)
-    return absl::NotFoundError(absl::StrCat(
-        argv[0], " not found: install Debian's redis-server (apt-get install redis-server), "
-                 "pass --redis-server PATH to cbgen, or start Redis yourself"));
+    return absl::NotFoundError(
+        absl::StrCat(argv[0],
+                     " not found: install Debian's redis-server (apt-get install redis-server), "
+                     "pass --redis-server PATH to cbgen, or start Redis yourself"));
   ProcessSpec spec;
   spec.argv = argv;
   spec.argv[0] = exe;
@@ -33,8 +34,8 @@ absl::Status Spawn(const std::vector<std::string>& argv, const fs::path& log) {
   if (!p.started) return absl::InternalError(p.start_error);
   // With --daemonize yes this is the parent that forked the server off.
   if (p.exit_code != 0)
-    return absl::InternalError(absl::StrCat(exe, " failed to start: ", LogTail(log, 3),
-                                            " (log: ", log.string(), ")"));
+    return absl::InternalError(
+        absl::StrCat(exe, " failed to start: ", LogTail(log, 3), " (log: ", log.string(), ")"));
   return absl::OkStatus();
 }
 
@@ -53,13 +54,12 @@ std::vector<std::string> RedisServerArgs(const std::string& redis_server, const 
   } else {
     args.push_back(url.host);
   }
-  args.insert(args.end(), {"--protected-mode", "yes", "--daemonize", "yes",
-                           "--dir", dir.string(),
-                           "--pidfile", (dir / "redis.pid").string(),
-                           "--logfile", (dir / "redis.log").string(),
-                           // Messages between agents need no persistence, and a
-                           // failed snapshot would make Redis refuse writes.
-                           "--save", "", "--appendonly", "no"});
+  args.insert(args.end(),
+              {"--protected-mode", "yes", "--daemonize", "yes", "--dir", dir.string(), "--pidfile",
+               (dir / "redis.pid").string(), "--logfile", (dir / "redis.log").string(),
+               // Messages between agents need no persistence, and a
+               // failed snapshot would make Redis refuse writes.
+               "--save", "", "--appendonly", "no"});
   return args;
 }
 
@@ -70,7 +70,8 @@ absl::Status EnsureRedis(const RunConfig& config, const fs::path& services_dir, 
   absl::Status ping = PingRedis(*url, 2);
   if (ping.ok()) return ping;
   if (absl::Status s = CanStartRedis(config.redis_url, *url); !s.ok())
-    return absl::FailedPreconditionError(absl::StrCat(s.message(), " (PING: ", ping.message(), ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(s.message(), " (PING: ", ping.message(), ")"));
 
   const fs::path dir = fs::absolute(RedisDir(services_dir, *url)).lexically_normal();
   std::error_code ec;
@@ -89,9 +90,10 @@ absl::Status EnsureRedis(const RunConfig& config, const fs::path& services_dir, 
   while (true) {
     if (PingRedis(*url, 1).ok()) break;
     if (Clock::now() > deadline)
-      return absl::UnavailableError(absl::StrCat(
-          "started ", config.redis_server, " for ", config.redis_url,
-          " but it does not answer PING after 15s: ", LogTail(log, 3), " (log: ", log.string(), ")"));
+      return absl::UnavailableError(
+          absl::StrCat("started ", config.redis_server, " for ", config.redis_url,
+                       " but it does not answer PING after 15s: ", LogTail(log, 3),
+                       " (log: ", log.string(), ")"));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (started) *started = true;

@@ -51,9 +51,9 @@ class RealServices : public AttemptServices {
     if (!s.ok()) return s;
     if (started) {
       absl::StatusOr<RedisUrl> url = ParseRedisUrl(config_.redis_url);
-      reporter_.Note(absl::StrCat("nothing answered at ", config_.redis_url, "; started ",
-                                  config_.redis_server, " there (data, pid, log: ",
-                                  RedisDir(services_dir_, *url).string(), ")"));
+      reporter_.Note(absl::StrCat(
+          "nothing answered at ", config_.redis_url, "; started ", config_.redis_server,
+          " there (data, pid, log: ", RedisDir(services_dir_, *url).string(), ")"));
     }
     return absl::OkStatus();
   }
@@ -69,8 +69,8 @@ class RealServices : public AttemptServices {
     if (real_docker_.empty()) return {};  // no docker here: nothing could clean up
     if (real_docker_[0] != '/') real_docker_ = fs::absolute(real_docker_).string();
     auto untracked = [&](const std::string& why) {
-      reporter_.Note(
-          absl::StrCat("warning: ", why, "; containers of attempt ", attempt_id, " are not tracked"));
+      reporter_.Note(absl::StrCat("warning: ", why, "; containers of attempt ", attempt_id,
+                                  " are not tracked"));
       return std::vector<std::pair<std::string, std::string>>{};
     };
     // The proxy speaks plain HTTP to the daemon that DOCKER_HOST (or the
@@ -78,8 +78,9 @@ class RealServices : public AttemptServices {
     for (const char* var : {"DOCKER_CONTEXT", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH"}) {
       const std::string value = std::getenv(var) ? std::getenv(var) : "";
       if (value.empty() || (value == "default" && std::string(var) == "DOCKER_CONTEXT")) continue;
-      return untracked(absl::StrCat(var, " is set (cbrun's Docker proxy supports only a plain "
-                                         "DOCKER_HOST or the default socket)"));
+      return untracked(absl::StrCat(var,
+                                    " is set (cbrun's Docker proxy supports only a plain "
+                                    "DOCKER_HOST or the default socket)"));
     }
     std::string error;
     proxy_dir_ = MakeProxyDir(&error);
@@ -87,8 +88,8 @@ class RealServices : public AttemptServices {
     label_value_ = NewLabelValue(attempt_id);
     marker_ = proxy_dir_ / "created";
     const char* host = std::getenv("DOCKER_HOST");
-    absl::StatusOr<std::unique_ptr<DockerProxy>> proxy = DockerProxy::Start(
-        host ? host : "", proxy_dir_ / "docker.sock", label_value_, marker_);
+    absl::StatusOr<std::unique_ptr<DockerProxy>> proxy =
+        DockerProxy::Start(host ? host : "", proxy_dir_ / "docker.sock", label_value_, marker_);
     if (!proxy.ok()) {
       RemoveProxyDir();
       return untracked(absl::StrCat("cannot start the Docker proxy: ", proxy.status().message()));
@@ -135,9 +136,9 @@ class RealServices : public AttemptServices {
   fs::path services_dir_;
   Reporter& reporter_;
   std::string real_docker_;
-  std::string label_value_;            // of the current attempt
-  fs::path proxy_dir_;                 // the proxy's socket and the marker
-  fs::path marker_;                    // exists once the proxy forwarded a container create
+  std::string label_value_;  // of the current attempt
+  fs::path proxy_dir_;       // the proxy's socket and the marker
+  fs::path marker_;          // exists once the proxy forwarded a container create
   std::unique_ptr<DockerProxy> proxy_;
 };
 

@@ -15,7 +15,9 @@ using cbtest::Experiment;
 using namespace cbtest::fault;
 namespace fs = std::filesystem;
 
-std::string Dataset() { return cbtest::Sh(cbtest::DatasetDir().string()); }
+std::string Dataset() {
+  return cbtest::Sh(cbtest::DatasetDir().string());
+}
 
 struct BadInput : testing::Test {
   Experiment x;
@@ -116,8 +118,8 @@ TEST_F(BadInput, NonIntegerIds) {
                       {"[0,2]"});
   ExpectSubsetRefused(R"({"tasks":[{"repo":"dspy_task","task_id":8394,"pairs":[[1,2,3]]}]})",
                       {"[1,2,3]"});
-  ExpectSubsetRefused(
-      R"({"tasks":[{"repo":"dspy_task","task_id":99999999999999999999999}]})", {"task_id"});
+  ExpectSubsetRefused(R"({"tasks":[{"repo":"dspy_task","task_id":99999999999999999999999}]})",
+                      {"task_id"});
 }
 
 TEST_F(BadInput, DuplicatePairsAndTasks) {
@@ -137,10 +139,10 @@ TEST_F(BadInput, FeaturePairedWithItself) {
 // anything special is refused, naming the character.
 TEST_F(BadInput, SpecialCharactersInRepoNamesAreRefused) {
   const std::vector<std::pair<std::string, std::string>> names = {
-      {"dspy$task", "'$'"},   {"dspy:task", "':'"},  {"dspy task", "' '"},
-      {"dspy#task", "'#'"},   {"dspy\\ntask", "'\\n'"}, {"dspy\\\"task", "'\\\"'"},
-      {"dspy'task", "'\\''"}, {"dspy;task", "';'"},  {"dspy|task", "'|'"},
-      {"../dspy_task", "must start"}, {"dspy/task", "'/'"}, {"Dspy_task", "lowercase"}};
+      {"dspy$task", "'$'"},           {"dspy:task", "':'"},     {"dspy task", "' '"},
+      {"dspy#task", "'#'"},           {"dspy\\ntask", "'\\n'"}, {"dspy\\\"task", "'\\\"'"},
+      {"dspy'task", "'\\''"},         {"dspy;task", "';'"},     {"dspy|task", "'|'"},
+      {"../dspy_task", "must start"}, {"dspy/task", "'/'"},     {"Dspy_task", "lowercase"}};
   for (const auto& [name, shown] : names) {
     SCOPED_TRACE(name);
     ExpectSubsetRefused(R"({"tasks":[{"repo":")" + name + R"(","task_id":8394}]})",
@@ -150,7 +152,8 @@ TEST_F(BadInput, SpecialCharactersInRepoNamesAreRefused) {
 
 TEST_F(BadInput, SpecialCharactersInRunPrefixAreRefused) {
   const std::string subset = cbtest::Sh((x.dir / "mini.json").string());
-  for (const std::string prefix : {"a b", "a$b", "a;b", "a:b", "a#b", "a'b", "a\nb", "-ab", ".ab"}) {
+  for (const std::string prefix :
+       {"a b", "a$b", "a;b", "a:b", "a#b", "a'b", "a\nb", "-ab", ".ab"}) {
     SCOPED_TRACE(prefix);
     ExpectRefused(subset + " --dataset-dir " + Dataset() + " --backend modal --settings solo" +
                       " --run-prefix=" + cbtest::Sh(prefix),
@@ -195,7 +198,8 @@ TEST(SpecialCharacters, PathsAndModelNamesWorkEndToEndThroughNinjaAndTheShell) {
   const fs::path dataset = x.dir / ("data " + weird);
   fs::create_directory_symlink(cbtest::DatasetDir(), dataset);
   const fs::path subset = build_dir / ("sub set;$x#.json");
-  cbtest::WriteText(subset, R"({"tasks":[{"repo":"dspy_task","task_id":8394,"pairs":[[1,2],[2,3]]}]})");
+  cbtest::WriteText(subset,
+                    R"({"tasks":[{"repo":"dspy_task","task_id":8394,"pairs":[[1,2],[2,3]]}]})");
   const std::string out = "out " + weird;
   const std::string ninja_name = "my build$:#.ninja";
   const std::string model = "org/mod el$X;'q\"#:1";
@@ -204,8 +208,8 @@ TEST(SpecialCharacters, PathsAndModelNamesWorkEndToEndThroughNinjaAndTheShell) {
       x.Env() + cbtest::Sh(cbtest::Cbgen()) + " " + cbtest::Sh(subset.string()) +
           " --dataset-dir " + cbtest::Sh(dataset.string()) + " --cooperbench " +
           cbtest::Sh(cbtest::FakeCooperbench()) + " --backend modal --settings solo,coop-nocomm" +
-          " -o " + cbtest::Sh(ninja_name) + " --out " + cbtest::Sh(out) +
-          " --model " + cbtest::Sh(model),
+          " -o " + cbtest::Sh(ninja_name) + " --out " + cbtest::Sh(out) + " --model " +
+          cbtest::Sh(model),
       build_dir);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   ASSERT_TRUE(fs::exists(build_dir / ninja_name));
@@ -224,8 +228,9 @@ TEST(SpecialCharacters, PathsAndModelNamesWorkEndToEndThroughNinjaAndTheShell) {
       saw_model = saw_model || (argv[i] == "-m" && argv[i + 1] == model.c_str());
     EXPECT_TRUE(saw_model) << boost::json::serialize(call);
   }
-  EXPECT_NE(cbtest::Run("ninja -f " + cbtest::Sh(ninja_name), build_dir).output.find("no work to do"),
-            std::string::npos);
+  EXPECT_NE(
+      cbtest::Run("ninja -f " + cbtest::Sh(ninja_name), build_dir).output.find("no work to do"),
+      std::string::npos);
 
   // The regeneration edge quotes its arguments too: a touched subset
   // regenerates, and the same targets are still done.
@@ -235,8 +240,9 @@ TEST(SpecialCharacters, PathsAndModelNamesWorkEndToEndThroughNinjaAndTheShell) {
   ASSERT_EQ(again.exit_code, 0) << again.output;
   EXPECT_NE(again.output.find("regenerating"), std::string::npos) << again.output;
   EXPECT_EQ(x.Calls(), 4u) << again.output;
-  EXPECT_NE(cbtest::Run("ninja -f " + cbtest::Sh(ninja_name), build_dir).output.find("no work to do"),
-            std::string::npos);
+  EXPECT_NE(
+      cbtest::Run("ninja -f " + cbtest::Sh(ninja_name), build_dir).output.find("no work to do"),
+      std::string::npos);
 }
 
 }  // namespace

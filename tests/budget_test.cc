@@ -13,12 +13,12 @@ namespace fs = std::filesystem;
 using cbtest::Experiment;
 
 void Record(const fs::path& path, double cost, int cost_unknown_attempts = -1) {
-  cbtest::WriteText(path, "{\"schema\":1,\"tag\":\"pass\",\"cost_usd\":" + std::to_string(cost) +
-                              (cost_unknown_attempts < 0
-                                   ? std::string()  // a record from before the field
-                                   : ",\"cost_unknown_attempts\":" +
-                                         std::to_string(cost_unknown_attempts)) +
-                              "}");
+  cbtest::WriteText(
+      path, "{\"schema\":1,\"tag\":\"pass\",\"cost_usd\":" + std::to_string(cost) +
+                (cost_unknown_attempts < 0
+                     ? std::string()  // a record from before the field
+                     : ",\"cost_unknown_attempts\":" + std::to_string(cost_unknown_attempts)) +
+                "}");
 }
 
 TEST(Budget, TotalSpendCountsRecordsOnly) {
@@ -64,10 +64,11 @@ TEST(Budget, SaysOnceThatUnknownCostsAreNotCounted) {
   // The known spend still warns when it passes, and says what it leaves out.
   Record(out / "command-a-solo/r_task/task1/f2_f3.json", 0.9, 0);
   EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
-  EXPECT_EQ(err.str(), "cbrun: warning: spend so far $1.10 (plus 3 attempts of unknown cost) has "
-                       "passed --budget-warn $1.00 (all records under " +
-                           out.string() +
-                           "); nothing is stopped: interrupt ninja yourself to stop spending\n");
+  EXPECT_EQ(err.str(),
+            "cbrun: warning: spend so far $1.10 (plus 3 attempts of unknown cost) has "
+            "passed --budget-warn $1.00 (all records under " +
+                out.string() +
+                "); nothing is stopped: interrupt ninja yourself to stop spending\n");
   err.str("");
   EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err));
   EXPECT_EQ(err.str(), "");
@@ -85,9 +86,10 @@ TEST(Budget, WarnsOnceWhenPassedAndAgainForANewThreshold) {
   EXPECT_EQ(err.str(), "");
   Record(out / "command-a-solo/r_task/task1/f1_f3.json", 0.6);
   EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
-  EXPECT_EQ(err.str(),
-            "cbrun: warning: spend so far $1.20 has passed --budget-warn $1.00 (all records under " +
-                out.string() + "); nothing is stopped: interrupt ninja yourself to stop spending\n");
+  EXPECT_EQ(
+      err.str(),
+      "cbrun: warning: spend so far $1.20 has passed --budget-warn $1.00 (all records under " +
+          out.string() + "); nothing is stopped: interrupt ninja yourself to stop spending\n");
   Record(out / "command-a-solo/r_task/task1/f2_f3.json", 0.6);
   EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err)) << "once per OUT and threshold";
   EXPECT_TRUE(fs::exists(cb::BudgetMarker(out, 1.0)));
@@ -103,7 +105,9 @@ TEST(BudgetEndToEnd, NinjaPrintsOneWarningAndRunsEverything) {
                     R"({"name":"mini","tasks":[{"repo":"dspy_task","task_id":8394,
                         "pairs":[[1,2],[1,3],[2,3],[3,4],[3,5],[4,5]]}]})");
   cbtest::WriteText(x.plan(), R"({"default":["pass@0.1"]})");
-  ASSERT_EQ(x.Generate((x.dir / "mini.json").string(), "--settings solo --budget-warn 0.25").exit_code, 0);
+  ASSERT_EQ(
+      x.Generate((x.dir / "mini.json").string(), "--settings solo --budget-warn 0.25").exit_code,
+      0);
   cbtest::CommandResult run = x.Ninja("-j2");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 6u) << "a warning, never a stop";

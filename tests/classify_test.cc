@@ -9,21 +9,20 @@ namespace cb {
 namespace {
 
 boost::json::value SoloResult(const std::string& status, const char* error = nullptr) {
-  return boost::json::parse(std::string(R"({"total_cost": 0.5, "agent": {"status": ")") + status +
-                            R"(", "error": )" +
-                            (error ? boost::json::serialize(boost::json::string(error)) : "null") +
-                            "}}");
+  return boost::json::parse(
+      std::string(R"({"total_cost": 0.5, "agent": {"status": ")") + status + R"(", "error": )" +
+      (error ? boost::json::serialize(boost::json::string(error)) : "null") + "}}");
 }
 
 boost::json::value Eval(bool both, const char* error = nullptr) {
-  boost::json::object o{{"both_passed", both},
-                        {"feature1", {{"passed", both}}},
-                        {"feature2", {{"passed", true}}}};
+  boost::json::object o{
+      {"both_passed", both}, {"feature1", {{"passed", both}}}, {"feature2", {{"passed", true}}}};
   o["error"] = error ? boost::json::value(error) : boost::json::value(nullptr);
   return o;
 }
 
-AttemptEvidence Evidence(std::optional<boost::json::value> result, std::optional<boost::json::value> eval) {
+AttemptEvidence Evidence(std::optional<boost::json::value> result,
+                         std::optional<boost::json::value> eval) {
   AttemptEvidence e;
   e.process.exit_code = 0;
   e.result = std::move(result);
@@ -33,7 +32,8 @@ AttemptEvidence Evidence(std::optional<boost::json::value> result, std::optional
   return e;
 }
 
-void ExpectVerdict(const AttemptEvidence& e, Tag tag, const std::string& reason, bool fatal = false) {
+void ExpectVerdict(const AttemptEvidence& e, Tag tag, const std::string& reason,
+                   bool fatal = false) {
   Verdict v = Classify(e);
   EXPECT_EQ(TagName(v.tag), TagName(tag)) << v.reason << " " << v.detail;
   EXPECT_EQ(v.reason, reason) << v.detail;
@@ -53,11 +53,11 @@ boost::json::value CoopEval(bool both, const char* merge_status, const char* str
 
 TEST(Classify, MergeConflictIsReadFromMergeStatusOnEveryRelease) {
   // 0.0.16+: conflicts with error null and both features failed.
-  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "conflicts", "naive")), Tag::kFail,
-                "merge_conflict");
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "conflicts", "naive")),
+                Tag::kFail, "merge_conflict");
   // 0.0.11/0.0.14: the union merge resolved it but the tree fails the tests.
-  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "conflicts", "union")), Tag::kFail,
-                "merge_conflict");
+  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "conflicts", "union")),
+                Tag::kFail, "merge_conflict");
   // A clean merge that fails is a test failure.
   ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "clean", "naive")), Tag::kFail,
                 "tests_failed");
@@ -70,8 +70,9 @@ TEST(Classify, LeadPatchAlonePassingStaysAPass) {
 
 TEST(Classify, PatchThatDidNotApplyHasItsOwnReason) {
   // 0.0.14+: apply_status failed, merge.status missing_input.
-  ExpectVerdict(Evidence(SoloResult("Submitted"), CoopEval(false, "missing_input", "naive", "failed")),
-                Tag::kFail, "patch_not_applied");
+  ExpectVerdict(
+      Evidence(SoloResult("Submitted"), CoopEval(false, "missing_input", "naive", "failed")),
+      Tag::kFail, "patch_not_applied");
   // Solo (every release): runner.sh says so in the test output.
   boost::json::value solo = Eval(false);
   solo.as_object()["feature1"].as_object()["test_output"] =
@@ -82,7 +83,8 @@ TEST(Classify, PatchThatDidNotApplyHasItsOwnReason) {
 TEST(Classify, EvalInfrastructureTroubleIsNotATestFailure) {
   // DockerSandbox.exec's timeout returns exit code -1 with this text.
   boost::json::value timed_out = Eval(false);
-  timed_out.as_object()["feature2"].as_object()["test_output"] = "Command timed out after 600 seconds";
+  timed_out.as_object()["feature2"].as_object()["test_output"] =
+      "Command timed out after 600 seconds";
   ExpectVerdict(Evidence(SoloResult("Submitted"), timed_out), Tag::kInfraError, "eval_timeout");
   // The eval sandbox cannot be created: an uncaught exception, exit 1.
   AttemptEvidence e = Evidence(SoloResult("Submitted"), std::nullopt);
@@ -97,7 +99,8 @@ TEST(Classify, EvalInfrastructureTroubleIsNotATestFailure) {
 }
 
 TEST(Classify, APatchTooLargeForUpstreamsEvalIsNotRetried) {
-  Verdict v = Classify(Evidence(SoloResult("Submitted"), Eval(false, "Failed to write solo.patch: ")));
+  Verdict v =
+      Classify(Evidence(SoloResult("Submitted"), Eval(false, "Failed to write solo.patch: ")));
   EXPECT_EQ(v.tag, Tag::kInfraError);
   EXPECT_EQ(v.reason, "patch_too_large");
   EXPECT_FALSE(v.retryable()) << "the same patch fails the same way: retrying re-pays the agent";
@@ -118,19 +121,21 @@ TEST(Classify, UsageErrorStopsTheBuild) {
 
 TEST(Classify, AModelTheAgentCannotPriceStopsTheBuild) {
   // 0.0.11's agents without cost_tracking: ignore_errors.
-  ExpectVerdict(Evidence(SoloResult("Error",
-                                    "Error calculating cost for model command-a-03-2025: This model "
-                                    "isn't mapped yet, perhaps it's not registered?"),
-                         Eval(false)),
-                Tag::kInfraError, "model_unpriced", true);
+  ExpectVerdict(
+      Evidence(SoloResult("Error",
+                          "Error calculating cost for model command-a-03-2025: This model "
+                          "isn't mapped yet, perhaps it's not registered?"),
+               Eval(false)),
+      Tag::kInfraError, "model_unpriced", true);
 }
 
 TEST(Classify, UnknownAgentStopsTheBuildNamingTheAgents) {
   const char* text = "Unknown agent: 'mini_swe_agent'. Available: mini_swe_agent_v2, swe_agent";
   ExpectVerdict(Evidence(SoloResult("Error", text), Eval(false)), Tag::kInfraError, "unknown_agent",
                 true);
-  EXPECT_NE(Classify(Evidence(SoloResult("Error", text), Eval(false))).detail.find("mini_swe_agent_v2"),
-            std::string::npos);
+  EXPECT_NE(
+      Classify(Evidence(SoloResult("Error", text), Eval(false))).detail.find("mini_swe_agent_v2"),
+      std::string::npos);
 }
 
 TEST(Classify, PassWhenBothFeaturesPass) {
@@ -143,7 +148,8 @@ TEST(Classify, FailWhenTestsFail) {
 
 TEST(Classify, LimitsExceededIsAGenuineFailure) {
   ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), Eval(false)), Tag::kFail, "limits_exceeded");
-  ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), std::nullopt), Tag::kFail, "limits_exceeded");
+  ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), std::nullopt), Tag::kFail,
+                "limits_exceeded");
 }
 
 TEST(Classify, MergeFailureIsACoordinationFailure) {
@@ -160,24 +166,29 @@ TEST(Classify, OtherEvalErrorsAreInfrastructure) {
 }
 
 TEST(Classify, AgentErrorsAreReadFromTheirText) {
-  ExpectVerdict(Evidence(SoloResult("Error", "litellm.RateLimitError: Error code: 429"), Eval(false)),
-                Tag::kInfraError, "rate_limited");
-  ExpectVerdict(Evidence(SoloResult("Error", "litellm.Timeout: APITimeoutError - Request timed out"),
-                         std::nullopt),
-                Tag::kInfraError, "api_timeout");
+  ExpectVerdict(
+      Evidence(SoloResult("Error", "litellm.RateLimitError: Error code: 429"), Eval(false)),
+      Tag::kInfraError, "rate_limited");
+  ExpectVerdict(
+      Evidence(SoloResult("Error", "litellm.Timeout: APITimeoutError - Request timed out"),
+               std::nullopt),
+      Tag::kInfraError, "api_timeout");
   ExpectVerdict(Evidence(SoloResult("Error", "docker.errors.APIError: 500"), std::nullopt),
                 Tag::kInfraError, "docker_error");
-  ExpectVerdict(Evidence(SoloResult("Error", "litellm.APIConnectionError: Connection error"), std::nullopt),
-                Tag::kInfraError, "connection_error");
+  ExpectVerdict(
+      Evidence(SoloResult("Error", "litellm.APIConnectionError: Connection error"), std::nullopt),
+      Tag::kInfraError, "connection_error");
   ExpectVerdict(Evidence(SoloResult("Error", "something odd"), std::nullopt), Tag::kInfraError,
                 "agent_error");
 }
 
 TEST(Classify, ErrorsThatFailEveryPairAreFatal) {
-  ExpectVerdict(Evidence(SoloResult("Error", "litellm.AuthenticationError: invalid api key"), std::nullopt),
-                Tag::kInfraError, "auth_failed", true);
-  ExpectVerdict(Evidence(SoloResult("Error", "litellm.NotFoundError: model 'x' not found"), std::nullopt),
-                Tag::kInfraError, "unknown_model", true);
+  ExpectVerdict(
+      Evidence(SoloResult("Error", "litellm.AuthenticationError: invalid api key"), std::nullopt),
+      Tag::kInfraError, "auth_failed", true);
+  ExpectVerdict(
+      Evidence(SoloResult("Error", "litellm.NotFoundError: model 'x' not found"), std::nullopt),
+      Tag::kInfraError, "unknown_model", true);
   AttemptEvidence e;
   e.process.started = false;
   e.process.start_error = "cooperbench: not found on PATH";

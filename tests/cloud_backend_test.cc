@@ -108,9 +108,9 @@ TEST(CloudBackend, CooperbenchReceivesTheBackend) {
 TEST(CloudBackend, LoopbackRedisIsRefusedForCloudCoopComm) {
   cbtest::Experiment x;
   const fs::path subset = WriteSubset(x, "[[3,4]]");
-  for (const std::string args :
-       {"--backend modal", "--backend gcp --redis redis://127.0.0.1:6379",
-        "--backend modal --redis redis://localhost:6380/2", "--backend modal --redis redis://[::1]:6379"}) {
+  for (const std::string args : {"--backend modal", "--backend gcp --redis redis://127.0.0.1:6379",
+                                 "--backend modal --redis redis://localhost:6380/2",
+                                 "--backend modal --redis redis://[::1]:6379"}) {
     SCOPED_TRACE(args);
     cbtest::CommandResult gen = x.Generate(subset.string(), args);
     EXPECT_NE(gen.exit_code, 0) << gen.output;
@@ -138,10 +138,11 @@ TEST(CloudBackend, CoopCommGetsTheRemoteRedisUrl) {
   const std::string host = cbtest::TestNetwork::kServerAddress;
   const std::string url = "redis://" + host + ":6379";
   const fs::path pidfile = x.dir / "redis.pid";
-  cbtest::CommandResult redis = cbtest::Run(net.InServer(
-      "redis-server --bind " + host + " --port 6379 --save '' --appendonly no "
-      "--protected-mode no --daemonize yes --pidfile " + cbtest::Sh(pidfile.string()) +
-      " --dir " + cbtest::Sh(x.dir.path().string())));
+  cbtest::CommandResult redis = cbtest::Run(
+      net.InServer("redis-server --bind " + host +
+                   " --port 6379 --save '' --appendonly no "
+                   "--protected-mode no --daemonize yes --pidfile " +
+                   cbtest::Sh(pidfile.string()) + " --dir " + cbtest::Sh(x.dir.path().string())));
   ASSERT_EQ(redis.exit_code, 0) << redis.output;
   // The client namespace reaches it (the network destructor stops it).
   ASSERT_TRUE(cbtest::WaitFor(
@@ -156,8 +157,8 @@ TEST(CloudBackend, CoopCommGetsTheRemoteRedisUrl) {
       x.Generate(subset.string(), "--backend modal --settings coop-comm --redis " + url);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   // cbrun's preflight PINGs that Redis: ninja runs in the client namespace.
-  cbtest::CommandResult run = cbtest::Run(
-      net.InClient(x.Env() + "COHERE_API_KEY=test-dummy ninja"), x.dir.path());
+  cbtest::CommandResult run =
+      cbtest::Run(net.InClient(x.Env() + "COHERE_API_KEY=test-dummy ninja"), x.dir.path());
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const std::vector<boost::json::value> calls = cbtest::ReadJsonLines(x.calls());
   ASSERT_EQ(calls.size(), 1u) << run.output;

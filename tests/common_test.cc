@@ -16,16 +16,20 @@ namespace fs = std::filesystem;
 
 TEST(Naming, ImagesFollowTheContract) {
   EXPECT_EQ(CanonicalImageName("dspy_task", 8394), "akhatua/cooperbench-dspy:task8394");
-  EXPECT_EQ(CanonicalImageName("react_hook_form_task", 85), "akhatua/cooperbench-react-hook-form:task85");
+  EXPECT_EQ(CanonicalImageName("react_hook_form_task", 85),
+            "akhatua/cooperbench-react-hook-form:task85");
   EXPECT_EQ(CanonicalImageName("samuelcolvin_dirty_equals_task", 43),
             "akhatua/cooperbench-samuelcolvin-dirty-equals:task43");
-  EXPECT_EQ(CanonicalImageName("openai_tiktoken_task", 0), "akhatua/cooperbench-openai-tiktoken:task0");
-  EXPECT_EQ(ImageName("127.0.0.1:5000/akhatua", "dspy_task", 1), "127.0.0.1:5000/akhatua/cooperbench-dspy:task1");
+  EXPECT_EQ(CanonicalImageName("openai_tiktoken_task", 0),
+            "akhatua/cooperbench-openai-tiktoken:task0");
+  EXPECT_EQ(ImageName("127.0.0.1:5000/akhatua", "dspy_task", 1),
+            "127.0.0.1:5000/akhatua/cooperbench-dspy:task1");
 }
 
 TEST(Naming, PathsOfRecordsLogsAndUpstreamFiles) {
   PairId p{"pallets_click_task", 2068, 7, 10};
-  EXPECT_EQ(RecordPath("out", "command-a-solo", p), "out/command-a-solo/pallets_click_task/task2068/f7_f10.json");
+  EXPECT_EQ(RecordPath("out", "command-a-solo", p),
+            "out/command-a-solo/pallets_click_task/task2068/f7_f10.json");
   EXPECT_EQ(PairLogDir("out", "r", p), "out/logs/r/pallets_click_task/task2068/f7_f10");
   EXPECT_EQ(UpstreamPairDir("L", "r", "coop", p), "L/r/coop/pallets_click_task/2068/f7_f10");
   EXPECT_EQ(ImageStampPath("out", "dspy_task", 1), "out/images/dspy_task-task1.stamp");
@@ -33,7 +37,8 @@ TEST(Naming, PathsOfRecordsLogsAndUpstreamFiles) {
 
 TEST(Naming, RepoAndRunNameChecks) {
   EXPECT_TRUE(CheckRepoName("samuelcolvin_dirty_equals_task").ok());
-  for (const char* bad : {"", "Upper", "a b", "a$b", "a:b", "a#b", "a;b", "a'b", "a\"b", "a\nb", "-x", "../x"})
+  for (const char* bad :
+       {"", "Upper", "a b", "a$b", "a:b", "a#b", "a;b", "a'b", "a\"b", "a\nb", "-x", "../x"})
     EXPECT_FALSE(CheckRepoName(bad).ok()) << bad;
   EXPECT_TRUE(CheckRunName("command-a-solo").ok());
   EXPECT_FALSE(CheckRunName("a/b").ok());
@@ -72,7 +77,8 @@ TEST(FileLock, SecondHolderIsRefusedUntilTheFirstLetsGo) {
   auto first = FileLock::Acquire(dir / "l/.lock", FileLock::Wait::kTry);
   ASSERT_TRUE(first.ok());
   // flock locks belong to open file descriptions: a second open conflicts, even in one process.
-  EXPECT_TRUE(absl::IsUnavailable(FileLock::Acquire(dir / "l/.lock", FileLock::Wait::kTry).status()));
+  EXPECT_TRUE(
+      absl::IsUnavailable(FileLock::Acquire(dir / "l/.lock", FileLock::Wait::kTry).status()));
   { FileLock released = std::move(*first); }
   EXPECT_TRUE(FileLock::Acquire(dir / "l/.lock", FileLock::Wait::kTry).ok());
 }
@@ -137,7 +143,8 @@ TEST(PrettyJson, NonFiniteNumbersBecomeNullSoTheTextStaysJson) {
   const std::string text = PrettyJson(v);
   EXPECT_EQ(text, "{\n  \"huge\": null\n}\n");
   EXPECT_TRUE(boost::json::parse(text).at("huge").is_null());
-  EXPECT_EQ(PrettyJson(boost::json::parse(R"({"a":[1E999,2,0.5]})")), "{\n  \"a\": [null,2,0.5]\n}\n");
+  EXPECT_EQ(PrettyJson(boost::json::parse(R"({"a":[1E999,2,0.5]})")),
+            "{\n  \"a\": [null,2,0.5]\n}\n");
 }
 
 }  // namespace

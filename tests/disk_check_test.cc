@@ -22,8 +22,8 @@ TEST(CheckDisk, TooLittleNamesDirFreeNeededAndTheFix) {
   absl::Status s = cb::CheckDisk({"/var/lib/docker", 39'000'000'000ull, 20, 2});
   ASSERT_FALSE(s.ok());
   const std::string m(s.message());
-  for (const char* want : {"/var/lib/docker", "39.0 GB free", "20 images", "40.0 GB",
-                           "data-root", "/etc/docker/daemon.json", "--min-free-gb"})
+  for (const char* want : {"/var/lib/docker", "39.0 GB free", "20 images", "40.0 GB", "data-root",
+                           "/etc/docker/daemon.json", "--min-free-gb"})
     EXPECT_NE(m.find(want), std::string::npos) << want << " in: " << m;
 }
 
@@ -52,16 +52,22 @@ TEST(DiskEndToEnd, SmallDockerRootStopsNinjaBeforeTheFirstPull) {
   } unmount{small};
   // A docker whose root dir is the tmpfs and which has none of the images.
   const fs::path docker = x.dir / "docker";
-  cbtest::WriteText(docker, "#!/bin/sh\n"
-                            "case \"$1\" in\n"
-                            "  info) echo " + cbtest::Sh(small.string()) + " ;;\n"
-                            "  image) exit 1 ;;\n"
-                            "  pull) echo \"$*\" >>" + cbtest::Sh((x.dir / "pulls").string()) + "; exit 1 ;;\n"
-                            "  *) exec docker \"$@\" ;;\n"
-                            "esac\n");
+  cbtest::WriteText(docker,
+                    "#!/bin/sh\n"
+                    "case \"$1\" in\n"
+                    "  info) echo " +
+                        cbtest::Sh(small.string()) +
+                        " ;;\n"
+                        "  image) exit 1 ;;\n"
+                        "  pull) echo \"$*\" >>" +
+                        cbtest::Sh((x.dir / "pulls").string()) +
+                        "; exit 1 ;;\n"
+                        "  *) exec docker \"$@\" ;;\n"
+                        "esac\n");
   fs::permissions(docker, fs::perms::owner_all);
   const fs::path subset = cbtest::WriteOneTaskSubset(x.dir.path(), "dspy_task", 8394, 1);
-  ASSERT_EQ(x.Generate(cbtest::Sh(subset.string()), "--settings solo --docker " + cbtest::Sh(docker.string()))
+  ASSERT_EQ(x.Generate(cbtest::Sh(subset.string()),
+                       "--settings solo --docker " + cbtest::Sh(docker.string()))
                 .exit_code,
             0);
   cbtest::CommandResult run = cbtest::NinjaWithKey(x, "");
@@ -69,7 +75,8 @@ TEST(DiskEndToEnd, SmallDockerRootStopsNinjaBeforeTheFirstPull) {
   for (const std::string& want : {small.string(), std::string("kB free"), std::string("2.0 GB"),
                                   std::string("data-root"), std::string("/etc/docker/daemon.json")})
     EXPECT_NE(run.output.find(want), std::string::npos) << want << " in: " << run.output;
-  EXPECT_FALSE(fs::exists(x.dir / "pulls")) << "pulled anyway: " << cbtest::ReadText(x.dir / "pulls");
+  EXPECT_FALSE(fs::exists(x.dir / "pulls"))
+      << "pulled anyway: " << cbtest::ReadText(x.dir / "pulls");
   EXPECT_EQ(x.Calls(), 0u);
 }
 

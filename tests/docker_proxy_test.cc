@@ -17,8 +17,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -106,7 +106,8 @@ std::string ReadUntil(int fd, const std::function<bool(const std::string&)>& don
 }
 
 std::string ReadToEof(int fd, double seconds = 10, bool* eof = nullptr) {
-  return ReadUntil(fd, [](const std::string&) { return false; }, seconds, eof);
+  return ReadUntil(
+      fd, [](const std::string&) { return false; }, seconds, eof);
 }
 
 // A fake Docker daemon on a unix socket (or TCP on 127.0.0.1): records every
@@ -230,9 +231,10 @@ Forwarded SplitRequest(const std::string& s) {
 // Pure functions.
 
 TEST(IsContainerCreate, MatchesDockersRouter) {
-  for (const char* t : {"/containers/create", "/containers/create?name=x&platform=",
-                        "/v1.41/containers/create", "/v1.41/containers/create?name=minisweagent-1",
-                        "/v1/containers/create", "/containers/cr%65ate", "http://docker/v1.41/containers/create"})
+  for (const char* t :
+       {"/containers/create", "/containers/create?name=x&platform=", "/v1.41/containers/create",
+        "/v1.41/containers/create?name=minisweagent-1", "/v1/containers/create",
+        "/containers/cr%65ate", "http://docker/v1.41/containers/create"})
     EXPECT_TRUE(cb::IsContainerCreate("POST", t)) << t;
   for (const char* t : {"/containers/create/", "/containers/json", "/v1.41/containers/abc/start",
                         "/vx/containers/create", "/v/containers/create", "/containers/create2",
@@ -252,8 +254,9 @@ TEST(AddLabelToCreateBody, AbsentNullOrObject) {
   using boost::json::object;
   EXPECT_EQ(Labels(cb::AddLabelToCreateBody(R"({"Image":"i"})", "cbrun.attempt", "A.1")),
             (object{{"cbrun.attempt", "A.1"}}));
-  EXPECT_EQ(Labels(cb::AddLabelToCreateBody(R"({"Image":"i","Labels":null})", "cbrun.attempt", "A.1")),
-            (object{{"cbrun.attempt", "A.1"}}));
+  EXPECT_EQ(
+      Labels(cb::AddLabelToCreateBody(R"({"Image":"i","Labels":null})", "cbrun.attempt", "A.1")),
+      (object{{"cbrun.attempt", "A.1"}}));
   EXPECT_EQ(Labels(cb::AddLabelToCreateBody(R"({"Labels":{"k":"v","cbrun.attempt":"forged"}})",
                                             "cbrun.attempt", "A.1")),
             (object{{"k", "v"}, {"cbrun.attempt", "A.1"}}));
@@ -263,8 +266,9 @@ TEST(AddLabelToCreateBody, AbsentNullOrObject) {
   EXPECT_EQ(Labels(merged), (object{{"a", "1"}, {"b", "2"}, {"cbrun.attempt", "A.1"}}));
   EXPECT_FALSE(boost::json::parse(*merged).as_object().contains("labels"));
   // Everything else is kept.
-  auto body = cb::AddLabelToCreateBody(R"({"Image":"i","Cmd":["sleep","1"],"HostConfig":{"Memory":1073741824}})",
-                                       "cbrun.attempt", "A.1");
+  auto body = cb::AddLabelToCreateBody(
+      R"({"Image":"i","Cmd":["sleep","1"],"HostConfig":{"Memory":1073741824}})", "cbrun.attempt",
+      "A.1");
   ASSERT_TRUE(body.ok());
   const boost::json::object o = boost::json::parse(*body).as_object();
   EXPECT_EQ(o.at("Image"), "i");
@@ -284,10 +288,14 @@ TEST(AddLabelToCreateBody, RefusesWhatItCannotLabel) {
 
 TEST(DockerProxy, StartRefusesBadArguments) {
   ShortDir dir;
-  EXPECT_FALSE(cb::DockerProxy::Start("", dir.path / std::string(120, 'x'), "L", dir.path / "m").ok())
+  EXPECT_FALSE(
+      cb::DockerProxy::Start("", dir.path / std::string(120, 'x'), "L", dir.path / "m").ok())
       << "socket path over 107 bytes";
-  EXPECT_FALSE(cb::DockerProxy::Start("ssh://me@host", dir.path / "s.sock", "L", dir.path / "m").ok());
-  EXPECT_FALSE(cb::DockerProxy::Start("npipe:////./pipe/docker", dir.path / "s.sock", "L", dir.path / "m").ok());
+  EXPECT_FALSE(
+      cb::DockerProxy::Start("ssh://me@host", dir.path / "s.sock", "L", dir.path / "m").ok());
+  EXPECT_FALSE(
+      cb::DockerProxy::Start("npipe:////./pipe/docker", dir.path / "s.sock", "L", dir.path / "m")
+          .ok());
   EXPECT_FALSE(cb::DockerProxy::Start("tcp://", dir.path / "s.sock", "L", dir.path / "m").ok());
   cbtest::WriteText(dir.path / "file", "not a socket");
   EXPECT_FALSE(cb::DockerProxy::Start("", dir.path / "file", "L", dir.path / "m").ok());
@@ -362,9 +370,10 @@ TEST(DockerProxy, LabelsCreateWithContentLengthAndKeepsTheRest) {
   const std::string body = R"({"Image":"img","Labels":{"keep":"me"},"Cmd":["sleep","9"]})";
   const std::string after = "GET /v1.41/containers/x/json HTTP/1.1\r\nHost: docker\r\n\r\n";
   const int fd = f.Connect();
-  ASSERT_TRUE(SendAll(fd, "POST /v1.41/containers/create?name=x HTTP/1.1\r\nHost: docker\r\n"
-                          "Content-Type: application/json\r\nX-Other: 1\r\nContent-Length: " +
-                              std::to_string(body.size()) + "\r\n\r\n" + body + after));
+  ASSERT_TRUE(SendAll(fd,
+                      "POST /v1.41/containers/create?name=x HTTP/1.1\r\nHost: docker\r\n"
+                      "Content-Type: application/json\r\nX-Other: 1\r\nContent-Length: " +
+                          std::to_string(body.size()) + "\r\n\r\n" + body + after));
   ::shutdown(fd, SHUT_WR);
   EXPECT_EQ(ReadToEof(fd), "FAKE-REPLY");
   ::close(fd);
@@ -393,9 +402,10 @@ TEST(DockerProxy, LabelsAChunkedCreate) {
   ProxyFixture f;
   f.Start(daemon.host());
   const int fd = f.Connect();
-  ASSERT_TRUE(SendAll(fd, "POST /containers/create HTTP/1.1\r\nHost: docker\r\n"
-                          "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
-                          "7\r\n{\"Image\r\n"));
+  ASSERT_TRUE(SendAll(fd,
+                      "POST /containers/create HTTP/1.1\r\nHost: docker\r\n"
+                      "Transfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                      "7\r\n{\"Image\r\n"));
   std::this_thread::sleep_for(std::chrono::milliseconds(20));
   ASSERT_TRUE(SendAll(fd, "c\r\n\":\"i\",\"Label\r\n8\r\ns\":null}\r\n0\r\n\r\n"));
   ::shutdown(fd, SHUT_WR);
@@ -610,7 +620,8 @@ TEST_F(RealDocker, PythonSdkRunGetsTheLabelAndExecWorks) {
   cbtest::CommandResult r = Sdk(
       "import docker\n"
       "c = docker.from_env()\n"
-      "k = c.containers.run('" + std::string(kImage) + "', 'sleep 300', name='" + name +
+      "k = c.containers.run('" +
+      std::string(kImage) + "', 'sleep 300', name='" + name +
       "', entrypoint='', detach=True, remove=False)\n"
       "code, out = k.exec_run(['sh', '-c', 'echo sdk-exec-out; echo sdk-exec-err >&2; exit 3'])\n"
       "print('code', code, sorted(out.decode().split()))\n"
@@ -631,22 +642,24 @@ TEST_F(RealDocker, PythonSdkCreateAsUpstreamDoesIt) {
   // kept: the test image's /bin/false does not exist, so the start fails, but
   // the container was created, and labelled.
   const std::string name = Name("sdk-plain");
-  cbtest::CommandResult r = Sdk(
-      "import docker\n"
-      "c = docker.from_env()\n"
-      "try:\n"
-      "    c.containers.run('" + std::string(kImage) + "', 'sleep 300', name='" + name +
-      "', detach=True, remove=False)\n"
-      "except docker.errors.APIError as e:\n"
-      "    print('start failed:', e.explanation)\n");
+  cbtest::CommandResult r =
+      Sdk("import docker\n"
+          "c = docker.from_env()\n"
+          "try:\n"
+          "    c.containers.run('" +
+          std::string(kImage) + "', 'sleep 300', name='" + name +
+          "', detach=True, remove=False)\n"
+          "except docker.errors.APIError as e:\n"
+          "    print('start failed:', e.explanation)\n");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(LabelOf(name), f_.label) << r.output;
 }
 
 TEST_F(RealDocker, CliExecAttachLogsAndWaitWork) {
   const std::string name = Name("exec");
-  ASSERT_EQ(Via("docker run -d --entrypoint '' --name " + name + " " + kImage + " sleep 300")
-                .exit_code, 0);
+  ASSERT_EQ(
+      Via("docker run -d --entrypoint '' --name " + name + " " + kImage + " sleep 300").exit_code,
+      0);
   cbtest::CommandResult r = Via("docker exec " + name + " sh -c 'echo out; echo err >&2; exit 4'");
   EXPECT_EQ(r.exit_code, 4);
   EXPECT_NE(r.output.find("out"), std::string::npos) << r.output;
@@ -665,7 +678,8 @@ TEST_F(RealDocker, CliExecAttachLogsAndWaitWork) {
   const std::string logs = Name("logs");
   ASSERT_EQ(Via("docker run -d --entrypoint '' --name " + logs + " " + kImage +
                 " sh -c 'echo first; sleep 1; echo second'")
-                .exit_code, 0);
+                .exit_code,
+            0);
   r = Via("docker logs -f " + logs);
   EXPECT_EQ(r.output, "first\nsecond\n");
   r = Via("docker wait " + logs);
@@ -677,14 +691,22 @@ TEST_F(RealDocker, CliExecAttachLogsAndWaitWork) {
 TEST_F(RealDocker, CleanupRemovesTheAttemptsContainersOnly) {
   const std::string mine = Name("mine"), sdk = Name("mine-sdk");
   const std::string user = Name("user"), other = Name("other-attempt");
-  ASSERT_EQ(cbtest::Run("docker run -d --entrypoint '' --name " + user + " " + kImage +
-                        " sleep 300").exit_code, 0);
-  ASSERT_EQ(cbtest::Run("docker run -d --entrypoint '' --label cbrun.attempt=someone-else.1 --name " +
-                        other + " " + kImage + " sleep 300").exit_code, 0);
-  ASSERT_EQ(Via("docker run -d --entrypoint '' --name " + mine + " " + kImage + " sleep 300")
-                .exit_code, 0);
+  ASSERT_EQ(
+      cbtest::Run("docker run -d --entrypoint '' --name " + user + " " + kImage + " sleep 300")
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      cbtest::Run("docker run -d --entrypoint '' --label cbrun.attempt=someone-else.1 --name " +
+                  other + " " + kImage + " sleep 300")
+          .exit_code,
+      0);
+  ASSERT_EQ(
+      Via("docker run -d --entrypoint '' --name " + mine + " " + kImage + " sleep 300").exit_code,
+      0);
   ASSERT_EQ(Sdk("import docker; docker.from_env().containers.create('" + std::string(kImage) +
-                "', 'sleep 300', name='" + sdk + "')").exit_code, 0);
+                "', 'sleep 300', name='" + sdk + "')")
+                .exit_code,
+            0);
   EXPECT_EQ(LabelOf(user), "");
   f_.proxy->Stop();
   absl::StatusOr<int> removed = cb::RemoveAttemptContainers("docker", f_.label);
@@ -704,10 +726,11 @@ TEST_F(RealDocker, KeepAliveSeveralRequestsOnOneConnectionIncludingACreate) {
   auto ping = Call(s, {http::verb::get, "/_ping", 11});
   EXPECT_EQ(ping.result_int(), 200);
   EXPECT_EQ(ping.body(), "OK");
-  http::request<http::string_body> create{http::verb::post,
-                                          "/v1.41/containers/create?name=" + name, 11};
+  http::request<http::string_body> create{http::verb::post, "/v1.41/containers/create?name=" + name,
+                                          11};
   create.set(http::field::content_type, "application/json");
-  create.body() = std::string(R"({"Image":")") + kImage + R"(","Cmd":["sleep","300"],"Entrypoint":[""]})";
+  create.body() =
+      std::string(R"({"Image":")") + kImage + R"(","Cmd":["sleep","300"],"Entrypoint":[""]})";
   auto created = Call(s, create);
   EXPECT_EQ(created.result_int(), 201) << created.body();
   auto inspected = Call(s, {http::verb::get, "/v1.41/containers/" + name + "/json", 11});
@@ -723,7 +746,8 @@ TEST_F(RealDocker, ChunkedCreate) {
   const std::string name = Name("chunked");
   const int fd = f_.Connect();
   ASSERT_GE(fd, 0);
-  const std::string body = std::string(R"({"Image":")") + kImage + R"(","Cmd":["sleep","300"],"Labels":{"x":"y"}})";
+  const std::string body =
+      std::string(R"({"Image":")") + kImage + R"(","Cmd":["sleep","300"],"Labels":{"x":"y"}})";
   std::string chunks;
   for (size_t i = 0; i < body.size(); i += 10) {
     const std::string piece = body.substr(i, 10);
@@ -733,7 +757,8 @@ TEST_F(RealDocker, ChunkedCreate) {
   }
   ASSERT_TRUE(SendAll(fd, "POST /v1.41/containers/create?name=" + name +
                               " HTTP/1.1\r\nHost: docker\r\nContent-Type: application/json\r\n"
-                              "Transfer-Encoding: chunked\r\n\r\n" + chunks + "0\r\n\r\n"));
+                              "Transfer-Encoding: chunked\r\n\r\n" +
+                              chunks + "0\r\n\r\n"));
   const std::string reply =
       ReadUntil(fd, [](const std::string& t) { return t.find("}\n") != std::string::npos; });
   ::close(fd);

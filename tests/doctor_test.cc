@@ -6,7 +6,6 @@
 
 namespace {
 
-
 using cbtest::Sh;
 
 std::string Doctor(const std::string& env, const std::string& args) {
@@ -18,7 +17,8 @@ std::string Doctor(const std::string& env, const std::string& args) {
 TEST(Doctor, MissingKeyFailsNamingIt) {
   CBTEST_REQUIRE_DOCKER();
   cbtest::TempDir dir;
-  cbtest::CommandResult r = cbtest::Run(Doctor("env -u COHERE_API_KEY", "flash --settings solo"), dir.path());
+  cbtest::CommandResult r =
+      cbtest::Run(Doctor("env -u COHERE_API_KEY", "flash --settings solo"), dir.path());
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("FAIL  COHERE_API_KEY: COHERE_API_KEY is not set"), std::string::npos)
       << r.output;
@@ -43,8 +43,8 @@ TEST(Doctor, AllGoodNeverPrintsTheKey) {
   const int port = cbtest::FreePort();
   cbtest::CommandResult r =
       cbtest::Run(Doctor("COHERE_API_KEY=cbtest-secret-4711",
-                 "flash --redis redis://127.0.0.1:" + std::to_string(port)),
-          dir.path());
+                         "flash --redis redis://127.0.0.1:" + std::to_string(port)),
+                  dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_EQ(r.output.find("cbtest-secret-4711"), std::string::npos) << "the key leaked";
   EXPECT_NE(r.output.find("ok    COHERE_API_KEY: set"), std::string::npos) << r.output;
@@ -65,22 +65,29 @@ TEST(Doctor, OtherKeyVariableRemoteRedisAndMissingPieces) {
           " --redis redis://192.0.2.1:6379 --settings coop-comm --docker /nonexistent/docker",
       dir.path());
   EXPECT_NE(r.exit_code, 0);
-  for (const char* want :
-       {"FAIL  docker: cannot run /nonexistent/docker", "FAIL  cooperbench: /nonexistent/cooperbench not found",
-        "FAIL  CBTEST_NO_SUCH_KEY: CBTEST_NO_SUCH_KEY is not set", "FAIL  redis: Redis at redis://192.0.2.1:6379",
-        "FAIL  dataset:", "doctor: 5 of 5 checks failed"})
+  for (const char* want : {"FAIL  docker: cannot run /nonexistent/docker",
+                           "FAIL  cooperbench: /nonexistent/cooperbench not found",
+                           "FAIL  CBTEST_NO_SUCH_KEY: CBTEST_NO_SUCH_KEY is not set",
+                           "FAIL  redis: Redis at redis://192.0.2.1:6379",
+                           "FAIL  dataset:", "doctor: 5 of 5 checks failed"})
     EXPECT_NE(r.output.find(want), std::string::npos) << want << "\n" << r.output;
 }
 
 TEST(Doctor, ReadsTheBuildsConfig) {
   cbtest::Experiment x;
-  ASSERT_EQ(x.Generate("flash", "--settings solo --api-key-env CBTEST_FROM_CONFIG --docker /nonexistent/docker")
-                .exit_code,
-            0);
-  cbtest::CommandResult r = cbtest::Run("env -u CBTEST_FROM_CONFIG " + Sh(cbtest::Cbgen()) + " doctor", x.dir.path());
+  ASSERT_EQ(
+      x.Generate("flash",
+                 "--settings solo --api-key-env CBTEST_FROM_CONFIG --docker /nonexistent/docker")
+          .exit_code,
+      0);
+  cbtest::CommandResult r =
+      cbtest::Run("env -u CBTEST_FROM_CONFIG " + Sh(cbtest::Cbgen()) + " doctor", x.dir.path());
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_NE(r.output.find("FAIL  CBTEST_FROM_CONFIG: CBTEST_FROM_CONFIG is not set"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("FAIL  docker: cannot run /nonexistent/docker"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("FAIL  CBTEST_FROM_CONFIG: CBTEST_FROM_CONFIG is not set"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("FAIL  docker: cannot run /nonexistent/docker"), std::string::npos)
+      << r.output;
   EXPECT_NE(r.output.find("ok    cooperbench:"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("redis"), std::string::npos) << "solo needs no Redis: " << r.output;
 }
@@ -93,8 +100,8 @@ std::string InstallWithVersion(const std::filesystem::path& dir, const std::stri
   cbtest::WriteText(bin / ("cooperbench-" + version + ".dist-info") / "METADATA",
                     "Metadata-Version: 2.1\nName: cooperbench\nVersion: " + version + "\n");
   const std::filesystem::path script = bin / "cooperbench";
-  cbtest::WriteText(script, "#!/usr/bin/python3\nimport os, sys\nos.execv(" +
-                                std::string("'") + cbtest::FakeCooperbench() + "', sys.argv)\n");
+  cbtest::WriteText(script, "#!/usr/bin/python3\nimport os, sys\nos.execv(" + std::string("'") +
+                                cbtest::FakeCooperbench() + "', sys.argv)\n");
   std::filesystem::permissions(script, std::filesystem::perms::owner_all);
   return script.string();
 }
@@ -103,10 +110,10 @@ TEST(Doctor, RefusesAReleaseOutsideTheSupportedRangeSayingWhatToInstall) {
   cbtest::TempDir dir;
   for (const char* version : {"0.0.9", "0.0.20"}) {
     const std::string exe = InstallWithVersion(dir.path() / version, version);
-    cbtest::CommandResult r = cbtest::Run(
-        "COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) + " doctor --settings solo --cooperbench " +
-            Sh(exe) + " --dataset-dir " + Sh(cbtest::DatasetDir().string()),
-        dir.path());
+    cbtest::CommandResult r = cbtest::Run("COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) +
+                                              " doctor --settings solo --cooperbench " + Sh(exe) +
+                                              " --dataset-dir " + Sh(cbtest::DatasetDir().string()),
+                                          dir.path());
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find(std::string("FAIL  cooperbench: ") + exe + " is release " + version +
                             ", outside the supported range 0.0.11 to 0.0.19: pip install "

@@ -13,7 +13,8 @@ namespace fs = std::filesystem;
 
 size_t CountLinesWith(const std::string& text, const std::string& needle) {
   size_t n = 0;
-  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1)) ++n;
+  for (size_t pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + 1))
+    ++n;
   return n;
 }
 
@@ -24,7 +25,8 @@ std::set<std::string> CalledPairs(const Experiment& x) {
     std::string key;
     for (size_t i = 0; i + 1 < argv.size(); ++i) {
       const std::string a(argv[i].as_string());
-      if (a == "-n" || a == "-r" || a == "-t" || a == "-f") key += std::string(argv[i + 1].as_string()) + " ";
+      if (a == "-n" || a == "-r" || a == "-t" || a == "-f")
+        key += std::string(argv[i + 1].as_string()) + " ";
     }
     pairs.insert(key);
   }
@@ -42,7 +44,8 @@ TEST(EndToEnd, LiteAllPassResumeRerunAndKnobChanges) {
   EXPECT_EQ(CountLinesWith(ninja_file, ": run || images\n"), 300u);
 
   cbtest::CommandResult run = x.Ninja("-j4");
-  ASSERT_EQ(run.exit_code, 0) << run.output.substr(run.output.size() > 3000 ? run.output.size() - 3000 : 0);
+  ASSERT_EQ(run.exit_code, 0) << run.output.substr(
+      run.output.size() > 3000 ? run.output.size() - 3000 : 0);
   const auto records = cbtest::FindRecords(x.out());
   ASSERT_EQ(records.size(), 300u);
   for (const auto& r : records) EXPECT_EQ(cbtest::ReadJson(r).at("tag"), "pass") << r;
@@ -116,7 +119,8 @@ struct Scripted : testing::Test {
 };
 
 TEST_F(Scripted, RetriesInfraErrorsNeverFailuresAndKillsHangs) {
-  cbtest::CommandResult gen = x.Generate((x.dir / "mini.json").string(), "--settings solo --timeout 2");
+  cbtest::CommandResult gen =
+      x.Generate((x.dir / "mini.json").string(), "--settings solo --timeout 2");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   cbtest::CommandResult run = x.Ninja("-j4");
   ASSERT_EQ(run.exit_code, 0) << run.output;

@@ -35,8 +35,11 @@ TEST(Forget, FilterByTagSettingRepoAndReason) {
   EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", ""}).size(), 3u);
   EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kSolo, "", ""}).size(), 2u);
   EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "a_task", ""}).size(), 2u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", "rate_limited"}).size(), 2u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kCoopComm, "a_task", "rate_limited"}).size(), 1u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", "rate_limited"}).size(),
+            2u);
+  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kCoopComm, "a_task", "rate_limited"})
+                .size(),
+            1u);
   EXPECT_EQ(cb::SelectForForget(rows, {"fail", std::nullopt, "", ""}).size(), 1u);
   absl::Status bad = cb::CheckForgetFilter({"infra", std::nullopt, "", ""});
   EXPECT_EQ(bad.message(), "--tag \"infra\": use pass, fail or infra_error");
@@ -45,10 +48,11 @@ TEST(Forget, FilterByTagSettingRepoAndReason) {
 TEST(Forget, BadWordsAreRefusedAndNothingMoves) {
   cbtest::TempDir dir;
   fs::create_directories(dir / "out");
-  cbtest::CommandResult r =
-      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error --setting coop", dir.path());
+  cbtest::CommandResult r = cbtest::Run(
+      cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error --setting coop", dir.path());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("--setting \"coop\": use solo, coop-comm or coop-nocomm"), std::string::npos)
+  EXPECT_NE(r.output.find("--setting \"coop\": use solo, coop-comm or coop-nocomm"),
+            std::string::npos)
       << r.output;
   r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error", dir.path());
   EXPECT_EQ(r.exit_code, 0);
@@ -86,7 +90,8 @@ TEST(ForgetEndToEnd, InfraErrorsMoveAsideAndRunAgain) {
       "command-a-coop-nocomm:dspy_task/8394/f1_f3": ["docker_error", "pass"],
       "command-a-coop-nocomm:dspy_task/8394/f2_f3": ["fail"]}})");
   ASSERT_EQ(x.Generate((x.dir / "mini.json").string(), "--settings solo,coop-nocomm --retries 0")
-                .exit_code, 0);
+                .exit_code,
+            0);
   cbtest::CommandResult run = x.Ninja("-j4");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   ASSERT_EQ(cbtest::FindRecords(x.out()).size(), 10u);
@@ -96,20 +101,24 @@ TEST(ForgetEndToEnd, InfraErrorsMoveAsideAndRunAgain) {
   std::map<std::string, std::string> before;
   for (const fs::path& p : cbtest::FindRecords(x.out()))
     before[p.lexically_relative(x.out()).string()] = cbtest::ReadText(p);
-  for (const std::string& rel : infra) ASSERT_NE(before[rel].find("\"infra_error\""), std::string::npos) << rel;
+  for (const std::string& rel : infra)
+    ASSERT_NE(before[rel].find("\"infra_error\""), std::string::npos) << rel;
 
   const std::string forget = cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error";
   // --dry-run lists them and moves nothing.
   cbtest::CommandResult dry = cbtest::Run(forget + " --dry-run", x.dir.path());
   ASSERT_EQ(dry.exit_code, 0) << dry.output;
-  EXPECT_NE(dry.output.find("3 records match (dry run: nothing moved)"), std::string::npos) << dry.output;
+  EXPECT_NE(dry.output.find("3 records match (dry run: nothing moved)"), std::string::npos)
+      << dry.output;
   EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 10u);
   EXPECT_FALSE(fs::exists(x.out() / "forgotten"));
 
   cbtest::CommandResult moved = cbtest::Run(forget, x.dir.path());
   ASSERT_EQ(moved.exit_code, 0) << moved.output;
-  EXPECT_NE(moved.output.find("moved 3 records to out/forgotten/"), std::string::npos) << moved.output;
-  for (const std::string& rel : infra) EXPECT_NE(moved.output.find("out/" + rel), std::string::npos) << rel;
+  EXPECT_NE(moved.output.find("moved 3 records to out/forgotten/"), std::string::npos)
+      << moved.output;
+  for (const std::string& rel : infra)
+    EXPECT_NE(moved.output.find("out/" + rel), std::string::npos) << rel;
 
   // Exactly those left OUT, and they are kept byte for byte under forgotten/<timestamp>/.
   EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 7u);

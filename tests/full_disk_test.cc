@@ -23,9 +23,11 @@ class TinyMount {
   TinyMount(const fs::path& dir, const std::string& size) : dir_(dir) {
     fs::create_directories(dir);
     const std::string opts = "size=" + size + ",mode=0755";
-    if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, opts.c_str()) == 0) mounted_ = true;
-    else why_ = std::string("mount -t tmpfs -o ") + opts + " tmpfs " + dir.string() + ": " +
-                std::strerror(errno);
+    if (::mount("tmpfs", dir.c_str(), "tmpfs", 0, opts.c_str()) == 0)
+      mounted_ = true;
+    else
+      why_ = std::string("mount -t tmpfs -o ") + opts + " tmpfs " + dir.string() + ": " +
+             std::strerror(errno);
   }
   ~TinyMount() {
     if (mounted_) ::umount2(dir_.c_str(), MNT_DETACH);
@@ -42,12 +44,12 @@ class TinyMount {
   std::string why_;
 };
 
-#define REQUIRE_MOUNT(m)                                                        \
-  do {                                                                          \
-    if (!(m).why_not().empty()) {                                               \
+#define REQUIRE_MOUNT(m)                                                         \
+  do {                                                                           \
+    if (!(m).why_not().empty()) {                                                \
       if (cbtest::InCi()) FAIL() << "CI must allow mounting: " << (m).why_not(); \
       GTEST_SKIP() << "skipped: cannot mount a tmpfs (" << (m).why_not() << ")"; \
-    }                                                                           \
+    }                                                                            \
   } while (0)
 
 // Fills the file system holding `dir` until a write fails with ENOSPC.

@@ -15,7 +15,9 @@ using cbtest::Experiment;
 using namespace cbtest::fault;
 namespace fs = std::filesystem;
 
-std::string Tail(const std::string& s) { return s.substr(s.size() > 3000 ? s.size() - 3000 : 0); }
+std::string Tail(const std::string& s) {
+  return s.substr(s.size() > 3000 ? s.size() - 3000 : 0);
+}
 
 // Ctrl-C in a terminal signals the foreground process group: ninja's.
 TEST(Interrupt, CtrlCOnNinjaStopsEverythingAndTheNextNinjaRunsExactlyTheRest) {
@@ -35,12 +37,14 @@ TEST(Interrupt, CtrlCOnNinjaStopsEverythingAndTheNextNinjaRunsExactlyTheRest) {
   const auto sent = std::chrono::steady_clock::now();
   ninja.SignalGroup(SIGINT);
   std::optional<int> code = ninja.Wait(15);
-  ASSERT_TRUE(code.has_value()) << "ninja still running 15 s after Ctrl-C: " << cbtest::ReadText(log);
+  ASSERT_TRUE(code.has_value()) << "ninja still running 15 s after Ctrl-C: "
+                                << cbtest::ReadText(log);
   EXPECT_NE(*code, 0) << cbtest::ReadText(log);
   // Every cooperbench process (and its children) is gone by the time ninja is.
   EXPECT_TRUE(WaitUntil([&] { return AttemptProcesses(x).empty(); }, 1))
       << AttemptProcesses(x).size() << " cooperbench processes survived";
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
   EXPECT_LT(took, 10) << "grace is 1 s; interrupting took " << took << " s";
 
   // No record for an interrupted attempt; nothing half written; no pair left "running".
@@ -63,7 +67,8 @@ TEST(Interrupt, CtrlCOnNinjaStopsEverythingAndTheNextNinjaRunsExactlyTheRest) {
   for (const fs::path& r : records) {
     boost::json::value v = cbtest::ReadJson(r);
     EXPECT_EQ(v.at("tag"), "pass") << r;
-    EXPECT_EQ(v.at("attempts").as_array().size(), 1u) << "an interrupted attempt is no attempt: " << r;
+    EXPECT_EQ(v.at("attempts").as_array().size(), 1u)
+        << "an interrupted attempt is no attempt: " << r;
     const std::string key = PairKeyOfRecord(r);
     ASSERT_TRUE(calls.count(key)) << key;
   }
@@ -126,7 +131,8 @@ TEST_P(SignalToCbrun, EndsTheAttemptWritesNoRecordAndThePairRunsAgain) {
   const fs::path log = x.dir / "cbrun.log";
   Job cbrun(x.Env() + KeyEnv() + "exec " + command, x.dir.path(), log);
   ASSERT_TRUE(WaitUntil([&] { return x.Calls() == 1; }, 30)) << cbtest::ReadText(log);
-  const int double_pid = static_cast<int>(cbtest::ReadJsonLines(x.calls()).at(0).at("pid").as_int64());
+  const int double_pid =
+      static_cast<int>(cbtest::ReadJsonLines(x.calls()).at(0).at("pid").as_int64());
   std::vector<int> group;
   if (outcome == "hang") {
     // The double's grandchild (sleep 3600) must not survive either.
@@ -139,7 +145,8 @@ TEST_P(SignalToCbrun, EndsTheAttemptWritesNoRecordAndThePairRunsAgain) {
   cbrun.Signal(sig);
   std::optional<int> code = cbrun.Wait(15);
   ASSERT_TRUE(code.has_value()) << "cbrun still running 15 s after signal " << sig;
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - sent).count();
   EXPECT_EQ(*code, 128 + sig) << cbtest::ReadText(log);
   EXPECT_LT(took, 10) << "grace is 1 s; cbrun took " << took << " s";
   EXPECT_FALSE(cbtest::ProcessAlive(double_pid));
@@ -159,20 +166,20 @@ TEST_P(SignalToCbrun, EndsTheAttemptWritesNoRecordAndThePairRunsAgain) {
   EXPECT_EQ(rec.at("attempts").as_array().size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Signals, SignalToCbrun,
-    testing::Values(std::make_tuple(SIGTERM, std::string("hang")),
-                    std::make_tuple(SIGHUP, std::string("hang")),
-                    std::make_tuple(SIGINT, std::string("hang")),
-                    // The double ignores TERM and INT: the grace ends in KILL.
-                    std::make_tuple(SIGTERM, std::string("sigterm_ignored")),
-                    std::make_tuple(SIGINT, std::string("sigterm_ignored"))),
-    [](const auto& info) {
-      std::string name = std::get<0>(info.param) == SIGTERM  ? "Term"
-                         : std::get<0>(info.param) == SIGHUP ? "Hup"
-                                                             : "Int";
-      return name + (std::get<1>(info.param) == "hang" ? "Hang" : "SignalIgnored");
-    });
+INSTANTIATE_TEST_SUITE_P(Signals, SignalToCbrun,
+                         testing::Values(std::make_tuple(SIGTERM, std::string("hang")),
+                                         std::make_tuple(SIGHUP, std::string("hang")),
+                                         std::make_tuple(SIGINT, std::string("hang")),
+                                         // The double ignores TERM and INT: the grace ends in KILL.
+                                         std::make_tuple(SIGTERM, std::string("sigterm_ignored")),
+                                         std::make_tuple(SIGINT, std::string("sigterm_ignored"))),
+                         [](const auto& info) {
+                           std::string name = std::get<0>(info.param) == SIGTERM  ? "Term"
+                                              : std::get<0>(info.param) == SIGHUP ? "Hup"
+                                                                                  : "Int";
+                           return name +
+                                  (std::get<1>(info.param) == "hang" ? "Hang" : "SignalIgnored");
+                         });
 
 // An interrupt during the back-off before a retry: the failed attempt is not
 // recorded either; the pair is pending again with no record.

@@ -213,7 +213,8 @@ inline std::vector<fs::path> Leftovers(const fs::path& out) {
   std::error_code ec;
   for (const auto& f : fs::recursive_directory_iterator(out, ec)) {
     const std::string name = f.path().filename().string();
-    if (name == "current.json" || name.find(".tmp.") != std::string::npos) found.push_back(f.path());
+    if (name == "current.json" || name.find(".tmp.") != std::string::npos)
+      found.push_back(f.path());
   }
   return found;
 }

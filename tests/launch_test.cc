@@ -10,8 +10,8 @@
 #include <chrono>
 #include <thread>
 
-#include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -62,8 +62,10 @@ TEST_F(Launch, MissingBinaryDoesNotStart) {
 
 TEST_F(Launch, TimeoutEndsTheWholeGroupIncludingGrandchildren) {
   const auto start = std::chrono::steady_clock::now();
-  LaunchResult r = Sh("sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; sleep 30", 0.2);
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  LaunchResult r =
+      Sh("sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; sleep 30", 0.2);
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(r.outcome.timed_out);
   EXPECT_EQ(r.outcome.signal, SIGTERM);
   EXPECT_LT(took, 5);
@@ -79,8 +81,9 @@ TEST_F(Launch, ATermIgnoringChildIsKilledAfterTheGrace) {
 
 TEST_F(Launch, ChildGetsItsOwnProcessGroupAndDevNullStdin) {
   LaunchSpec spec;
-  spec.argv = {"/bin/sh", "-c", "echo $(ps -o pgid= -p $$) $$ > " + (dir / "ids").string() +
-                                    "; cat > " + (dir / "stdin.txt").string()};
+  spec.argv = {"/bin/sh", "-c",
+               "echo $(ps -o pgid= -p $$) $$ > " + (dir / "ids").string() + "; cat > " +
+                   (dir / "stdin.txt").string()};
   spec.log_file = dir / "log.txt";
   LaunchResult r = launcher->Run(spec);
   EXPECT_EQ(r.outcome.exit_code, 0);
@@ -109,7 +112,8 @@ TEST_F(Launch, SignalToTheRunnerIsForwardedToTheGroup) {
   const auto start = std::chrono::steady_clock::now();
   LaunchResult r = Sh("sleep 30");
   killer.join();
-  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double took =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.interrupt_signal, SIGTERM);
   EXPECT_EQ(r.outcome.signal, SIGTERM);
   EXPECT_LT(took, 5);
@@ -122,7 +126,6 @@ TEST_F(Launch, SleepWaits) {
   EXPECT_TRUE(launcher->Sleep(0.1));
   EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.09);
 }
-
 
 // The common launcher (common/process.h), without cbrun's subreaper: what
 // leaves the group is reaped by init, so deaths are waited for briefly.
@@ -152,9 +155,8 @@ struct Process : testing::Test {
 };
 
 TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
-  Captured c = Capture({"/bin/sh", "-c",
-                        "echo out; echo err >&2; echo $(ps -o pgid= -p $$) $$; cat; exit 3"},
-                       10);
+  Captured c = Capture(
+      {"/bin/sh", "-c", "echo out; echo err >&2; echo $(ps -o pgid= -p $$) $$; cat; exit 3"}, 10);
   EXPECT_TRUE(c.started);
   EXPECT_EQ(c.exit_code, 3);
   EXPECT_FALSE(c.ok());
@@ -172,10 +174,10 @@ TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
 
 TEST_F(Process, TimeoutEndsTheWholeGroupIncludingAGrandchild) {
   const auto start = std::chrono::steady_clock::now();
-  Captured c = Capture({"/bin/sh", "-c",
-                        "sleep 30 & echo $! > " + (dir / "grandchild.pid").string() +
-                            "; echo started; sleep 30"},
-                       0.3);
+  Captured c = Capture(
+      {"/bin/sh", "-c",
+       "sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; echo started; sleep 30"},
+      0.3);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
   EXPECT_TRUE(c.timed_out);
   EXPECT_FALSE(c.ok());
@@ -186,8 +188,8 @@ TEST_F(Process, TimeoutEndsTheWholeGroupIncludingAGrandchild) {
 }
 
 TEST_F(Process, ATermIgnoringGroupIsKilledAfterTheGrace) {
-  ProcessSpec spec = Sh("trap '' TERM; sleep 30 & echo $! > " +
-                        (dir / "grandchild.pid").string() + "; wait");
+  ProcessSpec spec =
+      Sh("trap '' TERM; sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; wait");
   spec.log_file = dir / "log.txt";
   spec.timeout_s = 0.3;
   spec.grace_s = 0.3;

@@ -18,10 +18,10 @@ namespace fs = std::filesystem;
 // 7 pairs under `cbgen all`.
 fs::path MakeDataset(const fs::path& root) {
   const fs::path d = root / "dataset";
-  for (const char* f : {"alpha_task/task1/feature1", "alpha_task/task1/feature2",
-                        "alpha_task/task1/feature3", "beta_task/task2/feature1",
-                        "beta_task/task2/feature2", "beta_task/task2/feature3",
-                        "gamma_task/task3/feature1", "gamma_task/task3/feature2", "subsets"})
+  for (const char* f :
+       {"alpha_task/task1/feature1", "alpha_task/task1/feature2", "alpha_task/task1/feature3",
+        "beta_task/task2/feature1", "beta_task/task2/feature2", "beta_task/task2/feature3",
+        "gamma_task/task3/feature1", "gamma_task/task3/feature2", "subsets"})
     fs::create_directories(d / f);
   return d;
 }
@@ -29,7 +29,8 @@ fs::path MakeDataset(const fs::path& root) {
 // A record as cbrun writes it (only what history reads matters here).
 void WriteRecord(const fs::path& out, const std::string& run_name, const std::string& repo,
                  int task, int a, int b, double duration_s) {
-  const std::string setting = run_name.substr(run_name.find('-', std::string("command-").size()) + 1);
+  const std::string setting =
+      run_name.substr(run_name.find('-', std::string("command-").size()) + 1);
   std::ostringstream j;
   j << R"({"schema":1,"tag":"pass","reason":"tests_passed","detail":"","setting":")" << setting
     << R"(","run_name":")" << run_name << R"(","repo":")" << repo << R"(","task_id":)" << task
@@ -123,9 +124,8 @@ TEST(LongestFirst, HistoryOrdersRunEdgesAndNinjaCallsThemInThatOrder) {
   const std::vector<std::string> expected = {
       "beta_task/2/f1_f2",  "beta_task/2/f1_f3",  "beta_task/2/f2_f3", "alpha_task/1/f2_f3",
       "gamma_task/3/f1_f2", "alpha_task/1/f1_f3", "alpha_task/1/f1_f2"};
-  ASSERT_EQ(RunEdges(x.dir / "build.ninja"),
-            Concat(Prefixed("command-a-solo", expected),
-                   Prefixed("command-a-coop-nocomm", expected)));
+  ASSERT_EQ(RunEdges(x.dir / "build.ninja"), Concat(Prefixed("command-a-solo", expected),
+                                                    Prefixed("command-a-coop-nocomm", expected)));
 
   cbtest::CommandResult run = Ninja(x, "-j1");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -148,11 +148,11 @@ TEST(LongestFirst, HistoryFromAnotherSettingCounts) {
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   // gamma 400; beta (no task history) median of {10, 400} = 400 (upper median);
   // alpha f1_f3 10 and the other alpha pairs alpha's mean, 10. Ties by name.
-  EXPECT_EQ(RunEdges(x.dir / "build.ninja"),
-            Prefixed("command-a-solo",
-                     {"beta_task/2/f1_f2", "beta_task/2/f1_f3", "beta_task/2/f2_f3",
-                      "gamma_task/3/f1_f2", "alpha_task/1/f1_f2", "alpha_task/1/f1_f3",
-                      "alpha_task/1/f2_f3"}));
+  EXPECT_EQ(
+      RunEdges(x.dir / "build.ninja"),
+      Prefixed("command-a-solo",
+               {"beta_task/2/f1_f2", "beta_task/2/f1_f3", "beta_task/2/f2_f3", "gamma_task/3/f1_f2",
+                "alpha_task/1/f1_f2", "alpha_task/1/f1_f3", "alpha_task/1/f2_f3"}));
 }
 
 }  // namespace

@@ -116,7 +116,8 @@ TEST(WriteBuildNinja, RealNinjaParsesItAndListsTheTargets) {
   cbtest::WriteText(dir / "build.ninja", text);
   cbtest::CommandResult r = cbtest::Run("ninja -t targets all", dir.path());
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("out/command-a-solo/dspy_task/task8394/f3_f4.json: run"), std::string::npos)
+  EXPECT_NE(r.output.find("out/command-a-solo/dspy_task/task8394/f3_f4.json: run"),
+            std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("out/images/dspy_task-task8394.stamp: pull"), std::string::npos);
   r = cbtest::Run("ninja -t commands solo", dir.path());

@@ -52,12 +52,13 @@ FakeLauncher::Step Writes(const std::string& status, bool both_passed, double co
   return [=](const fs::path& dir) {
     fs::create_directories(dir);
     cbtest::WriteText(dir / "result.json",
-                      R"({"total_cost": )" + std::to_string(cost) + R"(, "agent": {"status": ")" + status +
+                      R"({"total_cost": )" + std::to_string(cost) + R"(, "agent": {"status": ")" +
+                          status +
                           R"(", "input_tokens": 100, "output_tokens": 7, "error": null}})");
-    cbtest::WriteText(dir / "eval.json", std::string(R"({"both_passed": )") +
-                                             (both_passed ? "true" : "false") +
-                                             R"(, "feature1": {"passed": true}, "feature2": {"passed": )" +
-                                             (both_passed ? "true" : "false") + "}, \"error\": null}");
+    cbtest::WriteText(dir / "eval.json",
+                      std::string(R"({"both_passed": )") + (both_passed ? "true" : "false") +
+                          R"(, "feature1": {"passed": true}, "feature2": {"passed": )" +
+                          (both_passed ? "true" : "false") + "}, \"error\": null}");
     return Exited(0);
   };
 }
@@ -115,10 +116,14 @@ TEST_F(PairRunner, CommandLineFollowsTheContract) {
   ASSERT_EQ(launcher.runs.size(), 1u);
   const fs::path attempt = dir / "out/logs/r-solo/dspy_task/task8394/f3_f4/attempt-1";
   EXPECT_EQ(launcher.runs[0].argv,
-            (std::vector<std::string>{"cooperbench", "run", "-n", "r-solo", "-r", "dspy_task", "-t",
-                                      "8394", "-f", "3,4", "--setting", "solo", "-m", "m", "-a",
-                                      "a", "--backend", "docker", "-c", "1", "--dataset-dir",
-                                      "/data", "--log-dir", attempt.string()}));
+            (std::vector<std::string>{"cooperbench", "run",       "-n",
+                                      "r-solo",      "-r",        "dspy_task",
+                                      "-t",          "8394",      "-f",
+                                      "3,4",         "--setting", "solo",
+                                      "-m",          "m",         "-a",
+                                      "a",           "--backend", "docker",
+                                      "-c",          "1",         "--dataset-dir",
+                                      "/data",       "--log-dir", attempt.string()}));
   EXPECT_EQ(launcher.runs[0].log_file, attempt / "cooperbench.log");
 }
 
@@ -191,13 +196,15 @@ TEST_F(PairRunner, GenuineFailureIsNeverRetried) {
 }
 
 TEST_F(PairRunner, CostSumsOverAllAttempts) {
-  launcher.steps = {[](const fs::path& dir) {
-                      fs::create_directories(dir);
-                      cbtest::WriteText(dir / "result.json",
-                                        R"({"total_cost":0.5,"agent":{"status":"Error","error":"RateLimitError"}})");
-                      return Exited(0);
-                    },
-                    Writes("Submitted", true, 0.25)};
+  launcher.steps = {
+      [](const fs::path& dir) {
+        fs::create_directories(dir);
+        cbtest::WriteText(
+            dir / "result.json",
+            R"({"total_cost":0.5,"agent":{"status":"Error","error":"RateLimitError"}})");
+        return Exited(0);
+      },
+      Writes("Submitted", true, 0.25)};
   RunPair(job, config, launcher, services);
   EXPECT_DOUBLE_EQ(Record().at("cost_usd").as_double(), 0.75);
   EXPECT_EQ(Record().at("attempts").at(0).at("reason"), "rate_limited");
@@ -216,8 +223,9 @@ TEST_F(PairRunner, ExistingRecordIsKeptAndNothingStarts) {
 TEST_F(PairRunner, FatalErrorWritesNoRecordAndFailsTheBuild) {
   launcher.steps = {[](const fs::path& dir) {
     fs::create_directories(dir);
-    cbtest::WriteText(dir / "result.json",
-                      R"({"agent":{"status":"Error","error":"litellm.AuthenticationError: invalid api key"}})");
+    cbtest::WriteText(
+        dir / "result.json",
+        R"({"agent":{"status":"Error","error":"litellm.AuthenticationError: invalid api key"}})");
     return Exited(0);
   }};
   PairResult r = RunPair(job, config, launcher, services);

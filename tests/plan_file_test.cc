@@ -75,10 +75,12 @@ TEST(WritePlanFile, ReadsBackWithEveryPathAsThePlanNamesIt) {
   EXPECT_EQ(back->build_file, "/exp/build.ninja");
   std::vector<PlannedRun> expected;
   for (const RunTarget& run : plan.runs)
-    expected.push_back(PlannedRun{run.setting, plan.RunName(run), plan.Pair(run), plan.RecordPath(run)});
+    expected.push_back(
+        PlannedRun{run.setting, plan.RunName(run), plan.Pair(run), plan.RecordPath(run)});
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(back->runs, expected);
-  EXPECT_EQ(back->runs[0].record, "/data/we\"ird\\ out/command-a-solo/dspy_task/task8394/f3_f4.json");
+  EXPECT_EQ(back->runs[0].record,
+            "/data/we\"ird\\ out/command-a-solo/dspy_task/task8394/f3_f4.json");
 }
 
 TEST(ParsePlanFile, ErrorsNameTheFileAndTheEntry) {
@@ -96,8 +98,9 @@ TEST(ParsePlanFile, ErrorsNameTheFileAndTheEntry) {
     EXPECT_FALSE(p.ok()) << text;
     return p.ok() ? std::string() : std::string(p.status().message());
   };
-  EXPECT_EQ(error(head + good + R"(, {"setting": "solo", "run_name": "r-solo", "repo": "x",)"
-                                R"( "task_id": 1, "features": [1], "record": "a.json"}]})"),
+  EXPECT_EQ(error(head + good +
+                  R"(, {"setting": "solo", "run_name": "r-solo", "repo": "x",)"
+                  R"( "task_id": 1, "features": [1], "record": "a.json"}]})"),
             "out/plan.json: runs[1]: \"features\" is missing or of the wrong type; run cbgen "
             "again to rewrite it");
   EXPECT_EQ(error(R"({"schema": 2, "build_file": "b", "runs": []})"),
@@ -127,7 +130,8 @@ std::set<std::string> NinjaTargets(const cbtest::Experiment& x, const std::strin
   std::istringstream lines(r.output);
   for (std::string line; std::getline(lines, line);) {
     const size_t sep = line.rfind(": ");
-    if (sep != std::string::npos && line.substr(sep + 2) == rule) outputs.insert(line.substr(0, sep));
+    if (sep != std::string::npos && line.substr(sep + 2) == rule)
+      outputs.insert(line.substr(0, sep));
   }
   return outputs;
 }
@@ -187,8 +191,9 @@ boost::json::value JsonOf(const cbtest::Experiment& x, const std::string& comman
 
 TEST(PlanFileEndToEnd, ReportAndStatusNeedOnlyPlanJson) {
   cbtest::Experiment x;
-  cbtest::WriteText(x.dir / "mini.json",
-                    R"({"tasks":[{"repo":"dspy_task","task_id":8394,"pairs":[[1,2],[1,3],[3,4]]}]})");
+  cbtest::WriteText(
+      x.dir / "mini.json",
+      R"({"tasks":[{"repo":"dspy_task","task_id":8394,"pairs":[[1,2],[1,3],[3,4]]}]})");
   ASSERT_EQ(x.Generate("mini.json", "--backend modal --settings solo,coop-nocomm").exit_code, 0);
   cbtest::CommandResult run = Ninja(x, "-j2 solo");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -198,10 +203,12 @@ TEST(PlanFileEndToEnd, ReportAndStatusNeedOnlyPlanJson) {
       cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " status --build-file other.ninja", x.dir.path());
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_NE(text.output.find("cbgen status: error: --build-file other.ninja: out/plan.json is the "
-                             "plan of another build, " + (x.dir / "build.ninja").string()),
+                             "plan of another build, " +
+                             (x.dir / "build.ninja").string()),
             std::string::npos)
       << text.output;
-  EXPECT_EQ(JsonOf(x, "report --json --build-file build.ninja").at("settings").at("solo").at("done"), 3);
+  EXPECT_EQ(
+      JsonOf(x, "report --json --build-file build.ninja").at("settings").at("solo").at("done"), 3);
   fs::remove(x.dir / "build.ninja");
 
   for (const char* command : {"report --json", "status --json"}) {
@@ -221,7 +228,8 @@ TEST(PlanFileEndToEnd, ReportAndStatusNeedOnlyPlanJson) {
   EXPECT_NE(text.output.find("(plan: out/plan.json)"), std::string::npos) << text.output;
 
   // A --build-file that is gone: report says so (status counts no plan), as before.
-  text = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --build-file build.ninja", x.dir.path());
+  text =
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --build-file build.ninja", x.dir.path());
   EXPECT_EQ(text.exit_code, 1);
   EXPECT_NE(text.output.find("cbgen report: error: --build-file build.ninja: no such file"),
             std::string::npos)

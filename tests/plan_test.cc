@@ -35,7 +35,8 @@ TEST(MakePlan, OneImagePerTaskAndOneRunPerSettingAndPair) {
   ASSERT_EQ(plan->runs.size(), 9u);
   EXPECT_EQ(plan->RecordPath(plan->runs[0]), "out/command-a-solo/dspy_task/task8394/f3_f4.json");
   EXPECT_EQ(plan->Description(plan->runs[0]), "solo dspy/8394 [3,4]");
-  EXPECT_EQ(plan->RecordPath(plan->runs[8]), "out/command-a-coop-nocomm/openai_tiktoken_task/task0/f1_f2.json");
+  EXPECT_EQ(plan->RecordPath(plan->runs[8]),
+            "out/command-a-coop-nocomm/openai_tiktoken_task/task0/f1_f2.json");
 }
 
 TEST(MakePlan, SettingsInPriorityOrderWhateverTheUserListed) {
@@ -44,7 +45,8 @@ TEST(MakePlan, SettingsInPriorityOrderWhateverTheUserListed) {
   std::vector<Setting> order;
   for (const RunTarget& r : plan->runs)
     if (order.empty() || order.back() != r.setting) order.push_back(r.setting);
-  EXPECT_EQ(order, (std::vector<Setting>{Setting::kSolo, Setting::kCoopComm, Setting::kCoopNocomm}));
+  EXPECT_EQ(order,
+            (std::vector<Setting>{Setting::kSolo, Setting::kCoopComm, Setting::kCoopNocomm}));
 }
 
 TEST(MakePlan, CloudBackendHasNoImages) {

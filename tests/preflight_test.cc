@@ -36,7 +36,9 @@ TEST(CheckApiKey, NamesTheVariableNeverTheValue) {
 }
 
 // A Python string literal (a JSON string is one).
-std::string PyString(const std::string& text) { return boost::json::serialize(boost::json::string(text)); }
+std::string PyString(const std::string& text) {
+  return boost::json::serialize(boost::json::string(text));
+}
 
 // A cooperbench that logs each `run --help` (the preflight's probe of what
 // `run` accepts), then runs the double. Its release is the double's, read from
@@ -46,10 +48,12 @@ fs::path CountingCooperbench(const Experiment& x) {
   fs::create_directories(x.dir / "cooperbench-0.0.19.dist-info");
   cbtest::WriteText(x.dir / "cooperbench-0.0.19.dist-info" / "METADATA",
                     "Metadata-Version: 2.1\nName: cooperbench\nVersion: 0.0.19\n");
-  cbtest::WriteText(p, "#!/usr/bin/python3\nimport os, sys\nif sys.argv[1:] == ['run', '--help']:\n"
-                       "    open(" + PyString((x.dir / "versions").string()) +
-                       ", 'a').write('v\\n')\nos.execv(" + PyString(cbtest::FakeCooperbench()) +
-                       ", sys.argv)\n");
+  cbtest::WriteText(p,
+                    "#!/usr/bin/python3\nimport os, sys\nif sys.argv[1:] == ['run', '--help']:\n"
+                    "    open(" +
+                        PyString((x.dir / "versions").string()) +
+                        ", 'a').write('v\\n')\nos.execv(" + PyString(cbtest::FakeCooperbench()) +
+                        ", sys.argv)\n");
   fs::permissions(p, fs::perms::owner_all);
   return p;
 }
@@ -71,12 +75,14 @@ TEST(Preflight, MissingKeyStopsNinjaBeforeAnyRunAndChecksOncePerNinja) {
           cbtest::Sh(cooperbench.string()) + " --settings solo,coop-nocomm --backoff 0.05",
       x.dir.path());
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  EXPECT_NE(gen.output.find("cbgen: agent mini_swe_agent_v2: the mini-SWE-agent of cooperbench 0.0.19"),
-            std::string::npos)
+  EXPECT_NE(
+      gen.output.find("cbgen: agent mini_swe_agent_v2: the mini-SWE-agent of cooperbench 0.0.19"),
+      std::string::npos)
       << gen.output;
   fs::remove(x.dir / "versions");  // cbgen asked once to choose the agent
 
-  cbtest::CommandResult run = cbtest::Run("env -u COHERE_API_KEY " + x.Env() + "ninja -j4", x.dir.path());
+  cbtest::CommandResult run =
+      cbtest::Run("env -u COHERE_API_KEY " + x.Env() + "ninja -j4", x.dir.path());
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.output.find("COHERE_API_KEY is not set"), std::string::npos) << run.output;
   EXPECT_EQ(x.Calls(), 0u) << "cooperbench ran without a key";
@@ -102,9 +108,10 @@ TEST(Preflight, OtherKeyVariableWithApiKeyEnv) {
   ASSERT_EQ(cbtest::TagTestImages({"akhatua/cooperbench-dspy:task8394"}), "");
   Experiment x;
   const fs::path subset = cbtest::WriteOneTaskSubset(x.dir.path(), "dspy_task", 8394, 1);
-  ASSERT_EQ(x.Generate(cbtest::Sh(subset.string()), "--settings solo --api-key-env CBTEST_OTHER_KEY")
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      x.Generate(cbtest::Sh(subset.string()), "--settings solo --api-key-env CBTEST_OTHER_KEY")
+          .exit_code,
+      0);
   cbtest::CommandResult run = cbtest::NinjaWithKey(x, "");  // COHERE_API_KEY alone is not enough
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.output.find("CBTEST_OTHER_KEY is not set"), std::string::npos) << run.output;

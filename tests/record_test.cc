@@ -25,7 +25,8 @@ AttemptEvidence WithResult(const std::string& result_json) {
 }
 
 // result.json of a solo attempt as upstream writes it (runner/solo.py).
-std::string Solo(const std::string& cost, int steps, const std::string& in, const std::string& out) {
+std::string Solo(const std::string& cost, int steps, const std::string& in,
+                 const std::string& out) {
   return R"({"total_cost": )" + cost + R"(, "total_steps": )" + std::to_string(steps) +
          R"(, "agent": {"status": "Submitted", "cost": )" + cost + R"(, "steps": )" +
          std::to_string(steps) + R"(, "input_tokens": )" + in + R"(, "output_tokens": )" + out +
@@ -132,8 +133,8 @@ Record CoopRecord() {
 
 TEST(RecordJson, UnknownCostAndTokensAreNullAndLeftOutOfTheSums) {
   Record r = CoopRecord();
-  r.attempts = {Attempt(1, std::nullopt, std::nullopt, std::nullopt),
-                Attempt(2, 0.25, 100, 7), Attempt(3, 0.5, std::nullopt, std::nullopt)};
+  r.attempts = {Attempt(1, std::nullopt, std::nullopt, std::nullopt), Attempt(2, 0.25, 100, 7),
+                Attempt(3, 0.5, std::nullopt, std::nullopt)};
   r.feature1_passed = true;
   r.feature2_passed = true;
   r.merge_status = "conflicts";
@@ -203,10 +204,10 @@ TEST(RecordJson, OldRecordsLoadAsBefore) {
   EXPECT_FALSE(row->merge_status.has_value());
   EXPECT_FALSE(row->merge_strategy.has_value());
   // Older still: no tokens at all reads as 0, as it always did.
-  absl::StatusOr<RecordRow> bare = ParseRecord(
-      boost::json::parse(R"({"tag":"fail","setting":"solo","repo":"r","task_id":1,
+  absl::StatusOr<RecordRow> bare =
+      ParseRecord(boost::json::parse(R"({"tag":"fail","setting":"solo","repo":"r","task_id":1,
                              "features":[1,2],"cost_usd":0})"),
-      "bare.json");
+                  "bare.json");
   ASSERT_TRUE(bare.ok()) << bare.status();
   EXPECT_EQ(bare->input_tokens, 0);
   EXPECT_EQ(bare->output_tokens, 0);

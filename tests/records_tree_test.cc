@@ -30,14 +30,16 @@ TEST(RecordsTree, VisitsRecordsOnlyAtTheirDepthOutsideOutsOwnFolders) {
   const fs::path out = dir / "out";
   for (const char* file :
        {"command-a-solo/dspy_task/task1/f1_f2.json", "command-a-solo/dspy_task/task1/f1_f3.json",
-        "command-a-coop-comm/dspy_task/task1/f1_f2.json", "other-solo/go_chi_task/task26/f1_f2.json",
+        "command-a-coop-comm/dspy_task/task1/f1_f2.json",
+        "other-solo/go_chi_task/task26/f1_f2.json",
         // Not records:
         "config.json", "plan.json", "command-a-solo/stray.json", "command-a-solo/dspy_task/x.json",
         "command-a-solo/dspy_task/task1/f1_f2/deeper.json",
         "command-a-solo/dspy_task/task1/.f1_f4.json.tmp.AbC123",
-        "command-a-solo/dspy_task/task1/notes.txt", "logs/command-a-solo/dspy_task/task1/f1_f2.json",
-        "forgotten/20260101T000000Z/command-a-solo/dspy_task/task1.json",
-        "forgotten/x/y/z.json", "services/a/b/c.json", "images/a/b/c.json", "locks/a/b/c.json"})
+        "command-a-solo/dspy_task/task1/notes.txt",
+        "logs/command-a-solo/dspy_task/task1/f1_f2.json",
+        "forgotten/20260101T000000Z/command-a-solo/dspy_task/task1.json", "forgotten/x/y/z.json",
+        "services/a/b/c.json", "images/a/b/c.json", "locks/a/b/c.json"})
     cbtest::WriteText(out / file, "{}");
   fs::create_directories(out / "command-a-solo/dspy_task/task1/f9_f10.json");  // a folder
   EXPECT_EQ(Visited(out), (std::set<std::string>{"command-a-coop-comm/dspy_task/task1/f1_f2.json",

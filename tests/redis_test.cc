@@ -41,8 +41,11 @@ TEST(RedisServerArgs, BindsTheLoopbackAddressAndPortOnly) {
 }
 
 TEST(CanStartRedis, OnlyForLoopback) {
-  EXPECT_TRUE(cb::CanStartRedis("redis://localhost:6379", *cb::ParseRedisUrl("redis://localhost:6379")).ok());
-  EXPECT_TRUE(cb::CanStartRedis("redis://[::1]:7000", *cb::ParseRedisUrl("redis://[::1]:7000")).ok());
+  EXPECT_TRUE(
+      cb::CanStartRedis("redis://localhost:6379", *cb::ParseRedisUrl("redis://localhost:6379"))
+          .ok());
+  EXPECT_TRUE(
+      cb::CanStartRedis("redis://[::1]:7000", *cb::ParseRedisUrl("redis://[::1]:7000")).ok());
   absl::Status s = cb::CanStartRedis("redis://redis.example.com:6380",
                                      *cb::ParseRedisUrl("redis://redis.example.com:6380"));
   ASSERT_FALSE(s.ok());

@@ -35,8 +35,9 @@ TEST(Regenerate, EditingTheSubsetRegeneratesAndRunsOnlyTheNewPair) {
 
 TEST(Regenerate, NumbersComeBackExactlyAsGiven) {
   cbtest::Experiment x;
-  ASSERT_EQ(x.Generate("flash", "--backend modal --settings solo --budget-warn 1234567 "
-                                "--min-free-gb 2.5")
+  ASSERT_EQ(x.Generate("flash",
+                       "--backend modal --settings solo --budget-warn 1234567 "
+                       "--min-free-gb 2.5")
                 .exit_code,
             0);
   const std::string text = cbtest::ReadText(x.dir / "build.ninja");

@@ -54,9 +54,11 @@ class Registry : public ::testing::Test {
     const fs::path d = dir_->path();
     cbtest::WriteText(d / "registry.yml",
                       "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n"
-                      "    rootdirectory: " + (d / "registry").string() +
-                      "\nhttp:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n");
-    registry_pid_ = StartBackground("exec docker-registry serve registry.yml >registry.log 2>&1", d);
+                      "    rootdirectory: " +
+                          (d / "registry").string() +
+                          "\nhttp:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n");
+    registry_pid_ =
+        StartBackground("exec docker-registry serve registry.yml >registry.log 2>&1", d);
     if (!cbtest::WaitFor([] { return Listening(port_); }, 30)) {
       setup_error_ = "docker-registry did not listen: " + cbtest::ReadText(d / "registry.log");
       return;
@@ -79,13 +81,15 @@ class Registry : public ::testing::Test {
     }
     // A private dockerd: pulls and tags there leave the shared daemon alone.
     docker_host_ = "unix://" + (d / "docker.sock").string();
-    dockerd_pid_ = StartBackground(
-        "exec dockerd --data-root " + (d / "data").string() + " --exec-root " +
-            (d / "exec").string() + " --pidfile " + (d / "dockerd.pid").string() + " --host " +
-            docker_host_ + " --iptables=false --bridge=none >dockerd.log 2>&1",
-        d);
+    dockerd_pid_ = StartBackground("exec dockerd --data-root " + (d / "data").string() +
+                                       " --exec-root " + (d / "exec").string() + " --pidfile " +
+                                       (d / "dockerd.pid").string() + " --host " + docker_host_ +
+                                       " --iptables=false --bridge=none >dockerd.log 2>&1",
+                                   d);
     if (!cbtest::WaitFor(
-            [] { return cbtest::Run("DOCKER_HOST=" + docker_host_ + " docker version").exit_code == 0; },
+            [] {
+              return cbtest::Run("DOCKER_HOST=" + docker_host_ + " docker version").exit_code == 0;
+            },
             60))
       setup_error_ = "the private dockerd did not answer: " +
                      cbtest::Tail(cbtest::ReadText(d / "dockerd.log"), 1500);
@@ -103,20 +107,27 @@ class Registry : public ::testing::Test {
     ASSERT_EQ(setup_error_, "");
   }
 
-  static std::string Private(const std::string& cmd) { return "DOCKER_HOST=" + docker_host_ + " " + cmd; }
+  static std::string Private(const std::string& cmd) {
+    return "DOCKER_HOST=" + docker_host_ + " " + cmd;
+  }
 
   // A docker that logs the start and end of every pull, then runs the real one.
   static fs::path LoggingDocker(const fs::path& dir) {
     const fs::path p = dir / "docker";
     const std::string log = Sh((dir / "pulls.log").string());
-    cbtest::WriteText(p, "#!/bin/sh\n"
-                         "if [ \"$1\" = pull ]; then\n"
-                         "  echo \"start $$\" >>" + log + "\n"
-                         "  docker \"$@\"; rc=$?\n"
-                         "  echo \"end $$\" >>" + log + "\n"
-                         "  exit $rc\n"
-                         "fi\n"
-                         "exec docker \"$@\"\n");
+    cbtest::WriteText(p,
+                      "#!/bin/sh\n"
+                      "if [ \"$1\" = pull ]; then\n"
+                      "  echo \"start $$\" >>" +
+                          log +
+                          "\n"
+                          "  docker \"$@\"; rc=$?\n"
+                          "  echo \"end $$\" >>" +
+                          log +
+                          "\n"
+                          "  exit $rc\n"
+                          "fi\n"
+                          "exec docker \"$@\"\n");
     fs::permissions(p, fs::perms::owner_all);
     return p;
   }
@@ -130,7 +141,8 @@ TEST_F(Registry, FlashFromALocalRegistryEndsUnderCanonicalNamesAtMostPullJobsAtA
   const std::vector<std::string> images = cbtest::SubsetImages("flash");
   ASSERT_EQ(images.size(), 20u);
   for (const std::string& img : images)
-    ASSERT_NE(cbtest::Run(Private("docker image inspect " + img)).exit_code, 0) << img << " already there";
+    ASSERT_NE(cbtest::Run(Private("docker image inspect " + img)).exit_code, 0)
+        << img << " already there";
 
   cbtest::Experiment x;
   const fs::path docker = LoggingDocker(x.dir.path());
@@ -157,8 +169,10 @@ TEST_F(Registry, FlashFromALocalRegistryEndsUnderCanonicalNamesAtMostPullJobsAtA
   std::stringstream log(cbtest::ReadText(x.dir / "pulls.log"));
   int running = 0, most = 0, starts = 0;
   for (std::string word, pid; log >> word >> pid;) {
-    if (word == "start") ++starts, most = std::max(most, ++running);
-    else --running;
+    if (word == "start")
+      ++starts, most = std::max(most, ++running);
+    else
+      --running;
   }
   EXPECT_EQ(starts, 20);
   EXPECT_EQ(running, 0);
@@ -186,7 +200,8 @@ TEST_F(Registry, MissingImageFailsItsTargetAfterRetriesWithTheRegistrysMessage) 
                             "/nobody/cooperbench-dspy:task8394 failed after 2 tries"),
             std::string::npos)
       << run.output;
-  EXPECT_NE(run.output.find("not found"), std::string::npos) << "the registry's words: " << run.output;
+  EXPECT_NE(run.output.find("not found"), std::string::npos)
+      << "the registry's words: " << run.output;
   EXPECT_EQ(x.Calls(), 0u);
   EXPECT_FALSE(fs::exists(x.out() / "images" / "dspy_task-task8394.stamp"));
 }

@@ -60,8 +60,9 @@ TEST(ReportHtml, OneSelfContainedPageWithFourSvgCharts) {
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_EQ(Count(html, "<svg"), 4u);
   EXPECT_EQ(Count(html, "</svg>"), 4u);
-  for (const char* chart : {"Pass rate per setting with 95% intervals", "Outcome breakdown per setting",
-                            "Cost per setting in USD", "Pass rate per setting per repository"})
+  for (const char* chart :
+       {"Pass rate per setting with 95% intervals", "Outcome breakdown per setting",
+        "Cost per setting in USD", "Pass rate per setting per repository"})
     EXPECT_NE(html.find(chart), std::string::npos) << chart;
   // Nothing to fetch: no scripts, links, images or remote URLs (the SVG namespace is not fetched).
   EXPECT_EQ(Count(html, "<script"), 0u);
@@ -108,10 +109,12 @@ TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
   EXPECT_NE(html.find("<td>solo</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>"
                       "<td>-</td><td>-</td><td>-</td><td>0.00</td><td>0</td><td>0</td><td>0</td>"),
             std::string::npos)
-      << "solo has no agent-1-alone count; no records: 0 tokens\n" << html;
-  EXPECT_NE(html.find("<p class=\"note\">Cost unknown for 2 attempts (coop-comm 2), left out of the "
-                      "costs above: they took steps but reported $0"),
-            std::string::npos)
+      << "solo has no agent-1-alone count; no records: 0 tokens\n"
+      << html;
+  EXPECT_NE(
+      html.find("<p class=\"note\">Cost unknown for 2 attempts (coop-comm 2), left out of the "
+                "costs above: they took steps but reported $0"),
+      std::string::npos)
       << html;
   EXPECT_NE(html.find("<p class=\"note\">Tokens unknown for 2 attempts (coop-comm 2)"),
             std::string::npos);
@@ -132,8 +135,9 @@ int RunChromium(const fs::path& work, const std::string& action, const fs::path&
   const std::string cmd =
       "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
       "--disable-background-networking --disable-component-update --disable-sync "
-      "--user-data-dir=" + cbtest::Sh(profile.string()) + " --enable-logging=stderr --v=0 " +
-      action + " " + cbtest::Sh("file://" + page.string()) + " 2>" + cbtest::Sh((work / "stderr.txt").string());
+      "--user-data-dir=" +
+      cbtest::Sh(profile.string()) + " --enable-logging=stderr --v=0 " + action + " " +
+      cbtest::Sh("file://" + page.string()) + " 2>" + cbtest::Sh((work / "stderr.txt").string());
   cbtest::CommandResult r = cbtest::Run(cmd, work);
   *output = r.output;
   std::istringstream err(cbtest::ReadText(work / "stderr.txt"));
@@ -150,11 +154,14 @@ TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleMessages) {
   }
   cbtest::TempDir dir;
   WriteRecords(dir / "out");
-  ASSERT_EQ(cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --html report.html", dir.path()).exit_code, 0);
+  ASSERT_EQ(
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --html report.html", dir.path()).exit_code,
+      0);
 
   // The harness sees console errors: a page with a bad script shows up.
-  cbtest::WriteText(dir / "bad.html",
-                    "<html><body><script>console.error('cbtest-bad');missingFn();</script></body></html>");
+  cbtest::WriteText(
+      dir / "bad.html",
+      "<html><body><script>console.error('cbtest-bad');missingFn();</script></body></html>");
   std::string console, dom;
   ASSERT_EQ(RunChromium(dir.path(), "--dump-dom", dir / "bad.html", &console, &dom), 0) << dom;
   EXPECT_NE(console.find("cbtest-bad"), std::string::npos) << "chromium did not log the console";
@@ -168,10 +175,11 @@ TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleMessages) {
 
   // And it paints: a screenshot is a real PNG.
   std::string shot_output;
-  ASSERT_EQ(RunChromium(dir.path(), "--window-size=1200,2400 --screenshot=" +
-                                        cbtest::Sh((dir / "shot.png").string()),
-                        dir / "report.html", &console, &shot_output),
-            0)
+  ASSERT_EQ(
+      RunChromium(dir.path(),
+                  "--window-size=1200,2400 --screenshot=" + cbtest::Sh((dir / "shot.png").string()),
+                  dir / "report.html", &console, &shot_output),
+      0)
       << shot_output;
   EXPECT_EQ(console, "");
   const std::string png = cbtest::ReadText(dir / "shot.png");

@@ -70,7 +70,8 @@ TEST(ReportData, RecordErrorsNameTheFileAndField) {
   absl::StatusOr<cb::RecordRow> r =
       cb::ParseRecord(boost::json::parse(R"({"tag":"pass","setting":"solo"})"), "out/a.json");
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("out/a.json: not a cbrun record: \"repo\""), std::string::npos)
+  EXPECT_NE(r.status().message().find("out/a.json: not a cbrun record: \"repo\""),
+            std::string::npos)
       << r.status();
   r = cb::ParseRecord(boost::json::parse(R"({"tag":"maybe"})"), "x.json");
   EXPECT_NE(r.status().message().find("\"tag\""), std::string::npos);
@@ -82,7 +83,9 @@ cb::RecordRow Row(cb::Setting s, int task, int a, const std::string& tag, double
   r.setting = s;
   r.pair = cb::PairId{"r_task", task, a, a + 1};
   r.tag = tag;
-  r.reason = reason.empty() ? (tag == "pass" ? "tests_passed" : tag == "fail" ? "tests_failed" : "crash")
+  r.reason = reason.empty() ? (tag == "pass"   ? "tests_passed"
+                               : tag == "fail" ? "tests_failed"
+                                               : "crash")
                             : reason;
   r.cost_usd = cost;
   r.duration_s = duration;
@@ -171,9 +174,9 @@ TEST(ReportSummary, CountsRatesPendingGapAndDifficulty) {
 std::vector<cb::RecordRow> UsageRows() {
   using cb::Setting;
   std::vector<cb::RecordRow> rows = {
-      Row(Setting::kSolo, 1, 1, "pass", 0.10), Row(Setting::kSolo, 1, 3, "fail", 0.20),
-      Row(Setting::kCoopComm, 1, 1, "pass", 0.30), Row(Setting::kCoopComm, 1, 3, "pass", 0.30),
-      Row(Setting::kCoopComm, 2, 1, "pass", 0.30), Row(Setting::kCoopComm, 2, 3, "fail", 0.30),
+      Row(Setting::kSolo, 1, 1, "pass", 0.10),      Row(Setting::kSolo, 1, 3, "fail", 0.20),
+      Row(Setting::kCoopComm, 1, 1, "pass", 0.30),  Row(Setting::kCoopComm, 1, 3, "pass", 0.30),
+      Row(Setting::kCoopComm, 2, 1, "pass", 0.30),  Row(Setting::kCoopComm, 2, 3, "fail", 0.30),
       Row(Setting::kCoopNocomm, 1, 1, "pass", 0.30)};
   for (cb::RecordRow& r : rows) {
     r.input_tokens.reset();
@@ -312,11 +315,11 @@ TEST(ReportCsv, QuotesFieldsThatNeedIt) {
 
 // Every outcome word the double plays, mapped over pairs and settings.
 const std::vector<std::string> kOutcomes = {
-    R"(["pass@0.11"])",        R"(["fail@0.07"])",       R"(["limits@0.05"])",
-    R"(["merge@0.13"])",       R"(["agent_error@0.02"])", R"(["rate_limit@0.01", "pass@0.2"])",
+    R"(["pass@0.11"])",        R"(["fail@0.07"])",         R"(["limits@0.05"])",
+    R"(["merge@0.13"])",       R"(["agent_error@0.02"])",  R"(["rate_limit@0.01", "pass@0.2"])",
     R"(["api_timeout"])",      R"(["docker_error@0.04"])", R"(["eval_error@0.03"])",
-    R"(["no_eval@0.06"])",     R"(["bad_result"])",      R"(["crash"])",
-    R"(["oom", "fail@0.03"])", R"(["pass@0.37"])",       R"(["pass@0.015"])"};
+    R"(["no_eval@0.06"])",     R"(["bad_result"])",        R"(["crash"])",
+    R"(["oom", "fail@0.03"])", R"(["pass@0.37"])",         R"(["pass@0.015"])"};
 
 std::string FlashPlan() {
   boost::json::value subset = cbtest::ReadJson(cbtest::DatasetDir() / "subsets" / "flash.json");
@@ -382,7 +385,8 @@ TEST(ReportEndToEnd, FlashWithEveryOutcomeAgreesWithTheRecords) {
   EXPECT_TRUE(j.at("settings").at("coop-nocomm").at("pass_rate").is_null());
 
   run = x.Ninja("-j4");
-  ASSERT_EQ(run.exit_code, 0) << run.output.substr(run.output.size() > 3000 ? run.output.size() - 3000 : 0);
+  ASSERT_EQ(run.exit_code, 0) << run.output.substr(
+      run.output.size() > 3000 ? run.output.size() - 3000 : 0);
   ASSERT_EQ(cbtest::FindRecords(x.out()).size(), 150u);
   const size_t calls = x.Calls();
   rep = cbtest::Run(report_cmd + " --csv report.csv --html report.html", x.dir.path());
@@ -413,9 +417,9 @@ TEST(ReportEndToEnd, FlashWithEveryOutcomeAgreesWithTheRecords) {
     for (const auto& kv : j.at("reasons").at(setting).as_object()) reasons.insert(kv.key());
   }
   EXPECT_EQ(std::llround(j.at("cost_usd").as_double() * 100), std::llround(total * 100));
-  for (const char* r : {"tests_failed", "limits_exceeded", "merge_conflict", "agent_error",
-                        "api_timeout", "docker_error", "eval_error", "missing_eval",
-                        "missing_result", "crash"})
+  for (const char* r :
+       {"tests_failed", "limits_exceeded", "merge_conflict", "agent_error", "api_timeout",
+        "docker_error", "eval_error", "missing_eval", "missing_result", "crash"})
     EXPECT_TRUE(reasons.count(r)) << r;
 
   // The gap rests on the pairs finished in both.

@@ -15,7 +15,8 @@ TEST(DecideRetry, InfraErrorsUpToTheLimitWithBackoff) {
   EXPECT_EQ(DecideRetry(p, V(Tag::kInfraError, "crash"), 1).retry, true);
   EXPECT_EQ(DecideRetry(p, V(Tag::kInfraError, "crash"), 1).delay_s, 10);
   EXPECT_EQ(DecideRetry(p, V(Tag::kInfraError, "crash"), 2).delay_s, 20);
-  EXPECT_FALSE(DecideRetry(p, V(Tag::kInfraError, "crash"), 3).retry) << "3 attempts = 1 + 2 retries";
+  EXPECT_FALSE(DecideRetry(p, V(Tag::kInfraError, "crash"), 3).retry)
+      << "3 attempts = 1 + 2 retries";
 }
 
 TEST(DecideRetry, NeverGenuineOutcomesOrFatalErrors) {

@@ -26,8 +26,8 @@ std::vector<std::string> FilesHolding(const fs::path& root, const std::string& s
                                       const std::set<fs::path>& skip) {
   std::vector<std::string> found;
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(root, ec); it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file() || skip.count(it->path())) continue;
     if (cbtest::ReadText(it->path()).find(secret) != std::string::npos)
       found.push_back(it->path().string());
@@ -61,8 +61,8 @@ TEST(Secrets, NoKeyValueInAnythingTheProjectWrites) {
   EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 8u);
   // One pair directly, with cbrun's own output.
   fs::remove(x.out() / "command-a-solo/dspy_task/task8394/f2_f3.json");
-  cbtest::CommandResult cmd =
-      cbtest::Run("ninja -t commands out/command-a-solo/dspy_task/task8394/f2_f3.json", x.dir.path());
+  cbtest::CommandResult cmd = cbtest::Run(
+      "ninja -t commands out/command-a-solo/dspy_task/task8394/f2_f3.json", x.dir.path());
   cbtest::CommandResult direct = cbtest::Run(x.Env() + Keys() + cmd.output, x.dir.path());
   EXPECT_EQ(direct.exit_code, 0) << direct.output;
   output += direct.output;
@@ -72,20 +72,22 @@ TEST(Secrets, NoKeyValueInAnythingTheProjectWrites) {
   fs::remove(x.out() / "command-a-solo/dspy_task/task8394/f1_f2.json");
   cbtest::CommandResult auth = cbtest::Run(x.Env() + Keys() + "ninja -v", x.dir.path());
   EXPECT_NE(auth.exit_code, 0) << auth.output;
-  EXPECT_NE(auth.output.find("COHERE_API_KEY"), std::string::npos) << "names the variable: " << auth.output;
+  EXPECT_NE(auth.output.find("COHERE_API_KEY"), std::string::npos)
+      << "names the variable: " << auth.output;
   output += auth.output;
 
   // The project's reports and checks, which read everything above.
   for (const std::string sub : {"status", "report", "doctor"}) {
-    cbtest::CommandResult r = cbtest::Run(x.Env() + Keys() + cbtest::Sh(cbtest::Cbgen()) + " " + sub,
-                                          x.dir.path());
+    cbtest::CommandResult r =
+        cbtest::Run(x.Env() + Keys() + cbtest::Sh(cbtest::Cbgen()) + " " + sub, x.dir.path());
     output += r.output;
   }
 
   // cooperbench did get the key, through its environment.
   const auto calls = cbtest::ReadJsonLines(x.calls());
   ASSERT_GE(calls.size(), 12u);
-  for (const auto& call : calls) EXPECT_EQ(call.at("has_api_key"), true) << boost::json::serialize(call);
+  for (const auto& call : calls)
+    EXPECT_EQ(call.at("has_api_key"), true) << boost::json::serialize(call);
 
   const std::set<fs::path> skip = {x.calls(), x.plan()};
   for (const std::string& secret : {kCohere, kOpenai}) {

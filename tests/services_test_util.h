@@ -51,8 +51,8 @@ inline fs::path WriteOneTaskSubset(const fs::path& dir, const std::string& repo,
   std::string list;
   for (int i = 0; i < pairs; ++i) list += std::string(i ? "," : "") + kPairs[i];
   const fs::path p = dir / "one.json";
-  WriteText(p, "{\"name\":\"one\",\"tasks\":[{\"repo\":\"" + repo + "\",\"task_id\":" +
-                   std::to_string(task) + ",\"pairs\":[" + list + "]}]}\n");
+  WriteText(p, "{\"name\":\"one\",\"tasks\":[{\"repo\":\"" + repo +
+                   "\",\"task_id\":" + std::to_string(task) + ",\"pairs\":[" + list + "]}]}\n");
   return p;
 }
 
@@ -95,7 +95,8 @@ class TestNetwork {
 
   TestNetwork() {
     static std::atomic<int> counter{0};
-    const std::string base = "cbtest-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    const std::string base =
+        "cbtest-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     server_ = base + "-s";
     client_ = base + "-c";
     RemoveStale();
@@ -137,8 +138,10 @@ class TestNetwork {
     return "ip netns exec " + ns + " /bin/sh -c " + Sh(command);
   }
   static void Remove(const std::string& ns) {
-    Run("for p in $(ip netns pids " + ns + " 2>/dev/null); do kill -9 $p; done; "
-        "ip netns del " + ns + " 2>/dev/null");
+    Run("for p in $(ip netns pids " + ns +
+        " 2>/dev/null); do kill -9 $p; done; "
+        "ip netns del " +
+        ns + " 2>/dev/null");
   }
   // Namespaces of an earlier test process that died before its destructor ran.
   static void RemoveStale() {

@@ -49,8 +49,8 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
                                            Done(Setting::kSolo, 2, "infra_error", 0.25, 40)};
   const absl::Time now = absl::FromUnixSeconds(1000000);
   cb::RunningPair r1{Setting::kSolo, "run", {"r_task", 1, 3, 4}, 1, now - absl::Seconds(10), ""};
-  cb::RunningPair r2{Setting::kCoopComm, "run", {"r_task", 1, 1, 2}, 2, now - absl::Seconds(50),
-                     "rate_limited"};
+  cb::RunningPair r2{Setting::kCoopComm,      "run",         {"r_task", 1, 1, 2}, 2,
+                     now - absl::Seconds(50), "rate_limited"};
   const cb::StatusView v = cb::ComputeStatus(plan, rows, {r1, r2}, now);
   EXPECT_EQ(v.settings.at(Setting::kSolo).done, 2);
   EXPECT_EQ(v.settings.at(Setting::kSolo).running, 1);
@@ -66,7 +66,8 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
 
   std::ostringstream text;
   cb::WriteStatusText(v, now, text);
-  EXPECT_NE(text.str().find("solo r/1 [3,4]  attempt 1  elapsed 10s"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("solo r/1 [3,4]  attempt 1  elapsed 10s"), std::string::npos)
+      << text.str();
   EXPECT_NE(text.str().find("coop-comm r/1 [1,2]  attempt 2  elapsed 50s  (retry: previous attempt "
                             "rate_limited)"),
             std::string::npos)
@@ -93,10 +94,11 @@ TEST(Status, CountsAttemptsOfUnknownCostApartFromTheSpend) {
   cb::WriteStatusText(v, now, text);
   EXPECT_NE(text.str().find("spend so far: $0.75 over 3 finished pairs"), std::string::npos)
       << text.str();
-  EXPECT_NE(text.str().find("cost unknown for 2 attempts (coop-comm 2), not in the spend: they took "
-                            "steps but reported $0, as upstream does when litellm has no price for "
-                            "the model (register one: LITELLM_MODEL_REGISTRY_PATH"),
-            std::string::npos)
+  EXPECT_NE(
+      text.str().find("cost unknown for 2 attempts (coop-comm 2), not in the spend: they took "
+                      "steps but reported $0, as upstream does when litellm has no price for "
+                      "the model (register one: LITELLM_MODEL_REGISTRY_PATH"),
+      std::string::npos)
       << text.str();
   const boost::json::object j = cb::StatusToJson(v, now);
   EXPECT_EQ(j.at("cost_unknown_attempts"), 2);
@@ -115,7 +117,8 @@ TEST(Status, FormatDuration) {
 }
 
 boost::json::value Status(const Experiment& x) {
-  cbtest::CommandResult r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " status --json", x.dir.path());
+  cbtest::CommandResult r =
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " status --json", x.dir.path());
   EXPECT_EQ(r.exit_code, 0) << r.output;
   return boost::json::parse(r.output);
 }
@@ -138,7 +141,8 @@ TEST(StatusEndToEnd, ShowsTheRunningPairsDuringARun) {
   EXPECT_TRUE(before.at("running").as_array().empty());
 
   // ninja in the background; `rc` appears when it ends.
-  cbtest::Run("( " + x.Env() + "ninja -j4 > ninja.log 2>&1; echo $? > rc ) >/dev/null 2>&1 &", x.dir.path());
+  cbtest::Run("( " + x.Env() + "ninja -j4 > ninja.log 2>&1; echo $? > rc ) >/dev/null 2>&1 &",
+              x.dir.path());
   boost::json::value during;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline && !fs::exists(x.dir / "rc")) {
@@ -150,7 +154,8 @@ TEST(StatusEndToEnd, ShowsTheRunningPairsDuringARun) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_FALSE(during.is_null());
-  ASSERT_EQ(during.at("running").as_array().size(), 2u) << during << cbtest::ReadText(x.dir / "ninja.log");
+  ASSERT_EQ(during.at("running").as_array().size(), 2u)
+      << during << cbtest::ReadText(x.dir / "ninja.log");
   const boost::json::value& slow = during.at("running").at(0);
   EXPECT_EQ(slow.at("setting"), "solo");
   EXPECT_EQ(slow.at("features"), (boost::json::array{2, 3}));
@@ -171,7 +176,8 @@ TEST(StatusEndToEnd, ShowsTheRunningPairsDuringARun) {
   cbtest::CommandResult text = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " status", x.dir.path());
   EXPECT_NE(text.output.find("running (2):"), std::string::npos) << text.output;
   EXPECT_NE(text.output.find("solo dspy/8394 [2,3]  attempt 1"), std::string::npos) << text.output;
-  EXPECT_NE(text.output.find("(retry: previous attempt rate_limited)"), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("(retry: previous attempt rate_limited)"), std::string::npos)
+      << text.output;
 
   // Afterwards: nothing running, all done.
   while (std::chrono::steady_clock::now() < deadline && !fs::exists(x.dir / "rc"))

@@ -25,7 +25,9 @@ struct BadCase {
   const char* text;
   const char* message;
 };
-void PrintTo(const BadCase& c, std::ostream* os) { *os << c.text; }
+void PrintTo(const BadCase& c, std::ostream* os) {
+  *os << c.text;
+}
 
 class ParseSubsetErrors : public testing::TestWithParam<BadCase> {};
 
@@ -42,12 +44,14 @@ INSTANTIATE_TEST_SUITE_P(
                 "subsets/lite.json:2:16: invalid JSON: syntax error"},
         BadCase{"[]", "subsets/lite.json: expected a JSON object with a \"tasks\" array"},
         BadCase{"{\"tasks\": 3}", "subsets/lite.json: expected a \"tasks\" array at the top level"},
-        BadCase{R"({"tasks":[{"repo":"dspy_task","task_id":"8394"}]})",
-                "subsets/lite.json: tasks[0]: \"task_id\" of dspy_task must be a whole number >= 0, "
-                "got \"8394\""},
-        BadCase{R"({"tasks":[{"repo":"dspy_task","task_id":1.5}]})",
-                "subsets/lite.json: tasks[0]: \"task_id\" of dspy_task must be a whole number >= 0, "
-                "got 1.5E0"},
+        BadCase{
+            R"({"tasks":[{"repo":"dspy_task","task_id":"8394"}]})",
+            "subsets/lite.json: tasks[0]: \"task_id\" of dspy_task must be a whole number >= 0, "
+            "got \"8394\""},
+        BadCase{
+            R"({"tasks":[{"repo":"dspy_task","task_id":1.5}]})",
+            "subsets/lite.json: tasks[0]: \"task_id\" of dspy_task must be a whole number >= 0, "
+            "got 1.5E0"},
         BadCase{R"({"tasks":[{"repo":"a b","task_id":1}]})",
                 "subsets/lite.json: tasks[0]: repository name \"a b\" has the character ' '; only "
                 "lowercase letters, digits, '_', '.' and '-' can appear in Docker image names and "
@@ -60,14 +64,17 @@ INSTANTIATE_TEST_SUITE_P(
                 "subsets/lite.json: tasks[0] (x/1): pair [2,2] pairs a feature with itself"},
         BadCase{R"({"tasks":[{"repo":"x","task_id":1,"pairs":[[1,2],[2,1]]}]})",
                 "subsets/lite.json: tasks[0] (x/1): pair [2,1] is listed twice"},
-        BadCase{R"({"tasks":[{"repo":"x","task_id":1,"pairs":[[1,"2"]]}]})",
-                "subsets/lite.json: tasks[0] (x/1): pair [1,\"2\"] must hold two whole numbers >= 1"},
+        BadCase{
+            R"({"tasks":[{"repo":"x","task_id":1,"pairs":[[1,"2"]]}]})",
+            "subsets/lite.json: tasks[0] (x/1): pair [1,\"2\"] must hold two whole numbers >= 1"},
         BadCase{R"({"tasks":[{"repo":"x","task_id":1,"pairs":[[1,2,3]]}]})",
                 "subsets/lite.json: tasks[0] (x/1): pair [1,2,3] must be two feature numbers"},
         BadCase{R"({"tasks":[{"repo":"x","task_id":1},{"repo":"x","task_id":1}]})",
                 "subsets/lite.json: tasks[1] (x/1): this task is listed twice; merge its pairs "
                 "into one entry"}),
-    [](const testing::TestParamInfo<BadCase>& info) { return "case" + std::to_string(info.index); });
+    [](const testing::TestParamInfo<BadCase>& info) {
+      return "case" + std::to_string(info.index);
+    });
 
 }  // namespace
 }  // namespace cb

@@ -1,9 +1,9 @@
 #include "test_util.h"
 
-#include <thread>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
@@ -22,11 +22,21 @@ namespace {
 const bool kDummyApiKey = ::setenv("COHERE_API_KEY", "cbtest-dummy-key", 1) == 0;
 }  // namespace
 
-std::string Cbgen() { return CBTEST_CBGEN; }
-std::string Cbrun() { return CBTEST_CBRUN; }
-std::string FakeCooperbench() { return CBTEST_FAKE_COOPERBENCH; }
-fs::path DatasetDir() { return fs::path(CBTEST_DATASET_DIR).lexically_normal(); }
-fs::path SourceDir() { return CBTEST_SOURCE_DIR; }
+std::string Cbgen() {
+  return CBTEST_CBGEN;
+}
+std::string Cbrun() {
+  return CBTEST_CBRUN;
+}
+std::string FakeCooperbench() {
+  return CBTEST_FAKE_COOPERBENCH;
+}
+fs::path DatasetDir() {
+  return fs::path(CBTEST_DATASET_DIR).lexically_normal();
+}
+fs::path SourceDir() {
+  return CBTEST_SOURCE_DIR;
+}
 
 // A test whose ninja started Redis (out/services/redis-PORT/redis.pid) must not
 // leave it answering on that port for the next test.
@@ -67,8 +77,10 @@ CommandResult Run(const std::string& command, const fs::path& cwd) {
   size_t n;
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
   int status = ::pclose(p);
-  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status)) r.exit_code = 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    r.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    r.exit_code = 128 + WTERMSIG(status);
   return r;
 }
 
@@ -82,8 +94,10 @@ void TouchNewerThan(const fs::path& file, const fs::path& reference) {
 std::string Sh(const std::string& arg) {
   std::string out = "'";
   for (char c : arg) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
@@ -111,7 +125,8 @@ std::string TagTestImages(const std::vector<std::string>& images) {
     std::string cmd =
         "mkdir -p rootfs/bin rootfs/workspace/repo && cp /bin/busybox rootfs/bin/busybox && "
         "for c in sh test sleep true cat ls; do ln -sf busybox rootfs/bin/$c; done && "
-        "tar -C rootfs -c . | docker import -c 'ENTRYPOINT [\"/bin/false\"]' - " + base;
+        "tar -C rootfs -c . | docker import -c 'ENTRYPOINT [\"/bin/false\"]' - " +
+        base;
     CommandResult r = Run(cmd, root.path());
     if (r.exit_code != 0) return "cannot make the test image: " + r.output;
   }
@@ -126,7 +141,8 @@ std::vector<std::string> SubsetImages(const std::string& subset) {
   std::vector<std::string> images;
   auto sel = cb::SelectTasks(DatasetDir(), subset);
   if (!sel.ok()) return images;
-  for (const cb::TaskSpec& t : sel->tasks) images.push_back(cb::CanonicalImageName(t.repo, t.task_id));
+  for (const cb::TaskSpec& t : sel->tasks)
+    images.push_back(cb::CanonicalImageName(t.repo, t.task_id));
   return images;
 }
 
@@ -152,7 +168,9 @@ std::vector<boost::json::value> ReadJsonLines(const fs::path& path) {
   return lines;
 }
 
-boost::json::value ReadJson(const fs::path& path) { return boost::json::parse(ReadText(path)); }
+boost::json::value ReadJson(const fs::path& path) {
+  return boost::json::parse(ReadText(path));
+}
 
 void WriteText(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
@@ -182,7 +200,8 @@ std::vector<fs::path> FindRecords(const fs::path& out) {
 }
 
 std::string Experiment::Env() const {
-  return "FAKE_CB_CALLS=" + Sh(calls().string()) + " FAKE_CB_STATE=" + Sh((dir / "state").string()) +
+  return "FAKE_CB_CALLS=" + Sh(calls().string()) +
+         " FAKE_CB_STATE=" + Sh((dir / "state").string()) +
          (fs::exists(plan()) ? " FAKE_CB_PLAN=" + Sh(plan().string()) : "") + " ";
 }
 

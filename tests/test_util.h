@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include <boost/json.hpp>
 #include <gtest/gtest.h>
+#include <boost/json.hpp>
 
 namespace cbtest {
 
@@ -32,8 +32,8 @@ class TempDir {
 };
 
 struct CommandResult {
-  int exit_code = -1;   // 128+N for death by signal N
-  std::string output;   // stdout and stderr together
+  int exit_code = -1;  // 128+N for death by signal N
+  std::string output;  // stdout and stderr together
 };
 // Runs `command` with /bin/sh -c in `cwd` (empty: current), stdin from /dev/null.
 CommandResult Run(const std::string& command, const fs::path& cwd = {});
@@ -92,14 +92,15 @@ struct Experiment {
 // For something a test needs from the machine (a Docker daemon, root, a
 // program): `why_not` empty means it is there. Otherwise the test fails in CI
 // (CI set, see InCi) and skips elsewhere, printing `what` and the reason.
-#define CBTEST_REQUIRE(why_not, what)                                             \
-  do {                                                                            \
-    const std::string cbtest_why = (why_not);                                     \
-    if (!cbtest_why.empty()) {                                                    \
+#define CBTEST_REQUIRE(why_not, what)                                                 \
+  do {                                                                                \
+    const std::string cbtest_why = (why_not);                                         \
+    if (!cbtest_why.empty()) {                                                        \
       if (::cbtest::InCi()) FAIL() << (what) << " is required in CI: " << cbtest_why; \
-      GTEST_SKIP() << "skipped: needs " << (what) << " (" << cbtest_why << ")";  \
-    }                                                                             \
+      GTEST_SKIP() << "skipped: needs " << (what) << " (" << cbtest_why << ")";       \
+    }                                                                                 \
   } while (0)
 
 // Skips outside CI when no Docker daemon answers; fails in CI.
-#define CBTEST_REQUIRE_DOCKER() CBTEST_REQUIRE(::cbtest::DockerUnavailableReason(), "a Docker daemon")
+#define CBTEST_REQUIRE_DOCKER() \
+  CBTEST_REQUIRE(::cbtest::DockerUnavailableReason(), "a Docker daemon")

@@ -16,8 +16,8 @@
 #include <map>
 #include <optional>
 
-#include "interrupt_util.h"
 #include "common/cooperbench_release.h"
+#include "interrupt_util.h"
 #include "services_test_util.h"
 
 namespace {
@@ -36,8 +36,8 @@ struct Scenario {
 constexpr Scenario kPass{"pass", 1, 2}, kTestFail{"testfail", 3, 4}, kLimits{"limits", 5, 6},
     kConflict{"conflict", 7, 8}, kApplyFail{"applyfail", 9, 10}, kRateLimit{"ratelimit", 11, 12},
     kTimeout{"timeout", 13, 14}, kAuth{"auth", 15, 16}, kLeadWins{"leadwins", 17, 18},
-    kModDelete{"moddelete", 19, 20}, kSlowAgent{"slowagent", 23, 24},
-    kSlowEval{"sloweval", 25, 26}, kUnpriced{"unpriced", 27, 28};
+    kModDelete{"moddelete", 19, 20}, kSlowAgent{"slowagent", 23, 24}, kSlowEval{"sloweval", 25, 26},
+    kUnpriced{"unpriced", 27, 28};
 
 // The label cbrun's Docker proxy puts on every container of an attempt.
 constexpr char kAttemptLabel[] = "cbrun.attempt";
@@ -52,7 +52,9 @@ const char* UserCooperbench() {
   return path && *path ? path : nullptr;
 }
 
-fs::path HarnessDir() { return cbtest::SourceDir() / "tests" / "upstream"; }
+fs::path HarnessDir() {
+  return cbtest::SourceDir() / "tests" / "upstream";
+}
 
 // The release family a version behaves like: 0.0.11 (no --log-dir, v1 agent),
 // 0.0.14 (union merge), 0.0.19 (no union merge).
@@ -82,16 +84,18 @@ std::string UpstreamUnavailable(const std::string& release) {
 // A clone with no upstream sources at all beside it (a newcomer's, not CI's,
 // which always has ../shared) reports the suite as not run; where they are,
 // a missing release or Docker fails in CI like every other requirement.
-bool NoUpstreamHere() { return !UserCooperbench() && !fs::exists(UpstreamRoot()); }
+bool NoUpstreamHere() {
+  return !UserCooperbench() && !fs::exists(UpstreamRoot());
+}
 
-#define CBTEST_REQUIRE_UPSTREAM(release)                                                     \
-  do {                                                                                       \
-    if (NoUpstreamHere())                                                                    \
-      GTEST_SKIP() << "not run: " << UpstreamRoot().string()                                 \
-                   << " is not beside the repository (upstream cooperbench's releases; "     \
-                      "CI has it, or set CBTEST_UPSTREAM_ROOT / CBTEST_COOPERBENCH)";        \
-    CBTEST_REQUIRE(UpstreamUnavailable(release), "upstream cooperbench " + (release));       \
-    CBTEST_REQUIRE_DOCKER();                                                                 \
+#define CBTEST_REQUIRE_UPSTREAM(release)                                                 \
+  do {                                                                                   \
+    if (NoUpstreamHere())                                                                \
+      GTEST_SKIP() << "not run: " << UpstreamRoot().string()                             \
+                   << " is not beside the repository (upstream cooperbench's releases; " \
+                      "CI has it, or set CBTEST_UPSTREAM_ROOT / CBTEST_COOPERBENCH)";    \
+    CBTEST_REQUIRE(UpstreamUnavailable(release), "upstream cooperbench " + (release));   \
+    CBTEST_REQUIRE_DOCKER();                                                             \
   } while (0)
 
 // One release's install, its synthetic task and image, and builds against them.
@@ -141,7 +145,8 @@ class Upstream : public ::testing::TestWithParam<std::string> {
       list.push_back({{"repo", kRepo}, {"task_id", t}, {"pairs", ps}});
     }
     const fs::path p = dir_ / (name + ".json");
-    cbtest::WriteText(p, boost::json::serialize(boost::json::object{{"name", name}, {"tasks", list}}));
+    cbtest::WriteText(p,
+                      boost::json::serialize(boost::json::object{{"name", name}, {"tasks", list}}));
     return p;
   }
 
@@ -149,13 +154,12 @@ class Upstream : public ::testing::TestWithParam<std::string> {
   CommandResult Generate(const std::string& name, const fs::path& subset,
                          const std::string& settings, const std::string& extra = "") {
     fs::create_directories(dir_ / name);
-    return cbtest::Run(env_ + Sh(cbtest::Cbgen()) + " " + Sh(subset.string()) + " --dataset-dir " +
-                           Sh(dataset().string()) + " --cooperbench " + Sh(cooperbench_) +
-                           " --settings " + settings + " --run-prefix " + prefix_ +
-                           " --backoff 0.2" +
-                           (extra.find("--timeout") == std::string::npos ? " --timeout 300 " : " ") +
-                           extra,
-                       dir_ / name);
+    return cbtest::Run(
+        env_ + Sh(cbtest::Cbgen()) + " " + Sh(subset.string()) + " --dataset-dir " +
+            Sh(dataset().string()) + " --cooperbench " + Sh(cooperbench_) + " --settings " +
+            settings + " --run-prefix " + prefix_ + " --backoff 0.2" +
+            (extra.find("--timeout") == std::string::npos ? " --timeout 300 " : " ") + extra,
+        dir_ / name);
   }
   std::string NinjaCommand(const std::string& args,
                            const std::string& key = "cbtest-key-not-a-secret") const {
@@ -209,8 +213,8 @@ class Upstream : public ::testing::TestWithParam<std::string> {
   // Somebody else's container, which no cleanup may touch.
   std::string StartCanary() {
     const std::string name = "cbtest-canary-" + prefix_;
-    CommandResult c = cbtest::Run("docker run -d --name " + name + " --entrypoint sleep " +
-                                  image() + " 600");
+    CommandResult c =
+        cbtest::Run("docker run -d --name " + name + " --entrypoint sleep " + image() + " 600");
     EXPECT_EQ(c.exit_code, 0) << c.output;
     canaries_.push_back(name);
     return name;
@@ -240,7 +244,8 @@ double UpstreamCost(const fs::path& attempt_dir) {
   std::error_code ec;
   for (fs::recursive_directory_iterator it(attempt_dir, ec), end; it != end; it.increment(ec))
     if (it->path().filename() == "result.json") {
-      const boost::json::value* c = cbtest::ReadJson(it->path()).as_object().if_contains("total_cost");
+      const boost::json::value* c =
+          cbtest::ReadJson(it->path()).as_object().if_contains("total_cost");
       if (c && c->is_number()) cost += c->to_number<double>();
     }
   return cost;
@@ -258,8 +263,9 @@ fs::path AttemptDir(const fs::path& build_dir, const boost::json::value& attempt
   return p.is_absolute() ? p : build_dir / p;
 }
 
-void ExpectRecord(const fs::path& build_dir, const std::map<std::string, boost::json::value>& records,
-                  const std::string& key, const Expected& want, const std::string& agent) {
+void ExpectRecord(const fs::path& build_dir,
+                  const std::map<std::string, boost::json::value>& records, const std::string& key,
+                  const Expected& want, const std::string& agent) {
   SCOPED_TRACE(key);
   auto it = records.find(key);
   ASSERT_NE(it, records.end()) << "no record";
@@ -289,8 +295,9 @@ TEST_P(Upstream, EveryOutcomeGetsItsTagReasonAndUpstreamsCost) {
                                               kRateLimit, kTimeout, kLeadWins, kModDelete});
   CommandResult gen = Generate("outcomes", subset, "solo,coop-nocomm");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
-  EXPECT_NE(gen.output.find("cbgen: agent " + DefaultAgent() + ": the mini-SWE-agent of cooperbench"),
-            std::string::npos)
+  EXPECT_NE(
+      gen.output.find("cbgen: agent " + DefaultAgent() + ": the mini-SWE-agent of cooperbench"),
+      std::string::npos)
       << gen.output;
   CommandResult run = Ninja("outcomes", "-j4");
   ASSERT_EQ(run.exit_code, 0) << cbtest::Tail(run.output, 6000);
@@ -321,10 +328,10 @@ TEST_P(Upstream, EveryOutcomeGetsItsTagReasonAndUpstreamsCost) {
     }
     // 0.0.14 and earlier resolve a same-line conflict by a union merge that
     // here passes both suites: upstream scores it a pass, and so do we.
-    ExpectRecord(build, records, key(kConflict),
-                 union_merge ? Expected{"pass", "tests_passed", 1}
-                             : Expected{"fail", "merge_conflict", 1},
-                 agent);
+    ExpectRecord(
+        build, records, key(kConflict),
+        union_merge ? Expected{"pass", "tests_passed", 1} : Expected{"fail", "merge_conflict", 1},
+        agent);
     EXPECT_EQ(records.at(key(kConflict)).at("merge_status"), "conflicts");
     // 0.0.11 does not say that a patch did not apply (merge "clean").
     ExpectRecord(build, records, key(kApplyFail),
@@ -340,8 +347,7 @@ TEST_P(Upstream, EveryOutcomeGetsItsTagReasonAndUpstreamsCost) {
   CommandResult report = cbtest::Run(Sh(cbtest::Cbgen()) + " report --json", dir_ / "outcomes");
   ASSERT_EQ(report.exit_code, 0) << report.output;
   boost::json::value summary = boost::json::parse(report.output);
-  EXPECT_EQ(summary.at("settings").at("coop-nocomm").at("pass_agent1_alone"),
-            union_merge ? 0 : 1)
+  EXPECT_EQ(summary.at("settings").at("coop-nocomm").at("pass_agent1_alone"), union_merge ? 0 : 1)
       << report.output;
 }
 
@@ -373,10 +379,10 @@ TEST_P(Upstream, CoopWithMessagingThroughRedis) {
 TEST_P(Upstream, RejectedKeyStopsTheBuildWithoutARecord) {
   // Three tasks (one image each) so there are more targets than slots.
   const std::vector<int> tasks = {task_id_, task_id_ + 100, task_id_ + 200};
-  CommandResult more = cbtest::Run(Sh((HarnessDir() / "make-task").string()) + " --task " +
-                                   std::to_string(tasks[0]) + " --task " + std::to_string(tasks[1]) +
-                                   " --task " + std::to_string(tasks[2]) + " " +
-                                   Sh(dataset().string()));
+  CommandResult more =
+      cbtest::Run(Sh((HarnessDir() / "make-task").string()) + " --task " +
+                  std::to_string(tasks[0]) + " --task " + std::to_string(tasks[1]) + " --task " +
+                  std::to_string(tasks[2]) + " " + Sh(dataset().string()));
   ASSERT_EQ(more.exit_code, 0) << more.output;
   CommandResult gen = Generate("auth", Subset("auth", {kAuth}, tasks), "solo,coop-nocomm");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
@@ -393,8 +399,8 @@ TEST_P(Upstream, RejectedKeyStopsTheBuildWithoutARecord) {
 // An agent the release does not have: the build stops at once with upstream's
 // own list of agents.
 TEST_P(Upstream, UnknownAgentStopsTheBuildNamingTheReleasesAgents) {
-  CommandResult gen = Generate("agent", Subset("agent", {kPass, kTestFail}), "solo",
-                               "--agent no_such_agent");
+  CommandResult gen =
+      Generate("agent", Subset("agent", {kPass, kTestFail}), "solo", "--agent no_such_agent");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   CommandResult run = Ninja("agent", "-j1");
   EXPECT_NE(run.exit_code, 0) << run.output;
@@ -431,12 +437,14 @@ TEST_P(Upstream, DoctorNamesTheReleaseAndAsksItsLitellmForThePrice) {
   cbtest::WriteText(dir_ / "prices.json",
                     R"({"command-a-03-2025": {"input_cost_per_token": 2.5e-06,)"
                     R"( "output_cost_per_token": 1e-05, "litellm_provider": "cohere_chat"}})");
-  r = cbtest::Run("LITELLM_MODEL_REGISTRY_PATH=" + Sh((dir_ / "prices.json").string()) + " " + doctor,
-                  dir_.path());
+  r = cbtest::Run(
+      "LITELLM_MODEL_REGISTRY_PATH=" + Sh((dir_ / "prices.json").string()) + " " + doctor,
+      dir_.path());
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("ok    price: cooperbench's litellm prices command-a-03-2025: USD 2.5e-06 "
-                          "per input token"),
-            std::string::npos)
+  EXPECT_NE(
+      r.output.find("ok    price: cooperbench's litellm prices command-a-03-2025: USD 2.5e-06 "
+                    "per input token"),
+      std::string::npos)
       << r.output;
 }
 
@@ -448,7 +456,8 @@ TEST_P(Upstream, UnpricedModelCostIsUnknownNotZero) {
   CommandResult run = Ninja("unpriced", "-j1");
   if (Family() == "0.0.11") {
     EXPECT_NE(run.exit_code, 0);
-    EXPECT_NE(run.output.find("model_unpriced: Error calculating cost for model"), std::string::npos)
+    EXPECT_NE(run.output.find("model_unpriced: Error calculating cost for model"),
+              std::string::npos)
         << run.output;
     EXPECT_NE(run.output.find("LITELLM_MODEL_REGISTRY_PATH"), std::string::npos) << run.output;
     EXPECT_TRUE(Records("unpriced").empty());
