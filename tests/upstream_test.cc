@@ -424,8 +424,9 @@ TEST_P(Upstream, DoctorNamesTheReleaseAndAsksItsLitellmForThePrice) {
   EXPECT_NE(r.output.find("(supported: 0.0.11 to 0.0.19); mini-SWE-agent " + DefaultAgent()),
             std::string::npos)
       << r.output;
-  if (!UserCooperbench())
+  if (!UserCooperbench()) {
     EXPECT_NE(r.output.find("release " + release_ + " "), std::string::npos) << r.output;
+  }
   EXPECT_NE(r.output.find(Family() == "0.0.11" ? "no --log-dir: each attempt runs in its own folder"
                                                : "attempts log to --log-dir"),
             std::string::npos)
