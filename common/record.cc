@@ -48,7 +48,7 @@ boost::json::value Record::ToJson() const {
   boost::json::object o;
   o["schema"] = kSchema;
   o["tag"] = std::string(TagName(tag));
-  o["reason"] = reason;
+  o["reason"] = std::string(ReasonName(reason));
   o["detail"] = detail;
   o["setting"] = std::string(SettingName(setting));
   o["run_name"] = run_name;
@@ -80,7 +80,7 @@ boost::json::value Record::ToJson() const {
     if (a.signal) j["signal"] = *a.signal;
     if (a.timed_out) j["timed_out"] = true;
     j["tag"] = std::string(TagName(a.tag));
-    j["reason"] = a.reason;
+    j["reason"] = std::string(ReasonName(a.reason));
     j["detail"] = a.detail;
     j["cost_usd"] = OptValue(a.cost_usd);
     j["tokens"] = boost::json::object{{"input", OptValue(a.input_tokens)},

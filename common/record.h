@@ -11,6 +11,7 @@
 
 #include "absl/status/status.h"
 #include "common/naming.h"
+#include "common/reason.h"
 #include "common/setting.h"
 #include "common/tag.h"
 
@@ -24,7 +25,7 @@ struct AttemptRecord {
   std::optional<int> signal;
   bool timed_out = false;
   Tag tag = Tag::kInfraError;
-  std::string reason;
+  Reason reason = Reason::kUnknown;
   std::string detail;
   std::optional<double> cost_usd = 0;     // nullopt: unknown (steps taken, $0 reported)
   std::optional<long long> input_tokens;  // nullopt: unknown (see AttemptUsage)
@@ -35,7 +36,7 @@ struct AttemptRecord {
 struct Record {
   static constexpr int kSchema = 1;
   Tag tag = Tag::kInfraError;
-  std::string reason;
+  Reason reason = Reason::kUnknown;
   std::string detail;
   Setting setting = Setting::kSolo;
   std::string run_name;

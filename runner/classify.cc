@@ -16,43 +16,45 @@ namespace {
 // Upstream error text -> reason, first match wins (case-insensitive substrings).
 struct ErrorPattern {
   std::vector<absl::string_view> needles;
-  absl::string_view reason;
+  Reason reason;
   bool fatal;
 };
 const std::vector<ErrorPattern>& ErrorPatterns() {
   static const std::vector<ErrorPattern> kPatterns = {
       // registry.get_runner: "Unknown agent: 'x'. Available: a, b" (every release).
-      {{"unknown agent:"}, "unknown_agent", true},
+      {{"unknown agent:"}, Reason::kUnknownAgent, true},
       // mini-SWE-agent without cost_tracking: ignore_errors (0.0.11) and a model
       // litellm cannot price: "Error calculating cost for model ...".
-      {{"error calculating cost"}, "model_unpriced", true},
+      {{"error calculating cost"}, Reason::kModelUnpriced, true},
       {{"authenticationerror", "invalid api key", "invalid_api_key", "api key not valid",
         "unauthorized", "status code: 401", "error code: 401", "no api key", "api_key is not set"},
-       "auth_failed",
+       Reason::kAuthFailed,
        true},
       {{"notfounderror", "model not found", "model_not_found", "unknown model",
         "llm provider not provided"},
-       "unknown_model",
+       Reason::kUnknownModel,
        true},
       {{"ratelimit", "rate limit", "rate_limit", "error code: 429", "status code: 429",
         "too many requests"},
-       "rate_limited",
+       Reason::kRateLimited,
        false},
       {{"apitimeouterror", "litellm.timeout", "request timed out", "read timed out"},
-       "api_timeout",
+       Reason::kApiTimeout,
        false},
-      {{"docker", "container", "sandbox", "no such image", "oci runtime"}, "docker_error", false},
-      {{"timeout", "timed out"}, "api_timeout", false},
+      {{"docker", "container", "sandbox", "no such image", "oci runtime"},
+       Reason::kDockerError,
+       false},
+      {{"timeout", "timed out"}, Reason::kApiTimeout, false},
       {{"apiconnectionerror", "connection error", "connection refused", "connection reset",
         "connecterror"},
-       "connection_error",
+       Reason::kConnectionError,
        false},
       {{"serviceunavailable", "internalservererror", "error code: 500", "error code: 502",
         "error code: 503", "bad gateway"},
-       "api_error",
+       Reason::kApiError,
        false},
       // infra/redis.py: no Redis and none could be started.
-      {{"redis"}, "redis_error", false},
+      {{"redis"}, Reason::kRedisError, false},
   };
   return kPatterns;
 }
@@ -108,7 +110,7 @@ std::optional<ErrorReading> ReadLogTail(const AttemptEvidence& e, std::string* l
   // agent's chatter, which mentions containers and timeouts all the time.
   if (e.log_tail.empty()) return std::nullopt;
   ErrorReading r = ReadErrorText(e.log_tail.back());
-  if (r.reason == "agent_error") return std::nullopt;
+  if (r.reason == Reason::kAgentError) return std::nullopt;
   *line = e.log_tail.back();
   return r;
 }
@@ -145,8 +147,8 @@ bool PatchDidNotApply(const boost::json::value& eval) {
   return AnyTestOutputContains(eval, "failed to apply feature patch");
 }
 
-Verdict Make(Tag tag, absl::string_view reason, std::string detail, bool fatal = false) {
-  return Verdict{tag, std::string(reason), Shorten(detail), fatal};
+Verdict Make(Tag tag, Reason reason, std::string detail, bool fatal = false) {
+  return Verdict{tag, reason, Shorten(detail), fatal};
 }
 
 // The rules, each a function: a verdict, or nullopt when it does not apply.
@@ -155,29 +157,30 @@ using Rule = std::optional<Verdict> (*)(const AttemptEvidence&);
 // The process itself.
 std::optional<Verdict> NotStarted(const AttemptEvidence& e) {
   if (e.process.started) return std::nullopt;
-  return Make(Tag::kInfraError, "cooperbench_not_found", e.process.start_error, true);
+  return Make(Tag::kInfraError, Reason::kCooperbenchNotFound, e.process.start_error, true);
 }
 std::optional<Verdict> TimedOut(const AttemptEvidence& e) {
   if (!e.process.timed_out) return std::nullopt;
-  return Make(Tag::kInfraError, "timeout", "ended at --timeout");
+  return Make(Tag::kInfraError, Reason::kTimeout, "ended at --timeout");
 }
 std::optional<Verdict> KilledBySignal(const AttemptEvidence& e) {
   if (!e.process.signal) return std::nullopt;
   if (*e.process.signal == SIGKILL)
-    return Make(Tag::kInfraError, "oom_killed", "killed by SIGKILL (out of memory?)");
-  return Make(Tag::kInfraError, "crash", absl::StrCat("killed by signal ", *e.process.signal));
+    return Make(Tag::kInfraError, Reason::kOomKilled, "killed by SIGKILL (out of memory?)");
+  return Make(Tag::kInfraError, Reason::kCrash,
+              absl::StrCat("killed by signal ", *e.process.signal));
 }
 std::optional<Verdict> ExitedNonZero(const AttemptEvidence& e) {
   if (!e.process.exit_code || *e.process.exit_code == 0) return std::nullopt;
   if (*e.process.exit_code == 137)
-    return Make(Tag::kInfraError, "oom_killed", "exit status 137 (killed, out of memory?)");
+    return Make(Tag::kInfraError, Reason::kOomKilled, "exit status 137 (killed, out of memory?)");
   // The release rejects cbrun's command line: every pair alike.
   if (std::optional<std::string> usage = UsageError(e))
-    return Make(Tag::kInfraError, "usage_error", *usage, true);
+    return Make(Tag::kInfraError, Reason::kUsageError, *usage, true);
   std::string line;
   if (std::optional<ErrorReading> r = ReadLogTail(e, &line))
     return Make(Tag::kInfraError, r->reason, line, r->fatal);
-  return Make(Tag::kInfraError, "crash",
+  return Make(Tag::kInfraError, Reason::kCrash,
               absl::StrCat("exit status ", *e.process.exit_code, e.log_tail.empty() ? "" : ": ",
                            e.log_tail.empty() ? "" : e.log_tail.back()));
 }
@@ -185,7 +188,8 @@ std::optional<Verdict> ExitedNonZero(const AttemptEvidence& e) {
 // result.json.
 std::optional<Verdict> NoResult(const AttemptEvidence& e) {
   if (e.result) return std::nullopt;
-  return Make(Tag::kInfraError, "missing_result", absl::StrCat("result.json: ", e.result_problem));
+  return Make(Tag::kInfraError, Reason::kMissingResult,
+              absl::StrCat("result.json: ", e.result_problem));
 }
 std::optional<Verdict> AgentError(const AttemptEvidence& e) {
   const boost::json::value* agent = AgentWithStatus(e, "Error");
@@ -198,51 +202,53 @@ std::optional<Verdict> AgentError(const AttemptEvidence& e) {
 // eval.json.
 std::optional<Verdict> BothPassed(const AttemptEvidence& e) {
   if (!e.eval || BoolField(*e.eval, "both_passed") != true) return std::nullopt;
-  return Make(Tag::kPass, "tests_passed", "");
+  return Make(Tag::kPass, Reason::kTestsPassed, "");
 }
 std::optional<Verdict> LimitsExceeded(const AttemptEvidence& e) {
   if (AgentWithStatus(e, "LimitsExceeded") == nullptr) return std::nullopt;
-  return Make(Tag::kFail, "limits_exceeded", "an agent hit its step or cost limit");
+  return Make(Tag::kFail, Reason::kLimitsExceeded, "an agent hit its step or cost limit");
 }
 std::optional<Verdict> NoEval(const AttemptEvidence& e) {
   if (e.eval) return std::nullopt;
-  return Make(Tag::kInfraError, "missing_eval", absl::StrCat("eval.json: ", e.eval_problem));
+  return Make(Tag::kInfraError, Reason::kMissingEval, absl::StrCat("eval.json: ", e.eval_problem));
 }
 // DockerSandbox.exec's own timeout: upstream scores it as failing tests.
 std::optional<Verdict> EvalTimedOut(const AttemptEvidence& e) {
   if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
-  return Make(Tag::kInfraError, "eval_timeout", "a test command timed out in the eval sandbox");
+  return Make(Tag::kInfraError, Reason::kEvalTimeout,
+              "a test command timed out in the eval sandbox");
 }
 std::optional<Verdict> EvalError(const AttemptEvidence& e) {
   std::optional<std::string> error = StringField(*e.eval, "error");
   if (!error) return std::nullopt;
   // 0.0.14 and earlier: naive and union merge both failed.
-  if (IsMergeFailure(*error)) return Make(Tag::kFail, "merge_conflict", *error);
+  if (IsMergeFailure(*error)) return Make(Tag::kFail, Reason::kMergeConflict, *error);
   // _write_patch passes the patch as one argument: past ~96 KB Linux refuses
   // it ("Failed to write solo.patch: "), every time.
   if (absl::StartsWith(*error, "Failed to write ")) {
-    Verdict v = Make(Tag::kInfraError, "patch_too_large", *error);
+    Verdict v = Make(Tag::kInfraError, Reason::kPatchTooLarge, *error);
     v.repeats = true;
     return v;
   }
   ErrorReading r = ReadErrorText(*error);
-  return Make(Tag::kInfraError, r.reason == "docker_error" ? "docker_error" : "eval_error", *error);
+  return Make(Tag::kInfraError,
+              r.reason == Reason::kDockerError ? Reason::kDockerError : Reason::kEvalError, *error);
 }
 std::optional<Verdict> PatchNotApplied(const AttemptEvidence& e) {
   if (!PatchDidNotApply(*e.eval)) return std::nullopt;
-  return Make(Tag::kFail, "patch_not_applied", "an agent's patch did not apply");
+  return Make(Tag::kFail, Reason::kPatchNotApplied, "an agent's patch did not apply");
 }
 // merge.status says a conflict on every release (0.0.16+: with error null;
 // before: the union merge's tree failed the tests).
 std::optional<Verdict> MergeConflict(const AttemptEvidence& e) {
   if (MergeField(*e.eval, "status") != std::string("conflicts")) return std::nullopt;
-  return Make(Tag::kFail, "merge_conflict",
+  return Make(Tag::kFail, Reason::kMergeConflict,
               absl::StrCat("the agents' patches conflict (merge strategy ",
                            MergeField(*e.eval, "strategy").value_or("none"), ")"));
 }
 std::optional<Verdict> TestsFailed(const AttemptEvidence& e) {
   if (BoolField(*e.eval, "both_passed") != false) return std::nullopt;
-  return Make(Tag::kFail, "tests_failed", "");
+  return Make(Tag::kFail, Reason::kTestsFailed, "");
 }
 
 // The table: rules in order, the first that applies decides (README, "Tags and reasons").
@@ -258,14 +264,14 @@ ErrorReading ReadErrorText(absl::string_view text) {
   const std::string lower = absl::AsciiStrToLower(text);
   for (const ErrorPattern& p : ErrorPatterns())
     for (absl::string_view needle : p.needles)
-      if (absl::StrContains(lower, needle)) return {std::string(p.reason), p.fatal};
-  return {"agent_error", false};
+      if (absl::StrContains(lower, needle)) return {p.reason, p.fatal};
+  return {Reason::kAgentError, false};
 }
 
 Verdict Classify(const AttemptEvidence& evidence) {
   for (Rule rule : kRules)
     if (std::optional<Verdict> v = rule(evidence)) return *v;
-  return Make(Tag::kInfraError, "bad_eval", "eval.json has no both_passed");
+  return Make(Tag::kInfraError, Reason::kBadEval, "eval.json has no both_passed");
 }
 
 }  // namespace cb

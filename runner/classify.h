@@ -10,6 +10,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/reason.h"
 #include "common/tag.h"
 
 namespace cb {
@@ -36,8 +37,8 @@ struct AttemptEvidence {
 
 struct Verdict {
   Tag tag = Tag::kInfraError;
-  std::string reason;  // one word: tests_failed, merge_conflict, rate_limited, ...
-  std::string detail;  // the upstream text it was read from, shortened
+  Reason reason = Reason::kUnknown;  // tests_failed, merge_conflict, rate_limited, ...
+  std::string detail;                // the upstream text it was read from, shortened
   // An error that would fail every pair alike (no cooperbench, bad API key,
   // unknown model): no record, stop the whole build.
   bool fatal = false;
@@ -52,7 +53,7 @@ Verdict Classify(const AttemptEvidence& evidence);
 // Reads upstream's error text ("litellm.RateLimitError: ...") into a reason
 // word, and whether it is fatal for every pair.
 struct ErrorReading {
-  std::string reason;
+  Reason reason = Reason::kAgentError;
   bool fatal = false;
 };
 ErrorReading ReadErrorText(absl::string_view text);

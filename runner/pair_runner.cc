@@ -99,16 +99,17 @@ fs::path NextAttemptDir(const fs::path& pair_log_dir, int* n) {
 
 // What to do about an error that would fail every pair alike.
 std::string FatalHint(const Verdict& verdict, const RunConfig& config) {
-  if (verdict.reason == "cooperbench_not_found")
+  if (verdict.reason == Reason::kCooperbenchNotFound)
     return " (install cooperbench or pass --cooperbench PATH to cbgen)";
-  if (verdict.reason == "auth_failed") return absl::StrCat(" (check ", config.api_key_env, ")");
-  if (verdict.reason == "unknown_agent")
+  if (verdict.reason == Reason::kAuthFailed)
+    return absl::StrCat(" (check ", config.api_key_env, ")");
+  if (verdict.reason == Reason::kUnknownAgent)
     return " (regenerate with cbgen --agent NAME, one of those, or without --agent for the "
            "installed release's mini-SWE-agent)";
-  if (verdict.reason == "model_unpriced")
+  if (verdict.reason == Reason::kModelUnpriced)
     return " (register the model's price in a JSON file named by LITELLM_MODEL_REGISTRY_PATH, or "
            "export MSWEA_COST_TRACKING=ignore_errors to run with costs recorded as unknown)";
-  if (verdict.reason == "usage_error")
+  if (verdict.reason == Reason::kUsageError)
     return absl::StrCat(
         " (this cooperbench release rejects cbrun's command line: `cbgen doctor` "
         "names the release; supported: ",
@@ -263,7 +264,8 @@ void PairRun::ShowCurrentAttempt(int n) const {
       {"started_at", IsoTimeNow()},
       {"pid", static_cast<int>(::getpid())},
       {"previous_reason", rec_.attempts.empty() ? boost::json::value(nullptr)
-                                                : boost::json::value(rec_.attempts.back().reason)}};
+                                                : boost::json::value(std::string(
+                                                      ReasonName(rec_.attempts.back().reason)))}};
   (void)WriteFileAtomically(pair_log_dir_ / "current.json", PrettyJson(current),
                             Overwrite::kReplace, Durability::kVolatile);
 }
@@ -305,11 +307,11 @@ PairRun::Attempted PairRun::RunAttempt() {
   // An attempt that broke because OUT filled up says nothing about the pair.
   if (verdict.tag == Tag::kInfraError)
     if (absl::Status room = CheckOutHasRoom(job_.out_dir); !room.ok())
-      return {verdict, Fatal(absl::StrCat("attempt ", n, " failed (", verdict.reason, ") and ",
-                                          room.message(), "; no record was written"))};
+      return {verdict, Fatal(absl::StrCat("attempt ", n, " failed (", ReasonName(verdict.reason),
+                                          ") and ", room.message(), "; no record was written"))};
   if (verdict.fatal)
-    return {verdict,
-            Fatal(absl::StrCat(verdict.reason, ": ", verdict.detail, FatalHint(verdict, config_)))};
+    return {verdict, Fatal(absl::StrCat(ReasonName(verdict.reason), ": ", verdict.detail,
+                                        FatalHint(verdict, config_)))};
   rec_.attempts.push_back(
       AttemptOf(n, started_at, place.dir, launched, verdict, UsageOf(evidence)));
   KeepEvalFacts(evidence, &rec_);
@@ -333,7 +335,7 @@ PairResult PairRun::WriteTheRecord(const Verdict& verdict) {
   PairResult out =
       Done(PairStatus::kRecorded, 0,
            absl::StrFormat(
-               "%s (%s), %d attempt%s, $%.2f%s, %.0fs", TagName(rec_.tag), rec_.reason,
+               "%s (%s), %d attempt%s, $%.2f%s, %.0fs", TagName(rec_.tag), ReasonName(rec_.reason),
                rec_.attempts.size(), rec_.attempts.size() == 1 ? "" : "s", rec_.cost_usd(),
                unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"),
                rec_.duration_s));
@@ -372,7 +374,7 @@ PairResult PairRun::Run() {
     if (!retry.retry) return WriteTheRecord(attempt.verdict);
     reporter_.Note(absl::StrFormat("%s: attempt %d: %s (%s); retrying in %.0fs", what_,
                                    rec_.attempts.back().n, TagName(attempt.verdict.tag),
-                                   attempt.verdict.reason, retry.delay_s));
+                                   ReasonName(attempt.verdict.reason), retry.delay_s));
     if (!launcher_.Sleep(retry.delay_s)) return Interrupted(launcher_.interrupt_signal());
   }
 }

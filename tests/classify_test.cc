@@ -35,8 +35,8 @@ AttemptEvidence Evidence(std::optional<boost::json::value> result,
 void ExpectVerdict(const AttemptEvidence& e, Tag tag, const std::string& reason,
                    bool fatal = false) {
   Verdict v = Classify(e);
-  EXPECT_EQ(TagName(v.tag), TagName(tag)) << v.reason << " " << v.detail;
-  EXPECT_EQ(v.reason, reason) << v.detail;
+  EXPECT_EQ(TagName(v.tag), TagName(tag)) << ReasonName(v.reason) << " " << v.detail;
+  EXPECT_EQ(ReasonName(v.reason), reason) << v.detail;
   EXPECT_EQ(v.fatal, fatal);
 }
 
@@ -102,7 +102,7 @@ TEST(Classify, APatchTooLargeForUpstreamsEvalIsNotRetried) {
   Verdict v =
       Classify(Evidence(SoloResult("Submitted"), Eval(false, "Failed to write solo.patch: ")));
   EXPECT_EQ(v.tag, Tag::kInfraError);
-  EXPECT_EQ(v.reason, "patch_too_large");
+  EXPECT_EQ(v.reason, Reason::kPatchTooLarge);
   EXPECT_FALSE(v.retryable()) << "the same patch fails the same way: retrying re-pays the agent";
   EXPECT_FALSE(v.fatal);
 }

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <optional>
+#include <set>
 
 #include "common/json_read.h"
 #include "common/record.h"
@@ -114,7 +116,7 @@ AttemptRecord Attempt(int n, std::optional<double> cost, std::optional<long long
   AttemptRecord a;
   a.n = n;
   a.tag = Tag::kInfraError;
-  a.reason = "crash";
+  a.reason = cb::Reason::kCrash;
   a.cost_usd = cost;
   a.input_tokens = in;
   a.output_tokens = out;
@@ -124,7 +126,7 @@ AttemptRecord Attempt(int n, std::optional<double> cost, std::optional<long long
 Record CoopRecord() {
   Record r;
   r.tag = Tag::kPass;
-  r.reason = "tests_passed";
+  r.reason = cb::Reason::kTestsPassed;
   r.setting = Setting::kCoopComm;
   r.run_name = "command-a-coop-comm";
   r.pair = PairId{"dspy_task", 8394, 3, 4};
@@ -276,6 +278,22 @@ TEST(RecordFromRun, CoopPassThroughAgent1AloneWithUnknownTokensAndCost) {
   EXPECT_DOUBLE_EQ(rec.at("cost_usd").to_number<double>(), 0);
   EXPECT_EQ(rec.at("cost_unknown_attempts"), 1);
   EXPECT_TRUE(rec.at("attempts").at(0).at("cost_usd").is_null());
+}
+
+// The words records store are the enum's, both ways, and nothing else parses.
+TEST(Reason, EveryWordRoundTripsAndStrangersDoNot) {
+  const std::vector<std::string> words = AllReasonNames();
+  EXPECT_EQ(words.size(), std::set<std::string>(words.begin(), words.end()).size());
+  for (const std::string& word : words) {
+    std::optional<Reason> reason = ParseReason(word);
+    ASSERT_TRUE(reason.has_value()) << word;
+    EXPECT_EQ(ReasonName(*reason), word);
+  }
+  EXPECT_EQ(ParseReason("tests_failed"), Reason::kTestsFailed);
+  EXPECT_FALSE(ParseReason("Tests_Failed").has_value());
+  EXPECT_FALSE(ParseReason("").has_value());
+  EXPECT_EQ(ParseTag("infra_error"), Tag::kInfraError);
+  EXPECT_FALSE(ParseTag("error").has_value());
 }
 
 }  // namespace

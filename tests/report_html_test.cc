@@ -24,7 +24,9 @@ void WriteRecords(const fs::path& out) {
         r.pair = cb::PairId{repo, 7, a, a + 1};
         const int k = i++ % 4;
         r.tag = k == 3 ? cb::Tag::kInfraError : k == 2 ? cb::Tag::kFail : cb::Tag::kPass;
-        r.reason = k == 3 ? "rate_limited" : k == 2 ? "tests_failed" : "tests_passed";
+        r.reason = k == 3   ? cb::Reason::kRateLimited
+                   : k == 2 ? cb::Reason::kTestsFailed
+                            : cb::Reason::kTestsPassed;
         cb::AttemptRecord at;
         at.n = 1;
         at.tag = r.tag;
@@ -83,7 +85,7 @@ TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
     r.run_name = "command-a-coop-comm";
     r.pair = cb::PairId{"dspy_task", 7, a, a + 1};
     r.tag = cb::Tag::kPass;
-    r.reason = "tests_passed";
+    r.reason = cb::Reason::kTestsPassed;
     r.merge_status = a == 1 ? "conflicts" : "clean";
     r.merge_strategy = a == 1 ? "solo-agent1" : "naive";
     cb::AttemptRecord at;

@@ -7,7 +7,7 @@ namespace cb {
 namespace {
 
 Verdict V(Tag tag, const std::string& reason, bool fatal = false) {
-  return Verdict{tag, reason, "", fatal};
+  return Verdict{tag, ParseReason(reason).value(), "", fatal};
 }
 
 TEST(DecideRetry, InfraErrorsUpToTheLimitWithBackoff) {
