@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <iostream>
@@ -152,13 +151,6 @@ absl::StatusOr<std::string> ChooseAgent(const std::string& requested,
   return release->DefaultAgent();
 }
 
-// A number as the shortest text that reads back the same (1234567, not 1.23457e+06).
-std::string Number(double v) {
-  char buf[64];
-  auto res = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, res.ptr);
-}
-
 absl::StatusOr<ExperimentOptions> OptionsFrom(const GenerateArgs& a) {
   ExperimentOptions opts;
   for (const std::string& s : a.settings) {
@@ -197,60 +189,14 @@ absl::StatusOr<RunConfig> RunConfigFrom(const GenerateArgs& a, const ExperimentO
   return run;
 }
 
-// cbgen's own command line for the regeneration edge: every choice of this
-// run, paths absolute (Ninja runs it in build.ninja's folder).
-std::vector<std::string> RegenArgs(const GenerateArgs& a, const ExperimentOptions& opts,
-                                   const RunConfig& run, const fs::path& output) {
-  const bool subset_is_path = a.subset.find('/') != std::string::npos ||
-                              (a.subset.size() > 5 && a.subset.ends_with(".json"));
-  std::vector<std::string> names;
-  for (Setting s : opts.settings) names.emplace_back(SettingName(s));
-  std::vector<std::string> args = {subset_is_path ? fs::absolute(a.subset).string() : a.subset,
-                                   "--dataset-dir",
-                                   run.dataset_dir,
-                                   "-o",
-                                   output.filename().string(),
-                                   "--out",
-                                   opts.out.string(),
-                                   "--settings",
-                                   absl::StrJoin(names, ","),
-                                   "--model",
-                                   opts.model,
-                                   "--agent",
-                                   opts.agent,
-                                   "--backend",
-                                   opts.backend,
-                                   "--run-prefix",
-                                   opts.run_prefix,
-                                   "--pull-jobs",
-                                   absl::StrCat(a.pull_jobs),
-                                   "--max-runs",
-                                   absl::StrCat(a.max_runs),
-                                   "--timeout",
-                                   absl::StrCat(run.timeout_s),
-                                   "--retries",
-                                   absl::StrCat(run.retries),
-                                   "--backoff",
-                                   Number(run.backoff_s),
-                                   "--grace",
-                                   Number(run.grace_s),
-                                   "--cooperbench",
-                                   run.cooperbench,
-                                   "--docker",
-                                   run.docker,
-                                   "--redis",
-                                   run.redis_url,
-                                   "--redis-server",
-                                   run.redis_server,
-                                   "--registry",
-                                   run.registry,
-                                   "--pull-retries",
-                                   absl::StrCat(run.pull_retries),
-                                   "--min-free-gb",
-                                   Number(run.min_free_gb),
-                                   "--api-key-env",
-                                   run.api_key_env};
-  if (run.budget_warn_usd) args.insert(args.end(), {"--budget-warn", Number(*run.budget_warn_usd)});
+// cbgen's own command line for the regeneration edge: the arguments it was
+// started with, as typed, run in the folder it was started in (`-C`), so a
+// regeneration makes the same choices (numbers, paths, the agent: chosen again
+// when --agent was not given).
+std::vector<std::string> RegenArgs(const GenerateArgs& a) {
+  std::vector<std::string> args = {
+      "-C", a.invoked_in.empty() ? fs::current_path().string() : a.invoked_in};
+  args.insert(args.end(), a.invoked_args.begin(), a.invoked_args.end());
   return args;
 }
 
@@ -319,7 +265,7 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   info.max_runs = a.max_runs;
   for (const fs::path& p : sel->inputs) info.regen_inputs.push_back(FromBuildDir(p, build_dir));
   info.regen_inputs.push_back(info.cbgen);
-  info.regen_args = RegenArgs(a, *opts, *run, output);
+  info.regen_args = RegenArgs(a);
 
   run->image_targets = static_cast<int>(plan->images.size());
   run->coop_comm_runs =

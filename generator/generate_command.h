@@ -26,6 +26,10 @@ struct GenerateArgs {
   int pull_jobs = 2;
   int max_runs = 0;
   RunConfig run;  // operational knobs, written to OUT/config.json
+  // How cbgen was started, so that build.ninja's regeneration edge starts it
+  // the same way: the folder it ran in and its arguments as typed.
+  std::string invoked_in;
+  std::vector<std::string> invoked_args;
 };
 
 // Adds the generator's options to `app` (the top-level cbgen command).

@@ -17,6 +17,21 @@ std::string SelfPath(const char* argv0) {
   return std::filesystem::absolute(argv0).string();
 }
 
+// `-C DIR` (repeatable, like make's and git's): run as if started in DIR, each
+// relative DIR taken from the one before.
+bool EnterDirectories(const std::vector<std::string>& dirs) {
+  for (const std::string& dir : dirs) {
+    std::error_code ec;
+    std::filesystem::current_path(dir, ec);
+    if (ec) {
+      std::cerr << "cbgen: error: -C " << dir << ": " << ec.message()
+                << " (name an existing folder)\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -27,6 +42,13 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("cbgen ") + CBGEN_VERSION);
   cb::GenerateArgs gen;
   cb::AddGenerateOptions(app, gen);
+  std::vector<std::string> directories;
+  app.add_option("-C,--directory", directories,
+                 "Run as if cbgen was started in DIR (build.ninja's regeneration uses it)")
+      ->type_name("DIR")
+      ->expected(1)
+      ->allow_extra_args(false)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   std::vector<cb::Subcommand> subcommands = cb::MakeSubcommands(app);
   app.require_subcommand(0, 1);
 
@@ -35,6 +57,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+
+  gen.invoked_in = std::filesystem::current_path().string();
+  gen.invoked_args.assign(argv + 1, argv + argc);
+  if (!EnterDirectories(directories)) return 1;
 
   bool ran_subcommand = false;
   int exit_code = 0;
