@@ -15,6 +15,10 @@
 namespace cb {
 namespace {
 
+// The runs go out in pieces of about a megabyte through one reused buffer
+// (the full dataset makes 135,000 runs, ~30 MB of JSON).
+constexpr size_t kPiece = 1 << 20;
+
 // `s` as a JSON string, quotes included.
 std::string Quoted(absl::string_view s) {
   return boost::json::serialize(boost::json::string_view(s.data(), s.size()));
@@ -36,24 +40,17 @@ void EndList(std::string* buf, bool first) {
   buf->append(first ? "]" : "\n  ]");
 }
 
-}  // namespace
+// What every run of a setting shares, escaped once: its run name and the
+// records' "OUT/RUN_NAME/" (as the Ninja writer builds them).
+struct SettingPieces {
+  size_t count = 0;
+  std::string run_name;       // quoted
+  std::string record_prefix;  // escaped, unquoted
+};
+using SettingPiecesMap = std::map<Setting, SettingPieces>;
 
-absl::Status WritePlanFile(const Plan& plan, const ExperimentOptions& opts,
-                           const std::filesystem::path& build_file, PlanFileSink sink) {
-  std::string buf = absl::StrCat(
-      "{\n  \"schema\": ", kPlanFileSchema, ",\n  \"build_file\": ", Quoted(build_file.string()),
-      ",\n  \"out\": ", Quoted(plan.out), ",\n  \"model\": ", Quoted(opts.model),
-      ",\n  \"agent\": ", Quoted(opts.agent), ",\n  \"backend\": ", Quoted(opts.backend),
-      ",\n  \"run_prefix\": ", Quoted(plan.run_prefix), ",\n  \"settings\": [");
-
-  // What every run of a setting shares, escaped once: its run name and the
-  // records' "OUT/RUN_NAME/" (as the Ninja writer builds them).
-  struct SettingPieces {
-    size_t count = 0;
-    std::string run_name;       // quoted
-    std::string record_prefix;  // escaped, unquoted
-  };
-  std::map<Setting, SettingPieces> settings;
+SettingPiecesMap PiecesOfSettings(const Plan& plan) {
+  SettingPiecesMap settings;
   for (const RunTarget& run : plan.runs) {
     SettingPieces& p = settings[run.setting];
     if (p.count++ == 0) {
@@ -62,62 +59,106 @@ absl::Status WritePlanFile(const Plan& plan, const ExperimentOptions& opts,
       p.record_prefix = Inner(RecordRunFolder(plan.out, run_name));
     }
   }
-  bool first = true;
-  for (Setting s : AllSettings()) {
-    if (std::find(opts.settings.begin(), opts.settings.end(), s) == opts.settings.end()) continue;
-    auto it = settings.find(s);
-    StartItem(&buf, &first);
-    absl::StrAppend(
-        &buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
-        it != settings.end() ? it->second.run_name : Quoted(RunName(plan.run_prefix, s)),
-        ", \"runs\": ", it != settings.end() ? it->second.count : size_t{0}, "}");
-  }
-  EndList(&buf, first);
-  buf.append(",\n  \"images\": [");
-  first = true;
-  for (const ImageTarget& img : plan.images) {
-    StartItem(&buf, &first);
-    absl::StrAppend(&buf, "{\"repo\": ", Quoted(img.repo), ", \"task_id\": ", img.task_id,
-                    ", \"image\": ", Quoted(img.image), ", \"stamp\": ", Quoted(img.stamp.string()),
-                    "}");
-  }
-  EndList(&buf, first);
-  buf.append(",\n  \"runs\": [");
+  return settings;
+}
 
-  struct TaskPieces {
-    std::string repo;    // quoted
-    std::string folder;  // "REPO/taskID/", escaped, unquoted
-  };
+// What every run of a task shares, escaped once.
+struct TaskPieces {
+  std::string repo;    // quoted
+  std::string folder;  // "REPO/taskID/", escaped, unquoted
+};
+
+std::vector<TaskPieces> PiecesOfTasks(const Plan& plan) {
   std::vector<TaskPieces> tasks;
   tasks.reserve(plan.tasks.size());
   for (const PlannedTask& t : plan.tasks)
     tasks.push_back(TaskPieces{Quoted(t.repo), Inner(RecordTaskFolder(t.repo, t.task_id))});
+  return tasks;
+}
 
-  // The runs go out in pieces of about a megabyte through one reused buffer.
-  constexpr size_t kPiece = 1 << 20;
-  buf.reserve(std::max(buf.size(), kPiece) + 4096);
-  first = true;
+// "{\n  "schema": 1, ... "settings": [" up to the settings list.
+std::string Header(const Plan& plan, const ExperimentOptions& opts,
+                   const std::filesystem::path& build_file) {
+  return absl::StrCat(
+      "{\n  \"schema\": ", kPlanFileSchema, ",\n  \"build_file\": ", Quoted(build_file.string()),
+      ",\n  \"out\": ", Quoted(plan.out), ",\n  \"model\": ", Quoted(opts.model),
+      ",\n  \"agent\": ", Quoted(opts.agent), ",\n  \"backend\": ", Quoted(opts.backend),
+      ",\n  \"run_prefix\": ", Quoted(plan.run_prefix), ",\n  \"settings\": [");
+}
+
+// Every setting asked for, with its run count (0 when the subset gave it none).
+void AppendSettings(const Plan& plan, const ExperimentOptions& opts,
+                    const SettingPiecesMap& settings, std::string* buf) {
+  bool first = true;
+  for (Setting s : AllSettings()) {
+    if (std::find(opts.settings.begin(), opts.settings.end(), s) == opts.settings.end()) continue;
+    auto it = settings.find(s);
+    StartItem(buf, &first);
+    absl::StrAppend(
+        buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
+        it != settings.end() ? it->second.run_name : Quoted(RunName(plan.run_prefix, s)),
+        ", \"runs\": ", it != settings.end() ? it->second.count : size_t{0}, "}");
+  }
+  EndList(buf, first);
+}
+
+void AppendImages(const Plan& plan, std::string* buf) {
+  bool first = true;
+  for (const ImageTarget& img : plan.images) {
+    StartItem(buf, &first);
+    absl::StrAppend(buf, "{\"repo\": ", Quoted(img.repo), ", \"task_id\": ", img.task_id,
+                    ", \"image\": ", Quoted(img.image), ", \"stamp\": ", Quoted(img.stamp.string()),
+                    "}");
+  }
+  EndList(buf, first);
+}
+
+void AppendRun(const Plan& plan, const RunTarget& run, const SettingPieces& setting,
+               const TaskPieces& task, std::string* buf) {
+  absl::StrAppend(buf, "{\"setting\": \"", SettingName(run.setting),
+                  "\", \"run_name\": ", setting.run_name, ", \"repo\": ", task.repo,
+                  ", \"task_id\": ", plan.tasks[run.task].task_id, ", \"features\": [",
+                  run.feature_a, ", ", run.feature_b, "], \"record\": \"", setting.record_prefix,
+                  task.folder);
+  AppendRecordFileName(buf, run.feature_a, run.feature_b);
+  buf->append("\"}");
+}
+
+// The runs, setting by setting, handed to `sink` whenever `buf` passes
+// kPiece; what is left stays in `buf`.
+absl::Status StreamRuns(const Plan& plan, const SettingPiecesMap& settings, PlanFileSink sink,
+                        std::string* buf) {
+  const std::vector<TaskPieces> tasks = PiecesOfTasks(plan);
+  buf->reserve(std::max(buf->size(), kPiece) + 4096);
+  bool first = true;
   for (Setting s : AllSettings()) {
     auto it = settings.find(s);
     if (it == settings.end()) continue;
-    const SettingPieces& p = it->second;
     for (const RunTarget& run : plan.runs) {
       if (run.setting != s) continue;
-      const TaskPieces& t = tasks[run.task];
-      StartItem(&buf, &first);
-      absl::StrAppend(&buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ", p.run_name,
-                      ", \"repo\": ", t.repo, ", \"task_id\": ", plan.tasks[run.task].task_id,
-                      ", \"features\": [", run.feature_a, ", ", run.feature_b, "], \"record\": \"",
-                      p.record_prefix, t.folder);
-      AppendRecordFileName(&buf, run.feature_a, run.feature_b);
-      buf.append("\"}");
-      if (buf.size() >= kPiece) {
-        if (absl::Status st = sink(buf); !st.ok()) return st;
-        buf.clear();
+      StartItem(buf, &first);
+      AppendRun(plan, run, it->second, tasks[run.task], buf);
+      if (buf->size() >= kPiece) {
+        if (absl::Status st = sink(*buf); !st.ok()) return st;
+        buf->clear();
       }
     }
   }
-  EndList(&buf, first);
+  EndList(buf, first);
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status WritePlanFile(const Plan& plan, const ExperimentOptions& opts,
+                           const std::filesystem::path& build_file, PlanFileSink sink) {
+  const SettingPiecesMap settings = PiecesOfSettings(plan);
+  std::string buf = Header(plan, opts, build_file);
+  AppendSettings(plan, opts, settings, &buf);
+  buf.append(",\n  \"images\": [");
+  AppendImages(plan, &buf);
+  buf.append(",\n  \"runs\": [");
+  if (absl::Status st = StreamRuns(plan, settings, sink, &buf); !st.ok()) return st;
   buf.append("\n}\n");
   return sink(buf);
 }
