@@ -44,9 +44,8 @@ const CLI::Validator kKnownBackend(
     },
     "docker|modal|gcp");
 
-}  // namespace
-
-void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
+// What to run and where: the choices build.ninja and the plan are made of.
+void AddExperimentOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("subset", a.subset,
                  "Subset name under DATASET/subsets (lite, flash), 'all', or a subset file");
   app.add_option("--dataset-dir", a.dataset_dir, "Dataset folder made by `cooperbench prepare`")
@@ -73,8 +72,11 @@ void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("--max-runs", a.max_runs, "Agent runs at a time, apart from -j (0: no cap)")
       ->check(CLI::Range(0, 100000))
       ->capture_default_str();
-  // Operational knobs: kept off build.ninja's command lines.
-  RunConfig& r = a.run;
+}
+
+// Operational knobs: written to OUT/config.json, kept off build.ninja's
+// command lines (changing them re-runs nothing).
+void AddRunConfigOptions(CLI::App& app, RunConfig& r) {
   app.add_option("--timeout", r.timeout_s, "Seconds per attempt")
       ->check(CLI::Range(1, 7 * 24 * 3600))
       ->capture_default_str();
@@ -108,6 +110,13 @@ void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("--budget-warn", r.budget_warn_usd,
                  "Warn once total spend in USD passes this (never stops)")
       ->check(kFinite & CLI::Range(0.0, 1e9));
+}
+
+}  // namespace
+
+void AddGenerateOptions(CLI::App& app, GenerateArgs& a) {
+  AddExperimentOptions(app, a);
+  AddRunConfigOptions(app, a.run);
 }
 
 namespace {
