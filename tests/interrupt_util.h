@@ -4,12 +4,17 @@
 // of one experiment, and a small cloud-backend experiment that needs no Docker.
 #pragma once
 
-#include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/start_dir.hpp>
+#include <boost/process/v2/stdio.hpp>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <optional>
@@ -39,24 +44,32 @@ inline bool WaitUntil(const std::function<bool()>& done, double seconds) {
   return true;
 }
 
+// Boost.Process initializer run in the child before exec: a session of its
+// own, as a terminal gives its foreground job.
+struct NewSession {
+  template <typename Launcher>
+  boost::process::v2::error_code on_exec_setup(Launcher&,
+                                               const boost::process::v2::filesystem::path&,
+                                               const char* const*&) {
+    if (::setsid() < 0) return {errno, boost::system::system_category()};
+    return {};
+  }
+};
+
 // `/bin/sh -c COMMAND` in `cwd` as the leader of a new session, like a
 // terminal's foreground job: its pid is its process group id. stdout and
 // stderr go to `log`. Killed (the whole group) if still running at the end.
 class Job {
  public:
   Job(const std::string& command, const fs::path& cwd, const fs::path& log) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::setsid();
-      int in = ::open("/dev/null", O_RDONLY);
-      int out = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-      ::dup2(in, 0);
-      ::dup2(out, 1);
-      ::dup2(out, 2);
-      if (::chdir(cwd.c_str()) != 0) ::_exit(127);
-      ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
+    namespace bp = boost::process::v2;
+    FILE* out = std::fopen(log.c_str(), "a");
+    boost::asio::io_context ctx;
+    bp::process sh(ctx, "/bin/sh", {"-c", command}, bp::process_stdio{nullptr, out, out},
+                   bp::process_start_dir{cwd.string()}, NewSession{});
+    std::fclose(out);
+    pid_ = sh.id();
+    sh.detach();  // waited for below, by pid
   }
   ~Job() {
     if (!exit_code_ && pid_ > 0) {
