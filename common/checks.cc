@@ -13,6 +13,13 @@
 
 namespace cb {
 namespace fs = std::filesystem;
+namespace {
+
+// `docker version` answers in well under a second; a daemon busy pulling or
+// creating containers can take tens of seconds, and past a minute it is hung.
+constexpr double kDockerVersionTimeoutS = 60;
+
+}  // namespace
 
 std::string FormatCheck(const CheckResult& c) {
   return absl::StrCat(!c.ok ? "FAIL  " : c.warning ? "warn  " : "ok    ", c.name, ": ", c.detail);
@@ -20,7 +27,8 @@ std::string FormatCheck(const CheckResult& c) {
 
 CheckResult CheckDocker(const RunConfig& config, int images_to_pull) {
   CheckResult r{"docker", false, ""};
-  Captured v = Capture({config.docker, "version", "--format", "{{.Server.Version}}"}, 60);
+  Captured v = Capture({config.docker, "version", "--format", "{{.Server.Version}}"},
+                       kDockerVersionTimeoutS);
   if (!v.started) {
     r.detail = absl::StrCat("cannot run ", config.docker, ": ", v.error,
                             " (install Docker, or pass --docker PATH)");
@@ -119,7 +127,7 @@ CheckResult CheckRedis(const RunConfig& config) {
     r.detail = std::string(url.status().message());
     return r;
   }
-  absl::Status ping = PingRedis(*url, 2);
+  absl::Status ping = PingRedis(*url, kRedisPingTimeoutS);
   if (ping.ok()) {
     r.ok = true;
     r.detail = absl::StrCat("answers PING at ", config.redis_url);

@@ -12,6 +12,13 @@
 
 namespace cb {
 namespace fs = std::filesystem;
+namespace {
+
+// `docker info` answers in under a second; a daemon busy pulling or creating
+// containers can take tens of seconds, and past a minute it is hung.
+constexpr double kDockerInfoTimeoutS = 60;
+
+}  // namespace
 
 std::string FormatBytes(uint64_t bytes) {
   const double b = static_cast<double>(bytes);
@@ -34,7 +41,7 @@ absl::Status CheckDisk(const DiskFacts& f) {
 }
 
 absl::StatusOr<std::string> DockerRootDir(const std::string& docker) {
-  Captured c = Capture({docker, "info", "--format", "{{.DockerRootDir}}"}, 60);
+  Captured c = Capture({docker, "info", "--format", "{{.DockerRootDir}}"}, kDockerInfoTimeoutS);
   if (!c.started)
     return absl::FailedPreconditionError(
         absl::StrCat("cannot run docker: ", c.error, " (install Docker or pass --docker)"));

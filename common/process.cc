@@ -21,6 +21,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
@@ -35,6 +36,17 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// A process stuck in the kernel (uninterruptible I/O, a hung NFS mount) may
+// never be reaped; the group was sent KILL, so 5 s covers any that can die.
+constexpr auto kReapGroupTimeout = std::chrono::seconds(5);
+// Between looks for a reapable leftover: KILLed processes go within a few ms.
+constexpr auto kReapGroupPollInterval = std::chrono::milliseconds(2);
+// Capture runs short helpers (docker ps, a Python probe) that exit at once on
+// TERM; 2 s is plenty before the KILL.
+constexpr double kCaptureGraceS = 2;
+// Bytes read from a capture pipe at a time.
+constexpr size_t kReadChunk = 4096;
 
 Clock::duration Seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -82,13 +94,13 @@ struct ChildSetup {
 // signalled (bounded, for a process stuck in the kernel). Elsewhere there is
 // nothing to wait for and it returns at once.
 void ReapGroup(pid_t pgid) {
-  const auto give_up = Clock::now() + std::chrono::seconds(5);
+  const auto give_up = Clock::now() + kReapGroupTimeout;
   while (true) {
     int status = 0;
     const pid_t p = ::waitpid(-pgid, &status, WNOHANG);
     if (p > 0) continue;
     if (p < 0 || Clock::now() > give_up) return;  // ECHILD: none left
-    ::usleep(2000);
+    std::this_thread::sleep_for(kReapGroupPollInterval);
   }
 }
 
@@ -134,6 +146,249 @@ struct Fd {
   }
 };
 
+// spec.argv[0] as the child execs it: found on PATH, executable, and absolute
+// when the child runs in another folder. Empty, with `error` set, when not.
+std::string ResolveExecutable(const ProcessSpec& spec, std::string* error) {
+  if (spec.argv.empty()) {
+    *error = "empty command";
+    return "";
+  }
+  std::string exe = FindExecutable(spec.argv[0]);
+  if (exe.empty()) {
+    *error = absl::StrCat(spec.argv[0], ": not found on PATH");
+    return "";
+  }
+  if (::access(exe.c_str(), X_OK) != 0) {
+    *error = absl::StrCat(exe, ": not executable");
+    return "";
+  }
+  // Found from here; the child looks from its own folder.
+  if (!spec.cwd.empty() && exe[0] != '/') exe = fs::absolute(exe).string();
+  return exe;
+}
+
+// Where the child's stdin, stdout and stderr come from and go, and what keeps
+// them open until the child holds its own copies.
+class ChildStdio {
+ public:
+  explicit ChildStdio(asio::io_context& ctx) : reader_(ctx), writer_(ctx) {}
+
+  // stdin: /dev/null unless inherited; stdout and stderr: appended to the log
+  // file, else into a capture pipe, else ours. False, with `error` set, when
+  // one cannot be opened.
+  bool Open(const ProcessSpec& spec, const std::string& exe, std::string* error) {
+    if (!spec.inherit_stdin && !OpenDevNull(error)) return false;
+    if (!spec.log_file.empty()) return OpenLogFile(spec.log_file, error);
+    if (spec.capture) return OpenCapturePipe(exe, error);
+    return true;
+  }
+
+  bp::process_stdio Fds() const { return bp::process_stdio{in_fd_, out_fd_, err_fd_}; }
+
+  // Once the child runs it holds its own copies: the pipe's end comes when it
+  // (and whatever it started) is done writing.
+  void CloseParentEnds() {
+    log_.reset();
+    if (writer_.is_open()) writer_.close();
+  }
+
+  // The capture pipe's end that we read.
+  asio::readable_pipe& reader() { return reader_; }
+
+ private:
+  bool OpenDevNull(std::string* error) {
+    devnull_.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (devnull_.fd < 0) {
+      *error = absl::StrCat("cannot open /dev/null: ", std::strerror(errno));
+      return false;
+    }
+    in_fd_ = devnull_.fd;
+    return true;
+  }
+
+  bool OpenLogFile(const fs::path& file, std::string* error) {
+    std::error_code dir_ec;
+    if (file.has_parent_path()) fs::create_directories(file.parent_path(), dir_ec);
+    log_.reset(std::fopen(file.c_str(), "ae"));
+    if (log_ == nullptr) {
+      *error = absl::StrCat("cannot open log file ", file.string(), ": ", std::strerror(errno));
+      return false;
+    }
+    out_fd_ = err_fd_ = ::fileno(log_.get());
+    return true;
+  }
+
+  bool OpenCapturePipe(const std::string& exe, std::string* error) {
+    bp::error_code ec;
+    asio::connect_pipe(reader_, writer_, ec);
+    if (ec) {
+      *error = absl::StrCat("cannot make a pipe for ", exe, ": ", ec.message());
+      return false;
+    }
+    out_fd_ = err_fd_ = writer_.native_handle();
+    return true;
+  }
+
+  Fd devnull_;
+  std::unique_ptr<FILE, int (*)(FILE*)> log_{nullptr, &std::fclose};
+  asio::readable_pipe reader_;
+  asio::writable_pipe writer_;
+  int in_fd_ = STDIN_FILENO;
+  int out_fd_ = STDOUT_FILENO;
+  int err_fd_ = STDERR_FILENO;
+};
+
+// Starts `exe` with spec's arguments, environment and working folder, in a
+// process group (or session) of its own. Empty, with `error` set, on failure.
+std::optional<bp::process> LaunchInOwnGroup(asio::io_context& ctx, const std::string& exe,
+                                            const ProcessSpec& spec, const ChildStdio& stdio,
+                                            std::string* error) {
+  const std::vector<std::string> env = ChildEnvironment(spec.env_set);
+  const std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
+  const std::string cwd = spec.cwd.string();
+  try {
+    return std::optional<bp::process>(
+        std::in_place, ctx, exe, args, stdio.Fds(), EnvironmentInit(env),
+        ChildSetup{spec.new_session, cwd.empty() ? nullptr : cwd.c_str()});
+  } catch (const std::exception& e) {
+    *error = absl::StrCat(exe, ": ", e.what());
+    return std::nullopt;
+  }
+}
+
+// Waits for a started child on `ctx`: reads its captured output, ends its
+// group at the timeout, and once it exited kills and reaps what is left of
+// its group. Writes the output and the timed-out flag into `result`.
+class ChildWaiter {
+ public:
+  ChildWaiter(asio::io_context& ctx, const ProcessSpec& spec, bp::process& proc,
+              asio::readable_pipe& reader, ProcessResult* result)
+      : ctx_(ctx),
+        spec_(spec),
+        proc_(proc),
+        reader_(reader),
+        result_(result),
+        pgid_(proc.id()),
+        child_(ctx, pgid_, spec.grace_s),
+        deadline_(ctx),
+        output_done_(!spec.capture) {}
+
+  // Returns once the child exited and, when capturing, its output ended.
+  void Wait(const std::function<void(RunningProcess&)>& on_started) {
+    if (spec_.capture) ReadOutput();
+    WatchExit();
+    if (spec_.timeout_s > 0) ArmDeadline();
+    if (on_started) on_started(child_);
+    RunUntilDone();
+    FlushCancelledHandlers();
+    EndLeftovers();
+  }
+
+ private:
+  // Whether the group's leftovers go with the child: always, unless the
+  // child was a daemon's starter in a session of its own and not being ended.
+  bool KillsLeftovers() const { return !spec_.new_session || child_.ending(); }
+
+  // Keeps up to spec.capture_limit bytes of the output; the rest is read and dropped.
+  void ReadOutput() {
+    reader_.async_read_some(asio::buffer(buf_), [this](const bp::error_code& ec, size_t n) {
+      std::string& output = result_->output;
+      if (n > 0 && output.size() < spec_.capture_limit)
+        output.append(buf_.data(), std::min(n, spec_.capture_limit - output.size()));
+      if (!ec) return ReadOutput();
+      output_done_ = true;
+      if (child_.exited()) ctx_.stop();
+    });
+  }
+
+  void WatchExit() {
+    proc_.async_wait([this](const bp::error_code&, int) {
+      child_.Exited();
+      // Leftovers of the group (a grandchild that outlived its parent) go too.
+      if (KillsLeftovers()) ::kill(-pgid_, SIGKILL);
+      if (output_done_) {
+        deadline_.cancel();
+        ctx_.stop();
+      }
+    });
+  }
+
+  // At spec.timeout_s: TERM to the group, KILL after the grace.
+  void ArmDeadline() {
+    deadline_.expires_after(Seconds(spec_.timeout_s));
+    deadline_.async_wait([this](const bp::error_code& ec) {
+      if (ec) return;
+      if (child_.exited()) {  // something outside the group still holds the output
+        reader_.close();
+        return;
+      }
+      result_->timed_out = true;
+      child_.End(SIGTERM);
+    });
+  }
+
+  void RunUntilDone() {
+    ctx_.restart();
+    while (!(child_.exited() && output_done_)) {
+      ctx_.run();
+      ctx_.restart();
+    }
+  }
+
+  // Runs the cancelled handlers now, while what they refer to is alive.
+  void FlushCancelledHandlers() {
+    deadline_.cancel();
+    child_.CancelGrace();
+    if (reader_.is_open()) reader_.close();
+    ctx_.poll();
+    ctx_.restart();
+  }
+
+  void EndLeftovers() {
+    if (!KillsLeftovers()) return;
+    ::kill(-pgid_, SIGKILL);
+    ReapGroup(pgid_);
+  }
+
+  asio::io_context& ctx_;
+  const ProcessSpec& spec_;
+  bp::process& proc_;
+  asio::readable_pipe& reader_;
+  ProcessResult* const result_;
+  const int pgid_;
+  Child child_;
+  asio::steady_timer deadline_;
+  bool output_done_;
+  std::array<char, kReadChunk> buf_;
+};
+
+// A death by signal told apart from an exit code.
+void RecordExitStatus(int status, ProcessResult* result) {
+  if (WIFSIGNALED(status)) {
+    result->signal = WTERMSIG(status);
+  } else if (WIFEXITED(status)) {
+    result->exit_code = WEXITSTATUS(status);
+  }
+}
+
+// Everything of RunProcess but the timing: start_error when the child did
+// not start, else its output, timed-out flag and exit status.
+void StartAndWait(asio::io_context& ctx, const ProcessSpec& spec,
+                  const std::function<void(RunningProcess&)>& on_started, ProcessResult* result) {
+  const std::string exe = ResolveExecutable(spec, &result->start_error);
+  if (exe.empty()) return;
+  ChildStdio stdio(ctx);
+  if (!stdio.Open(spec, exe, &result->start_error)) return;
+  std::optional<bp::process> proc = LaunchInOwnGroup(ctx, exe, spec, stdio, &result->start_error);
+  if (!proc) return;
+  stdio.CloseParentEnds();
+  result->started = true;
+  result->pid = proc->id();
+  ChildWaiter waiter(ctx, spec, *proc, stdio.reader(), result);
+  waiter.Wait(on_started);
+  RecordExitStatus(proc->native_exit_code(), result);
+}
+
 }  // namespace
 
 std::string FindExecutable(const std::string& name) {
@@ -168,143 +423,11 @@ std::vector<std::string> ChildEnvironment(const EnvironmentOverrides& env_set) {
 
 ProcessResult RunProcess(asio::io_context& ctx, const ProcessSpec& spec,
                          const std::function<void(RunningProcess&)>& on_started) {
-  ProcessResult r;
   const auto start = Clock::now();
-  auto finish = [&] {
-    r.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
-    return r;
-  };
-  if (spec.argv.empty()) {
-    r.start_error = "empty command";
-    return finish();
-  }
-  std::string exe = FindExecutable(spec.argv[0]);
-  if (exe.empty()) {
-    r.start_error = absl::StrCat(spec.argv[0], ": not found on PATH");
-    return finish();
-  }
-  if (::access(exe.c_str(), X_OK) != 0) {
-    r.start_error = absl::StrCat(exe, ": not executable");
-    return finish();
-  }
-  // Found from here; the child looks from its own folder.
-  if (!spec.cwd.empty() && exe[0] != '/') exe = fs::absolute(exe).string();
-
-  // Where stdin, stdout and stderr come from and go.
-  Fd devnull;
-  int in_fd = STDIN_FILENO, out_fd = STDOUT_FILENO, err_fd = STDERR_FILENO;
-  if (!spec.inherit_stdin) {
-    devnull.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (devnull.fd < 0) {
-      r.start_error = absl::StrCat("cannot open /dev/null: ", std::strerror(errno));
-      return finish();
-    }
-    in_fd = devnull.fd;
-  }
-  std::unique_ptr<FILE, int (*)(FILE*)> log(nullptr, &std::fclose);
-  asio::readable_pipe reader(ctx);
-  asio::writable_pipe writer(ctx);
-  if (!spec.log_file.empty()) {
-    std::error_code dir_ec;
-    if (spec.log_file.has_parent_path())
-      fs::create_directories(spec.log_file.parent_path(), dir_ec);
-    log.reset(std::fopen(spec.log_file.c_str(), "ae"));
-    if (log == nullptr) {
-      r.start_error =
-          absl::StrCat("cannot open log file ", spec.log_file.string(), ": ", std::strerror(errno));
-      return finish();
-    }
-    out_fd = err_fd = ::fileno(log.get());
-  } else if (spec.capture) {
-    bp::error_code ec;
-    asio::connect_pipe(reader, writer, ec);
-    if (ec) {
-      r.start_error = absl::StrCat("cannot make a pipe for ", exe, ": ", ec.message());
-      return finish();
-    }
-    out_fd = err_fd = writer.native_handle();
-  }
-
-  const std::vector<std::string> env = ChildEnvironment(spec.env_set);
-  const std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
-  const std::string cwd = spec.cwd.string();
-  std::optional<bp::process> proc;
-  try {
-    proc.emplace(ctx, exe, args, bp::process_stdio{in_fd, out_fd, err_fd}, EnvironmentInit(env),
-                 ChildSetup{spec.new_session, cwd.empty() ? nullptr : cwd.c_str()});
-  } catch (const std::exception& e) {
-    r.start_error = absl::StrCat(exe, ": ", e.what());
-    return finish();
-  }
-  // The child holds its own copies now: the pipe's end comes when it (and
-  // whatever it started) is done writing.
-  log.reset();
-  if (writer.is_open()) writer.close();
-  r.started = true;
-  const int pgid = proc->id();
-  r.pid = pgid;
-
-  Child child(ctx, pgid, spec.grace_s);
-  bool output_done = !spec.capture;
-  asio::steady_timer deadline(ctx);
-  std::array<char, 4096> buf;
-  std::function<void()> read_more = [&] {
-    reader.async_read_some(asio::buffer(buf), [&](const bp::error_code& ec, size_t n) {
-      if (n > 0 && r.output.size() < spec.capture_limit)
-        r.output.append(buf.data(), std::min(n, spec.capture_limit - r.output.size()));
-      if (!ec) return read_more();
-      output_done = true;
-      if (child.exited()) ctx.stop();
-    });
-  };
-  if (spec.capture) read_more();
-
-  proc->async_wait([&](const bp::error_code&, int) {
-    child.Exited();
-    // Leftovers of the group (a grandchild that outlived its parent) go too,
-    // unless the child was a daemon's starter in a session of its own.
-    if (!spec.new_session || child.ending()) ::kill(-pgid, SIGKILL);
-    if (output_done) {
-      deadline.cancel();
-      ctx.stop();
-    }
-  });
-  if (spec.timeout_s > 0) {
-    deadline.expires_after(Seconds(spec.timeout_s));
-    deadline.async_wait([&](const bp::error_code& ec) {
-      if (ec) return;
-      if (child.exited()) {  // something outside the group still holds the output
-        reader.close();
-        return;
-      }
-      r.timed_out = true;
-      child.End(SIGTERM);
-    });
-  }
-  if (on_started) on_started(child);
-  ctx.restart();
-  while (!(child.exited() && output_done)) {
-    ctx.run();
-    ctx.restart();
-  }
-  // Run the cancelled handlers now, while what they refer to is alive.
-  deadline.cancel();
-  child.CancelGrace();
-  if (reader.is_open()) reader.close();
-  ctx.poll();
-  ctx.restart();
-  if (!spec.new_session || child.ending()) {
-    ::kill(-pgid, SIGKILL);
-    ReapGroup(pgid);
-  }
-
-  const int status = proc->native_exit_code();
-  if (WIFSIGNALED(status)) {
-    r.signal = WTERMSIG(status);
-  } else if (WIFEXITED(status)) {
-    r.exit_code = WEXITSTATUS(status);
-  }
-  return finish();
+  ProcessResult r;
+  StartAndWait(ctx, spec, on_started, &r);
+  r.duration_s = std::chrono::duration<double>(Clock::now() - start).count();
+  return r;
 }
 
 ProcessResult RunProcess(const ProcessSpec& spec) {
@@ -332,7 +455,7 @@ Captured Capture(const std::vector<std::string>& argv, double timeout_s,
   spec.capture = true;
   spec.env_set = env_set;
   spec.timeout_s = timeout_s;
-  spec.grace_s = 2;
+  spec.grace_s = kCaptureGraceS;
   ProcessResult p = RunProcess(spec);
   c.started = p.started;
   c.error = p.start_error;

@@ -21,6 +21,11 @@ class io_context;
 
 namespace cb {
 
+// Between TERM and KILL unless the caller says otherwise: enough for a Python
+// child (cooperbench) to run its handlers and flush its logs, short enough
+// that a child ignoring TERM is gone soon after.
+inline constexpr double kDefaultGraceS = 10;
+
 using EnvironmentOverrides = std::vector<std::pair<std::string, std::string>>;
 
 // Looks `name` up on PATH (or returns it when it holds a '/'); empty if not found.
@@ -42,7 +47,7 @@ struct ProcessSpec {
   EnvironmentOverrides env_set;            // on top of our environment
   std::filesystem::path cwd;               // empty: ours
   double timeout_s = 0;                    // 0: none
-  double grace_s = 10;                     // between the TERM and the KILL
+  double grace_s = kDefaultGraceS;         // between the TERM and the KILL
   // A session of its own instead of a group in ours: for a daemon that must
   // outlive us (neither a terminal's Ctrl-C nor our group kill reaches it).
   // The group is then left alone when the child exits, unless it was being ended.

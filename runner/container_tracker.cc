@@ -1,9 +1,9 @@
 #include "runner/container_tracker.h"
 
-#include <unistd.h>
-
+#include <chrono>
 #include <cstdint>
 #include <random>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +11,19 @@
 #include "common/process.h"
 
 namespace cb {
+namespace {
+
+// `docker ps` answers in under a second; a daemon busy creating or removing
+// containers can take tens of seconds, and past a minute it is hung.
+constexpr double kDockerPsTimeoutS = 60;
+// `docker rm -f` kills and removes each container, deleting its writable
+// layer: on a slow or busy disk several of them take more than a minute.
+constexpr double kDockerRmTimeoutS = 120;
+// Between the two looks: a create the daemon was still completing when the
+// attempt ended shows up within a few hundred milliseconds.
+constexpr auto kSecondLookDelay = std::chrono::milliseconds(300);
+
+}  // namespace
 
 std::string NewLabelValue(const std::string& attempt_id) {
   std::random_device rd;
@@ -25,7 +38,8 @@ absl::StatusOr<int> RemoveAttemptContainers(const std::string& docker,
   // A second look catches a container whose create the daemon was still
   // completing when the attempt ended (and its proxy closed the connection).
   for (int pass = 0; pass < 2; ++pass) {
-    Captured ps = Capture({docker, "ps", "-aq", "--no-trunc", "--filter", filter}, 60);
+    Captured ps =
+        Capture({docker, "ps", "-aq", "--no-trunc", "--filter", filter}, kDockerPsTimeoutS);
     if (!ps.ok())
       return absl::UnavailableError(absl::StrCat("docker ps --filter ", filter, " failed: ",
                                                  ps.started ? FirstLine(ps.output) : ps.error));
@@ -33,12 +47,12 @@ absl::StatusOr<int> RemoveAttemptContainers(const std::string& docker,
     if (ids.empty()) break;
     std::vector<std::string> rm = {docker, "rm", "-f"};
     rm.insert(rm.end(), ids.begin(), ids.end());
-    Captured r = Capture(rm, 120);
+    Captured r = Capture(rm, kDockerRmTimeoutS);
     if (!r.ok())
       return absl::InternalError(absl::StrCat("docker rm -f of the containers labelled ",
                                               label_value, " failed: ", FirstLine(r.output)));
     removed += static_cast<int>(ids.size());
-    ::usleep(300 * 1000);
+    std::this_thread::sleep_for(kSecondLookDelay);
   }
   return removed;
 }

@@ -12,10 +12,12 @@
 
 #include <atomic>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <list>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -48,6 +50,9 @@ constexpr size_t kReadSize = 64 * 1024;
 constexpr uint32_t kHeaderLimit = 1 << 20;     // X-Registry-Auth can be long
 constexpr size_t kCreateBodyLimit = 16 << 20;  // a container config is a few KB
 constexpr size_t kMaxUnixPath = sizeof(sockaddr_un::sun_path) - 1;  // 107
+// After accept fails for lack of descriptors or memory: long enough for a
+// connection to finish and free its own, short next to a client's wait.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
 
 // Debian's Abseil has its own string_view.
 absl::string_view AV(std::string_view s) {
@@ -387,7 +392,7 @@ struct DockerProxy::Impl {
         // Out of descriptors or memory: wait, rather than leave clients
         // hanging in the backlog of a socket nobody accepts on.
         Count(&Stats::upstream_failures, absl::StrCat("accept: ", std::strerror(errno)));
-        ::usleep(50 * 1000);
+        std::this_thread::sleep_for(kAcceptRetryDelay);
         continue;
       }
       if (stopping.load()) {
@@ -677,6 +682,38 @@ struct DockerProxy::Impl {
   void ForwardRequests(Conn& c) { Forwarder(*this, c).Run(); }
 };
 
+namespace {
+
+// Listens on `socket_path` (mode 0600, not inherited by children), in place of
+// a socket left there before; on failure nothing listens and no socket is left.
+absl::Status ListenOn(asio::local::stream_protocol::acceptor& acceptor,
+                      const fs::path& socket_path) {
+  std::error_code fec;
+  const fs::file_status st = fs::symlink_status(socket_path, fec);
+  if (fs::exists(st)) {
+    if (!fs::is_socket(st))
+      return absl::AlreadyExistsError(
+          absl::StrCat(socket_path.string(), " exists and is not a socket"));
+    fs::remove(socket_path, fec);
+  }
+  error_code ec;
+  acceptor.open(asio::local::stream_protocol(), ec);
+  if (!ec && ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC) != 0)
+    ec = error_code(errno, boost::system::system_category());
+  if (!ec) acceptor.bind(asio::local::stream_protocol::endpoint(socket_path.string()), ec);
+  if (!ec && ::chmod(socket_path.c_str(), 0600) != 0)
+    ec = error_code(errno, boost::system::system_category());
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec) return absl::OkStatus();
+  error_code ignored;
+  acceptor.close(ignored);
+  fs::remove(socket_path, fec);
+  return absl::UnavailableError(
+      absl::StrCat("cannot listen on ", socket_path.string(), ": ", ec.message()));
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<DockerProxy>> DockerProxy::Start(std::string upstream_docker_host,
                                                                 fs::path socket_path,
                                                                 std::string label_value,
@@ -694,29 +731,7 @@ absl::StatusOr<std::unique_ptr<DockerProxy>> DockerProxy::Start(std::string upst
   if (!up.ok()) return up.status();
   impl->upstream = *std::move(up);
 
-  std::error_code fec;
-  const fs::file_status st = fs::symlink_status(socket_path, fec);
-  if (fs::exists(st)) {
-    if (!fs::is_socket(st))
-      return absl::AlreadyExistsError(
-          absl::StrCat(socket_path.string(), " exists and is not a socket"));
-    fs::remove(socket_path, fec);
-  }
-  error_code ec;
-  impl->acceptor.open(asio::local::stream_protocol(), ec);
-  if (!ec && ::fcntl(impl->acceptor.native_handle(), F_SETFD, FD_CLOEXEC) != 0)
-    ec = error_code(errno, boost::system::system_category());
-  if (!ec) impl->acceptor.bind(asio::local::stream_protocol::endpoint(socket_path.string()), ec);
-  if (!ec && ::chmod(socket_path.c_str(), 0600) != 0)
-    ec = error_code(errno, boost::system::system_category());
-  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    error_code ignored;
-    impl->acceptor.close(ignored);
-    fs::remove(socket_path, fec);
-    return absl::UnavailableError(
-        absl::StrCat("cannot listen on ", socket_path.string(), ": ", ec.message()));
-  }
+  if (absl::Status s = ListenOn(impl->acceptor, socket_path); !s.ok()) return s;
   proxy->impl_ = std::move(impl);
   try {
     Impl* i = proxy->impl_.get();
@@ -724,6 +739,7 @@ absl::StatusOr<std::unique_ptr<DockerProxy>> DockerProxy::Start(std::string upst
   } catch (const std::exception& e) {
     error_code ignored;
     proxy->impl_->acceptor.close(ignored);
+    std::error_code fec;
     fs::remove(socket_path, fec);
     proxy->stopped_ = true;
     return absl::ResourceExhaustedError(absl::StrCat("cannot start the proxy: ", e.what()));

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/process.h"
 #include "runner/classify.h"
 
 namespace cb {
@@ -22,7 +23,7 @@ struct LaunchSpec {
   std::vector<std::pair<std::string, std::string>> env_set;  // on top of cbrun's environment
   std::filesystem::path cwd;                                 // empty: cbrun's own
   double timeout_s = 0;                                      // 0: none
-  double grace_s = 10;
+  double grace_s = kDefaultGraceS;
 };
 
 struct LaunchResult {

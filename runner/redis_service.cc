@@ -16,6 +16,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// redis-server with no data to load answers PING within ~100 ms of its start;
+// 15 s covers a loaded machine and a slow disk for its log and pid file.
+constexpr auto kRedisStartTimeout = std::chrono::seconds(15);
+// Between PINGs while it starts: a fraction of its start-up; a PING costs little.
+constexpr auto kRedisStartPollInterval = std::chrono::milliseconds(50);
+// Each PING while it starts: a server that is up answers on loopback at once.
+constexpr double kRedisStartPingTimeoutS = 1;
+
 // Starts redis-server in a session of its own (so neither Ninja's Ctrl-C nor
 // cbrun's group kill reaches it), output to its log, no fd of ours inherited.
 absl::Status Spawn(const std::vector<std::string>& argv, const fs::path& log) {
@@ -67,7 +75,7 @@ absl::Status EnsureRedis(const RunConfig& config, const fs::path& services_dir, 
   if (started) *started = false;
   absl::StatusOr<RedisUrl> url = ParseRedisUrl(config.redis_url);
   if (!url.ok()) return url.status();
-  absl::Status ping = PingRedis(*url, 2);
+  absl::Status ping = PingRedis(*url, kRedisPingTimeoutS);
   if (ping.ok()) return ping;
   if (absl::Status s = CanStartRedis(config.redis_url, *url); !s.ok())
     return absl::FailedPreconditionError(
@@ -82,19 +90,19 @@ absl::Status EnsureRedis(const RunConfig& config, const fs::path& services_dir, 
   // Whoever gets the lock first starts it; the others find it answering.
   absl::StatusOr<FileLock> lock = FileLock::Acquire(dir / "start.lock", FileLock::Wait::kBlock);
   if (!lock.ok()) return lock.status();
-  if (PingRedis(*url, 2).ok()) return absl::OkStatus();
+  if (PingRedis(*url, kRedisPingTimeoutS).ok()) return absl::OkStatus();
   const fs::path log = dir / "redis.log";
   if (absl::Status s = Spawn(RedisServerArgs(config.redis_server, *url, dir), log); !s.ok())
     return s;
-  const auto deadline = Clock::now() + std::chrono::seconds(15);
+  const auto deadline = Clock::now() + kRedisStartTimeout;
   while (true) {
-    if (PingRedis(*url, 1).ok()) break;
+    if (PingRedis(*url, kRedisStartPingTimeoutS).ok()) break;
     if (Clock::now() > deadline)
       return absl::UnavailableError(
           absl::StrCat("started ", config.redis_server, " for ", config.redis_url,
-                       " but it does not answer PING after 15s: ", LogTail(log, 3),
-                       " (log: ", log.string(), ")"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+                       " but it does not answer PING after ", kRedisStartTimeout.count(),
+                       "s: ", LogTail(log, 3), " (log: ", log.string(), ")"));
+    std::this_thread::sleep_for(kRedisStartPollInterval);
   }
   if (started) *started = true;
   return absl::OkStatus();
