@@ -1,6 +1,6 @@
 // Registry of cbgen's subcommands (doctor, report, status, forget): doctor lives
-// in doctor.cc, the others in report/ (report/commands.h); main.cc runs the one
-// the user named.
+// in doctor.cc, the others in results_commands.cc (their libraries in report/);
+// main.cc runs the one the user named.
 #pragma once
 
 #include <functional>

@@ -3,6 +3,7 @@
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/naming.h"
@@ -11,11 +12,27 @@
 namespace cb {
 namespace fs = std::filesystem;
 
-absl::Status CheckForgetFilter(const ForgetFilter& f) {
-  if (f.tag != "pass" && f.tag != "fail" && f.tag != "infra_error")
+absl::StatusOr<ForgetFilter> ParseForgetFilter(const ForgetArgs& args) {
+  ForgetFilter f;
+  std::optional<Tag> tag = ParseTag(args.tag);
+  if (!tag)
     return absl::InvalidArgumentError(
-        absl::StrCat("--tag \"", f.tag, "\": use pass, fail or infra_error"));
-  return absl::OkStatus();
+        absl::StrCat("--tag \"", args.tag, "\": use pass, fail or infra_error"));
+  f.tag = *tag;
+  if (!args.setting.empty()) {
+    f.setting = ParseSetting(args.setting);
+    if (!f.setting)
+      return absl::InvalidArgumentError(
+          absl::StrCat("--setting \"", args.setting, "\": use solo, coop-comm or coop-nocomm"));
+  }
+  f.repo = args.repo;
+  if (!args.reason.empty()) {
+    f.reason = ParseReason(args.reason);
+    if (!f.reason)
+      return absl::InvalidArgumentError(absl::StrCat("--reason \"", args.reason, "\": use one of ",
+                                                     absl::StrJoin(AllReasonNames(), ", ")));
+  }
+  return f;
 }
 
 std::vector<RecordRow> SelectForForget(const std::vector<RecordRow>& rows, const ForgetFilter& f) {
@@ -24,7 +41,7 @@ std::vector<RecordRow> SelectForForget(const std::vector<RecordRow>& rows, const
     if (r.tag != f.tag) continue;
     if (f.setting && r.setting != *f.setting) continue;
     if (!f.repo.empty() && r.pair.repo != f.repo) continue;
-    if (!f.reason.empty() && r.reason != f.reason) continue;
+    if (f.reason && r.reason != *f.reason) continue;
     out.push_back(r);
   }
   return out;
@@ -63,24 +80,15 @@ absl::StatusOr<size_t> MoveRecords(const fs::path& out, const std::vector<Record
 }
 
 absl::Status RunForget(const ForgetArgs& args, std::ostream& os) {
-  ForgetFilter filter;
-  filter.tag = args.tag;
-  filter.repo = args.repo;
-  filter.reason = args.reason;
-  if (!args.setting.empty()) {
-    filter.setting = ParseSetting(args.setting);
-    if (!filter.setting)
-      return absl::InvalidArgumentError(
-          absl::StrCat("--setting \"", args.setting, "\": use solo, coop-comm or coop-nocomm"));
-  }
-  if (absl::Status s = CheckForgetFilter(filter); !s.ok()) return s;
+  absl::StatusOr<ForgetFilter> filter = ParseForgetFilter(args);
+  if (!filter.ok()) return filter.status();
   const fs::path out = args.out;
   std::error_code ec;
   if (!fs::is_directory(out, ec))
     return absl::NotFoundError(absl::StrCat("--out ", out.string(), ": no such folder"));
 
   RecordSet records = LoadRecords(out);
-  const std::vector<RecordRow> chosen = SelectForForget(records.rows, filter);
+  const std::vector<RecordRow> chosen = SelectForForget(records.rows, *filter);
   if (chosen.empty()) {
     os << "cbgen forget: no record matches; nothing moved\n";
     return absl::OkStatus();
@@ -91,8 +99,8 @@ absl::Status RunForget(const ForgetArgs& args, std::ostream& os) {
   for (const RecordRow& r : chosen)
     os << (args.dry_run ? "would forget " : "forget ") << (out / r.rel_path).string() << " ("
        << SettingName(r.setting) << " " << r.pair.repo << "/" << r.pair.task_id << " ["
-       << r.pair.feature_a << "," << r.pair.feature_b << "]: " << r.tag << ", " << r.reason
-       << ")\n";
+       << r.pair.feature_a << "," << r.pair.feature_b << "]: " << TagName(r.tag) << ", "
+       << ReasonName(r.reason) << ")\n";
   if (args.dry_run) {
     os << "cbgen forget: " << chosen.size() << " record" << (chosen.size() == 1 ? "" : "s")
        << " match (dry run: nothing moved)\n";

@@ -1,7 +1,7 @@
 // `cbgen forget --tag TAG [--setting S] [--repo R] [--reason W]`: moves the
 // matching records to OUT/forgotten/<timestamp>/ (same relative paths, never
 // deleted), so the next `ninja` runs exactly those pairs again. Its command
-// line: report/commands.h.
+// line: generator/results_commands.h.
 #pragma once
 
 #include <filesystem>
@@ -11,19 +11,30 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/reason.h"
+#include "common/setting.h"
+#include "common/tag.h"
 #include "report/report_data.h"
 
 namespace cb {
 
-struct ForgetFilter {
-  std::string tag;  // pass, fail or infra_error (required)
-  std::optional<Setting> setting;
-  std::string repo;    // empty: any
-  std::string reason;  // empty: any
+// The command line's words, as given.
+struct ForgetArgs {
+  std::string out = "out";
+  std::string tag, setting, repo, reason;  // tag required; the others empty: any
+  bool dry_run = false;
 };
 
-// Checks the filter's words; errors say what is accepted.
-absl::Status CheckForgetFilter(const ForgetFilter& f);
+struct ForgetFilter {
+  Tag tag = Tag::kInfraError;
+  std::optional<Setting> setting;  // nullopt: any
+  std::string repo;                // empty: any
+  std::optional<Reason> reason;    // nullopt: any
+};
+
+// Reads the words of --tag, --setting and --reason; an error names the
+// option, the word and the words accepted.
+absl::StatusOr<ForgetFilter> ParseForgetFilter(const ForgetArgs& args);
 
 // The records the filter selects. Pure.
 std::vector<RecordRow> SelectForForget(const std::vector<RecordRow>& rows, const ForgetFilter& f);
@@ -36,12 +47,6 @@ std::string ForgetStamp();
 absl::StatusOr<size_t> MoveRecords(const std::filesystem::path& out,
                                    const std::vector<RecordRow>& rows,
                                    const std::filesystem::path& dest);
-
-struct ForgetArgs {
-  std::string out = "out";
-  std::string tag, setting, repo, reason;
-  bool dry_run = false;
-};
 
 absl::Status RunForget(const ForgetArgs& args, std::ostream& os);
 

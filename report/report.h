@@ -1,6 +1,7 @@
 // `cbgen report`: reads the records under OUT (and the plan in OUT/plan.json)
 // and prints what they say; --json, --html FILE, --csv FILE for other readers.
-// Reads records only: never calls cooperbench. Its command line: report/commands.h.
+// Reads records only: never calls cooperbench. Its command line:
+// generator/results_commands.h.
 #pragma once
 
 #include <ostream>

@@ -11,52 +11,75 @@
 namespace cb {
 namespace fs = std::filesystem;
 
-absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source) {
-  auto missing = [&](absl::string_view field) {
-    return absl::InvalidArgumentError(absl::StrCat(source, ": not a cbrun record: \"", field,
-                                                   "\" is missing or of the wrong type (move the "
+namespace {
+
+// The error of a record without a usable `field`.
+absl::Status NotARecord(absl::string_view source, absl::string_view field) {
+  return absl::InvalidArgumentError(absl::StrCat(source, ": not a cbrun record: \"", field,
+                                                 "\" is missing or of the wrong type (move the "
+                                                 "file aside, or delete it to re-run the pair)"));
+}
+
+// The fields that say which (setting, pair) the record is and how it ended;
+// the error names the first one missing.
+absl::Status ParseIdentity(const boost::json::value& v, absl::string_view source, RecordRow* r) {
+  std::optional<std::string> word = StringField(v, "tag");
+  if (!word) return NotARecord(source, "tag");
+  std::optional<Tag> tag = ParseTag(*word);
+  if (!tag)
+    return absl::InvalidArgumentError(absl::StrCat(source, ": not a cbrun record: \"tag\" is \"",
+                                                   *word,
+                                                   "\", not pass, fail or infra_error (move the "
                                                    "file aside, or delete it to re-run the pair)"));
-  };
-  RecordRow r;
-  std::optional<std::string> tag = StringField(v, "tag");
-  if (!tag || (*tag != "pass" && *tag != "fail" && *tag != "infra_error")) return missing("tag");
-  r.tag = *tag;
+  r->tag = *tag;
   std::optional<std::string> setting = StringField(v, "setting");
   std::optional<Setting> parsed = setting ? ParseSetting(*setting) : std::nullopt;
-  if (!parsed) return missing("setting");
-  r.setting = *parsed;
+  if (!parsed) return NotARecord(source, "setting");
+  r->setting = *parsed;
   std::optional<std::string> repo = StringField(v, "repo");
   std::optional<long long> task = IntField(v, "task_id");
-  if (!repo) return missing("repo");
-  if (!task) return missing("task_id");
+  if (!repo) return NotARecord(source, "repo");
+  if (!task) return NotARecord(source, "task_id");
   const boost::json::value* features = Field(v, "features");
   const boost::json::array* fa = features ? features->if_array() : nullptr;
   if (fa == nullptr || fa->size() != 2 || !(*fa)[0].is_int64() || !(*fa)[1].is_int64())
-    return missing("features");
+    return NotARecord(source, "features");
   int a = static_cast<int>((*fa)[0].as_int64()), b = static_cast<int>((*fa)[1].as_int64());
-  r.pair = PairId{*repo, *task, std::min(a, b), std::max(a, b)};
-  r.run_name = StringField(v, "run_name").value_or("");
-  r.reason = StringField(v, "reason").value_or("");
-  r.detail = StringField(v, "detail").value_or("");
-  r.model = StringField(v, "model").value_or("");
-  r.agent = StringField(v, "agent").value_or("");
-  r.backend = StringField(v, "backend").value_or("");
-  std::optional<double> cost = NumberField(v, "cost_usd");
-  if (!cost) return missing("cost_usd");
-  r.cost_usd = *cost;
-  r.cost_unknown_attempts = std::max(0LL, IntField(v, "cost_unknown_attempts").value_or(0));
-  // A record without "tokens" (or without a count) reads as 0, as it always
-  // did; an explicit null is unknown.
+  r->pair = PairId{*repo, *task, std::min(a, b), std::max(a, b)};
+  return absl::OkStatus();
+}
+
+// A record without "tokens" (or without a count) reads as 0, as it always
+// did; an explicit null is unknown.
+void ParseTokens(const boost::json::value& v, RecordRow* r) {
   if (const boost::json::value* tokens = Field(v, "tokens"); tokens && tokens->is_object()) {
     auto count = [&](absl::string_view key) -> std::optional<long long> {
       const boost::json::value* f = Field(*tokens, key);
       if (f && f->is_null()) return std::nullopt;
       return IntField(*tokens, key).value_or(0);
     };
-    r.input_tokens = count("input");
-    r.output_tokens = count("output");
+    r->input_tokens = count("input");
+    r->output_tokens = count("output");
   }
-  r.tokens_unknown_attempts = std::max(0LL, IntField(v, "tokens_unknown_attempts").value_or(0));
+  r->tokens_unknown_attempts = std::max(0LL, IntField(v, "tokens_unknown_attempts").value_or(0));
+}
+
+}  // namespace
+
+absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source) {
+  RecordRow r;
+  if (absl::Status s = ParseIdentity(v, source, &r); !s.ok()) return s;
+  r.run_name = StringField(v, "run_name").value_or("");
+  r.reason = ParseReason(StringField(v, "reason").value_or("")).value_or(Reason::kUnknown);
+  r.detail = StringField(v, "detail").value_or("");
+  r.model = StringField(v, "model").value_or("");
+  r.agent = StringField(v, "agent").value_or("");
+  r.backend = StringField(v, "backend").value_or("");
+  std::optional<double> cost = NumberField(v, "cost_usd");
+  if (!cost) return NotARecord(source, "cost_usd");
+  r.cost_usd = *cost;
+  r.cost_unknown_attempts = std::max(0LL, IntField(v, "cost_unknown_attempts").value_or(0));
+  ParseTokens(v, &r);
   r.duration_s = NumberField(v, "duration_s").value_or(0);
   const boost::json::value* attempts = Field(v, "attempts");
   r.attempts = attempts && attempts->is_array() ? static_cast<int>(attempts->as_array().size()) : 0;

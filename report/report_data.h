@@ -14,7 +14,9 @@
 #include "absl/strings/string_view.h"
 #include "common/naming.h"
 #include "common/plan_file.h"
+#include "common/reason.h"
 #include "common/setting.h"
+#include "common/tag.h"
 
 namespace cb {
 
@@ -24,8 +26,8 @@ struct RecordRow {
   Setting setting = Setting::kSolo;
   std::string run_name;
   PairId pair;
-  std::string tag;  // pass, fail, infra_error
-  std::string reason;
+  Tag tag = Tag::kInfraError;
+  Reason reason = Reason::kUnknown;  // also for no reason, or a word not in the list
   std::string detail;
   std::string model, agent, backend;
   double cost_usd = 0;                        // the attempts whose cost is known
@@ -44,7 +46,9 @@ struct RecordRow {
 // the first agent's patch alone after the merge failed.
 inline constexpr char kAgent1AloneStrategy[] = "solo-agent1";
 
-// Reads one record document; errors name `source` and the bad field.
+// Reads one record document; errors name `source` and the bad field. A tag
+// that is not pass, fail or infra_error makes it unreadable; a reason word not
+// in common/reason.h's list reads as Reason::kUnknown.
 absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source);
 
 struct RecordSet {

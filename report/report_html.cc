@@ -184,10 +184,8 @@ std::string Count(const std::optional<long long>& n) {
   return n ? absl::StrCat(*n) : "n/a";
 }
 
-}  // namespace
-
-void WriteReportHtml(const Summary& s, const std::string& title, const std::string& source,
-                     std::ostream& os) {
+// <!DOCTYPE> to <body>, with the page's style sheet.
+void WriteHead(const std::string& title, std::ostream& os) {
   os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
      << "<title>" << HtmlEscape(title) << "</title>\n"
      << "<style>\n"
@@ -197,12 +195,51 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
         "svg{font-size:11px;display:block;margin:1em 0}figure{margin:0}"
         "figcaption{font-weight:bold}.note{color:#555}\n"
         "</style>\n</head>\n<body>\n";
+}
+
+void WriteIntro(const Summary& s, const std::string& title, const std::string& source,
+                std::ostream& os) {
   os << "<h1>" << HtmlEscape(title) << "</h1>\n<p class=\"note\">" << s.records << " records from "
      << HtmlEscape(source) << ". Pass rate = pass / (pass + fail): infra errors are excluded. "
      << "Cost counts every attempt whose cost is known. Intervals are 95% Wilson score "
         "intervals.</p>\n";
+}
 
-  std::vector<Setting> settings = AllSettings();
+// One row of the settings table.
+std::string SettingRow(Setting st, const GroupStats& g) {
+  return absl::StrCat(
+      "<tr>", Cell(SettingName(st)), Cell(absl::StrCat(g.pairs)), Cell(absl::StrCat(g.done)),
+      Cell(absl::StrCat(g.pass)), Cell(absl::StrCat(g.fail)), Cell(absl::StrCat(g.infra_error)),
+      Cell(absl::StrCat(g.pending)), Cell(Percent(g.pass_rate)),
+      Cell(g.pass_rate_ci ? absl::StrFormat("%.1f-%.1f%%", g.pass_rate_ci->low * 100,
+                                            g.pass_rate_ci->high * 100)
+                          : "-"),
+      Cell(g.pass_agent1_alone ? absl::StrCat(*g.pass_agent1_alone) : "-"),
+      Cell(absl::StrFormat("%.2f", g.cost_usd)), Cell(absl::StrCat(g.cost_unknown_attempts)),
+      Cell(Count(g.input_tokens)), Cell(Count(g.output_tokens)),
+      Cell(g.median_duration_s ? absl::StrFormat("%.1f", *g.median_duration_s) : "-"),
+      Cell(g.p90_duration_s ? absl::StrFormat("%.1f", *g.p90_duration_s) : "-"),
+      Cell(g.mean_attempts ? absl::StrFormat("%.2f", *g.mean_attempts) : "-"), "</tr>\n");
+}
+
+// The settings table and, under it, the usage notes of the text report.
+void WriteSettingsTable(const Summary& s, std::ostream& os) {
+  os << "<h2>Settings</h2>\n<table>\n<tr><th>setting</th><th>pairs</th><th>done</th><th>pass</th>"
+        "<th>fail</th><th>infra_error</th><th>pending</th><th>pass rate</th><th>95% CI</th>"
+        "<th>of which agent 1 alone</th><th>cost USD</th><th>cost unknown (attempts)</th>"
+        "<th>tokens in</th><th>tokens out</th><th>median s</th><th>p90 s</th>"
+        "<th>mean attempts</th></tr>\n";
+  for (const auto& [st, g] : s.settings) os << SettingRow(st, g);
+  os << "</table>\n";
+  std::ostringstream notes;
+  WriteUsageNotes(s, notes);
+  for (absl::string_view line : absl::StrSplit(notes.str(), '\n', absl::SkipEmpty()))
+    os << "<p class=\"note\">" << HtmlEscape(line) << "</p>\n";
+}
+
+// The four charts: pass rate, outcomes and cost per setting, pass rate per repository.
+void WriteCharts(const Summary& s, std::ostream& os) {
+  const std::vector<Setting> settings = AllSettings();
   std::vector<std::optional<double>> rates, costs;
   std::vector<std::optional<Interval>> cis;
   double max_cost = 0;
@@ -213,33 +250,6 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
     costs.push_back(g.done > 0 ? std::optional<double>(g.cost_usd) : std::nullopt);
     max_cost = std::max(max_cost, g.cost_usd);
   }
-
-  os << "<h2>Settings</h2>\n<table>\n<tr><th>setting</th><th>pairs</th><th>done</th><th>pass</th>"
-        "<th>fail</th><th>infra_error</th><th>pending</th><th>pass rate</th><th>95% CI</th>"
-        "<th>of which agent 1 alone</th><th>cost USD</th><th>cost unknown (attempts)</th>"
-        "<th>tokens in</th><th>tokens out</th><th>median s</th><th>p90 s</th>"
-        "<th>mean attempts</th></tr>\n";
-  for (const auto& [st, g] : s.settings) {
-    os << "<tr>" << Cell(SettingName(st)) << Cell(absl::StrCat(g.pairs))
-       << Cell(absl::StrCat(g.done)) << Cell(absl::StrCat(g.pass)) << Cell(absl::StrCat(g.fail))
-       << Cell(absl::StrCat(g.infra_error)) << Cell(absl::StrCat(g.pending))
-       << Cell(Percent(g.pass_rate))
-       << Cell(g.pass_rate_ci ? absl::StrFormat("%.1f-%.1f%%", g.pass_rate_ci->low * 100,
-                                                g.pass_rate_ci->high * 100)
-                              : "-")
-       << Cell(g.pass_agent1_alone ? absl::StrCat(*g.pass_agent1_alone) : "-")
-       << Cell(absl::StrFormat("%.2f", g.cost_usd)) << Cell(absl::StrCat(g.cost_unknown_attempts))
-       << Cell(Count(g.input_tokens)) << Cell(Count(g.output_tokens))
-       << Cell(g.median_duration_s ? absl::StrFormat("%.1f", *g.median_duration_s) : "-")
-       << Cell(g.p90_duration_s ? absl::StrFormat("%.1f", *g.p90_duration_s) : "-")
-       << Cell(g.mean_attempts ? absl::StrFormat("%.2f", *g.mean_attempts) : "-") << "</tr>\n";
-  }
-  os << "</table>\n";
-  std::ostringstream notes;
-  WriteUsageNotes(s, notes);
-  for (absl::string_view line : absl::StrSplit(notes.str(), '\n', absl::SkipEmpty()))
-    os << "<p class=\"note\">" << HtmlEscape(line) << "</p>\n";
-
   os << "<figure><figcaption>Pass rate per setting (95% interval)</figcaption>\n"
      << VerticalBars("Pass rate per setting with 95% intervals", settings, rates, cis, 1.0, true)
      << "</figure>\n";
@@ -255,7 +265,9 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
     os << "<span style=\"color:" << SettingColor(st) << "\">&#9632;</span> "
        << HtmlEscape(SettingName(st)) << " &nbsp; ";
   os << "\n" << RepoBars(s) << "</figure>\n";
+}
 
+void WriteGapTable(const Summary& s, std::ostream& os) {
   os << "<h2>Coordination gap</h2>\n<p class=\"note\">Solo pass rate minus coop pass rate, on the "
         "pairs finished (pass or fail) in both. 95% CI: "
      << HtmlEscape(kGapMethod)
@@ -272,14 +284,20 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
     os << "</tr>\n";
   }
   os << "</table>\n";
+}
 
+void WriteReasonsTable(const Summary& s, std::ostream& os) {
   os << "<h2>Failure "
         "reasons</h2>\n<table>\n<tr><th>setting</th><th>reason</th><th>records</th></tr>\n";
   for (const auto& [st, reasons] : s.reasons)
     for (const auto& [reason, n] : reasons)
-      os << "<tr>" << Cell(SettingName(st)) << Cell(reason) << Cell(absl::StrCat(n)) << "</tr>\n";
+      os << "<tr>" << Cell(SettingName(st)) << Cell(ReasonName(reason)) << Cell(absl::StrCat(n))
+         << "</tr>\n";
   os << "</table>\n";
+}
 
+// Tasks, then pairs, hardest first.
+void WriteDifficultyTables(const Summary& s, std::ostream& os) {
   os << "<h2>Difficulty from solo (hardest first)</h2>\n<table>\n<tr><th>task</th><th>solved "
         "solo</th>"
         "<th>finished solo</th><th>share</th></tr>\n";
@@ -291,15 +309,29 @@ void WriteReportHtml(const Summary& s, const std::string& title, const std::stri
   for (const PairDifficulty& d : s.pairs) {
     auto coop = [&](Setting st) {
       auto it = d.coop.find(st);
-      return it == d.coop.end() ? std::string("-") : it->second;
+      return it == d.coop.end() ? absl::string_view("-") : TagName(it->second);
     };
     os << "<tr>"
        << Cell(absl::StrFormat("%s/%d [%d,%d]", d.pair.repo, d.pair.task_id, d.pair.feature_a,
                                d.pair.feature_b))
-       << Cell(d.solo) << Cell(coop(Setting::kCoopComm)) << Cell(coop(Setting::kCoopNocomm))
-       << "</tr>\n";
+       << Cell(TagName(d.solo)) << Cell(coop(Setting::kCoopComm))
+       << Cell(coop(Setting::kCoopNocomm)) << "</tr>\n";
   }
-  os << "</table>\n</body>\n</html>\n";
+  os << "</table>\n";
+}
+
+}  // namespace
+
+void WriteReportHtml(const Summary& s, const std::string& title, const std::string& source,
+                     std::ostream& os) {
+  WriteHead(title, os);
+  WriteIntro(s, title, source, os);
+  WriteSettingsTable(s, os);
+  WriteCharts(s, os);
+  WriteGapTable(s, os);
+  WriteReasonsTable(s, os);
+  WriteDifficultyTables(s, os);
+  os << "</body>\n</html>\n";
 }
 
 }  // namespace cb

@@ -13,7 +13,7 @@ namespace {
 using Key = std::pair<Setting, PairId>;
 
 bool ThroughAgent1Alone(const RecordRow& r) {
-  return r.tag == "pass" && r.merge_strategy == kAgent1AloneStrategy;
+  return r.tag == Tag::kPass && r.merge_strategy == kAgent1AloneStrategy;
 }
 
 // Adds a known count to `sum`; a group whose records all lack one is nullopt.
@@ -42,12 +42,11 @@ GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
   if (setting != Setting::kSolo) g.pass_agent1_alone = 0;
   for (const RecordRow* r : rows) {
     ++g.done;
-    if (r->tag == "pass")
-      ++g.pass;
-    else if (r->tag == "fail")
-      ++g.fail;
-    else
-      ++g.infra_error;
+    switch (r->tag) {
+      case Tag::kPass: ++g.pass; break;
+      case Tag::kFail: ++g.fail; break;
+      case Tag::kInfraError: ++g.infra_error; break;
+    }
     if (g.pass_agent1_alone && ThroughAgent1Alone(*r)) ++*g.pass_agent1_alone;
     g.cost_usd += r->cost_usd;
     g.cost_unknown_attempts += r->cost_unknown_attempts;
@@ -71,8 +70,8 @@ GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
   return g;
 }
 
-bool Finished(const std::string& tag) {
-  return tag == "pass" || tag == "fail";
+bool Finished(Tag tag) {
+  return tag == Tag::kPass || tag == Tag::kFail;
 }
 
 template <typename T>
@@ -105,69 +104,83 @@ boost::json::object GroupToJson(const GroupStats& g) {
   return o;
 }
 
-}  // namespace
+using RepoSetting = std::pair<std::string, Setting>;  // (repository, setting)
 
-Summary Summarize(const std::vector<RecordRow>& rows,
-                  const std::optional<std::vector<PlannedRun>>& planned) {
-  Summary s;
-  s.plan_known = planned.has_value();
-  s.records = static_cast<long long>(rows.size());
-
+// The record of each (setting, pair), and the totals over all records.
+std::map<Key, const RecordRow*> IndexRecords(const std::vector<RecordRow>& rows, Summary* s) {
   std::map<Key, const RecordRow*> by_key;
   for (const RecordRow& r : rows) {
-    by_key[{r.setting, r.pair}] =
-        &r;  // one per (setting, pair); a duplicate run name keeps the last
-    s.total_cost_usd += r.cost_usd;
-    s.total_cost_unknown_attempts += r.cost_unknown_attempts;
-    s.total_tokens_unknown_attempts += r.tokens_unknown_attempts;
+    // One per (setting, pair); a duplicate run name keeps the last.
+    by_key[{r.setting, r.pair}] = &r;
+    s->total_cost_usd += r.cost_usd;
+    s->total_cost_unknown_attempts += r.cost_unknown_attempts;
+    s->total_tokens_unknown_attempts += r.tokens_unknown_attempts;
   }
+  return by_key;
+}
+
+// The planned (setting, pair)s without a record.
+std::set<Key> PendingKeys(const std::optional<std::vector<PlannedRun>>& planned,
+                          const std::map<Key, const RecordRow*>& by_key) {
   std::set<Key> pending;
   if (planned)
     for (const PlannedRun& p : *planned)
       if (!by_key.count({p.setting, p.pair})) pending.insert({p.setting, p.pair});
+  return pending;
+}
 
-  // Per setting and per (repository, setting).
+// Per setting and per (repository, setting).
+void AggregateGroups(const std::vector<RecordRow>& rows, const std::set<Key>& pending, Summary* s) {
   std::map<Setting, std::vector<const RecordRow*>> per_setting;
-  std::map<std::pair<std::string, Setting>, std::vector<const RecordRow*>> per_repo;
+  std::map<RepoSetting, std::vector<const RecordRow*>> per_repo;
   for (const RecordRow& r : rows) {
     per_setting[r.setting].push_back(&r);
     per_repo[{r.pair.repo, r.setting}].push_back(&r);
   }
   std::map<Setting, long long> pending_setting;
-  std::map<std::pair<std::string, Setting>, long long> pending_repo;
+  std::map<RepoSetting, long long> pending_repo;
   for (const Key& k : pending) {
     ++pending_setting[k.first];
     ++pending_repo[{k.second.repo, k.first}];
     per_repo[{k.second.repo, k.first}];  // make the group exist
   }
   for (Setting st : AllSettings())
-    s.settings[st] = Aggregate(st, per_setting[st], pending_setting[st]);
+    s->settings[st] = Aggregate(st, per_setting[st], pending_setting[st]);
   for (const auto& [key, group] : per_repo)
-    s.repos[key.first][key.second] = Aggregate(key.second, group, pending_repo[key]);
+    s->repos[key.first][key.second] = Aggregate(key.second, group, pending_repo[key]);
+}
 
-  // Coordination gap: solo minus each coop setting on pairs finished in both.
-  for (Setting coop : {Setting::kCoopComm, Setting::kCoopNocomm}) {
-    Gap gap;
-    gap.coop = coop;
-    for (const auto& [key, solo] : by_key) {
-      if (key.first != Setting::kSolo || !Finished(solo->tag)) continue;
-      auto other = by_key.find({coop, key.second});
-      if (other == by_key.end() || !Finished(other->second->tag)) continue;
-      const bool x = solo->tag == "pass", y = other->second->tag == "pass";
-      if (x && y)
-        ++gap.table.both;
-      else if (x)
-        ++gap.table.x_only;
-      else if (y)
-        ++gap.table.y_only;
-      else
-        ++gap.table.neither;
-    }
-    gap.result = NewcombePaired(gap.table);
-    s.gaps.push_back(gap);
+// Coordination gap: solo minus `coop` on pairs finished in both.
+Gap GapOf(Setting coop, const std::map<Key, const RecordRow*>& by_key) {
+  Gap gap;
+  gap.coop = coop;
+  for (const auto& [key, solo] : by_key) {
+    if (key.first != Setting::kSolo || !Finished(solo->tag)) continue;
+    auto other = by_key.find({coop, key.second});
+    if (other == by_key.end() || !Finished(other->second->tag)) continue;
+    const bool x = solo->tag == Tag::kPass, y = other->second->tag == Tag::kPass;
+    if (x && y)
+      ++gap.table.both;
+    else if (x)
+      ++gap.table.x_only;
+    else if (y)
+      ++gap.table.y_only;
+    else
+      ++gap.table.neither;
   }
+  gap.result = NewcombePaired(gap.table);
+  return gap;
+}
 
-  // Difficulty from solo: per pair and per task.
+// Solo decides; coop failures break ties.
+int Hardness(const PairDifficulty& d) {
+  int n = d.solo == Tag::kFail ? 10 : 0;
+  for (const auto& [setting, tag] : d.coop) n += tag == Tag::kFail ? 1 : 0;
+  return n;
+}
+
+// Difficulty from solo: per pair and per task, hardest first.
+void RankDifficulty(const std::map<Key, const RecordRow*>& by_key, Summary* s) {
   std::map<std::pair<std::string, long long>, TaskDifficulty> tasks;
   for (const auto& [key, solo] : by_key) {
     if (key.first != Setting::kSolo || !Finished(solo->tag)) continue;
@@ -178,36 +191,47 @@ Summary Summarize(const std::vector<RecordRow>& rows,
       auto other = by_key.find({coop, key.second});
       if (other != by_key.end()) d.coop[coop] = other->second->tag;
     }
-    s.pairs.push_back(d);
+    s->pairs.push_back(d);
     TaskDifficulty& t = tasks[{key.second.repo, key.second.task_id}];
     t.repo = key.second.repo;
     t.task_id = key.second.task_id;
     ++t.finished;
-    if (solo->tag == "pass") ++t.solved;
+    if (solo->tag == Tag::kPass) ++t.solved;
   }
-  auto fails = [](const PairDifficulty& d) {
-    int n = d.solo == "fail" ? 10 : 0;  // solo decides; coop failures break ties
-    for (const auto& [setting, tag] : d.coop) n += tag == "fail" ? 1 : 0;
-    return n;
-  };
   std::stable_sort(
-      s.pairs.begin(), s.pairs.end(),
-      [&](const PairDifficulty& x, const PairDifficulty& y) { return fails(x) > fails(y); });
+      s->pairs.begin(), s->pairs.end(),
+      [](const PairDifficulty& x, const PairDifficulty& y) { return Hardness(x) > Hardness(y); });
   for (auto& [key, t] : tasks) {
     t.solved_share = static_cast<double>(t.solved) / static_cast<double>(t.finished);
-    s.tasks.push_back(t);
+    s->tasks.push_back(t);
   }
   std::stable_sort(
-      s.tasks.begin(), s.tasks.end(), [](const TaskDifficulty& x, const TaskDifficulty& y) {
+      s->tasks.begin(), s->tasks.end(), [](const TaskDifficulty& x, const TaskDifficulty& y) {
         return std::tie(x.solved_share, y.finished) < std::tie(y.solved_share, x.finished);
       });
+}
 
+}  // namespace
+
+Summary Summarize(const std::vector<RecordRow>& rows,
+                  const std::optional<std::vector<PlannedRun>>& planned) {
+  Summary s;
+  s.plan_known = planned.has_value();
+  s.records = static_cast<long long>(rows.size());
+  const std::map<Key, const RecordRow*> by_key = IndexRecords(rows, &s);
+  AggregateGroups(rows, PendingKeys(planned, by_key), &s);
+  for (Setting coop : {Setting::kCoopComm, Setting::kCoopNocomm})
+    s.gaps.push_back(GapOf(coop, by_key));
+  RankDifficulty(by_key, &s);
   for (const RecordRow& r : rows)
-    if (r.tag != "pass") ++s.reasons[r.setting][r.reason.empty() ? "unknown" : r.reason];
+    if (r.tag != Tag::kPass) ++s.reasons[r.setting][r.reason];
   return s;
 }
 
-boost::json::object SummaryToJson(const Summary& s) {
+namespace {
+
+// What the numbers mean: the document's first fields.
+boost::json::object DefinitionsToJson(const Summary& s) {
   boost::json::object root;
   root["schema"] = 1;
   root["records"] = s.records;
@@ -227,50 +251,60 @@ boost::json::object SummaryToJson(const Summary& s) {
   root["pass_agent1_alone_definition"] = absl::StrCat(
       "coop passes whose eval.json merge.strategy is \"solo-agent1\": ", kAgent1AloneWhy,
       " (null for solo)");
-  boost::json::object settings;
-  for (const auto& [st, g] : s.settings) settings[std::string(SettingName(st))] = GroupToJson(g);
-  root["settings"] = std::move(settings);
-  boost::json::object repos;
-  for (const auto& [repo, groups] : s.repos) {
-    boost::json::object o;
-    for (const auto& [st, g] : groups) o[std::string(SettingName(st))] = GroupToJson(g);
-    repos[repo] = std::move(o);
-  }
-  root["repos"] = std::move(repos);
+  return root;
+}
 
+boost::json::object GroupsToJson(const std::map<Setting, GroupStats>& groups) {
+  boost::json::object o;
+  for (const auto& [st, g] : groups) o[std::string(SettingName(st))] = GroupToJson(g);
+  return o;
+}
+
+boost::json::object ReposToJson(const Summary& s) {
+  boost::json::object repos;
+  for (const auto& [repo, groups] : s.repos) repos[repo] = GroupsToJson(groups);
+  return repos;
+}
+
+boost::json::object GapToJson(const Gap& g) {
+  boost::json::object o;
+  o["pairs"] = g.table.n();
+  o["table"] = boost::json::object{{"both_pass", g.table.both},
+                                   {"solo_only", g.table.x_only},
+                                   {"coop_only", g.table.y_only},
+                                   {"neither", g.table.neither}};
+  if (g.result) {
+    o["solo_pass_rate"] = g.result->x_rate;
+    o["coop_pass_rate"] = g.result->y_rate;
+    o["gap"] = g.result->difference;
+    o["ci95"] = boost::json::array{g.result->ci.low, g.result->ci.high};
+  } else {
+    o["solo_pass_rate"] = nullptr;
+    o["coop_pass_rate"] = nullptr;
+    o["gap"] = nullptr;
+    o["ci95"] = nullptr;
+  }
+  return o;
+}
+
+boost::json::object GapsToJson(const Summary& s) {
   boost::json::object gap;
   gap["method"] = kGapMethod;
   gap["definition"] =
       "solo pass rate minus coop pass rate, on pairs finished (pass or fail) in both";
-  for (const Gap& g : s.gaps) {
-    boost::json::object o;
-    o["pairs"] = g.table.n();
-    o["table"] = boost::json::object{{"both_pass", g.table.both},
-                                     {"solo_only", g.table.x_only},
-                                     {"coop_only", g.table.y_only},
-                                     {"neither", g.table.neither}};
-    if (g.result) {
-      o["solo_pass_rate"] = g.result->x_rate;
-      o["coop_pass_rate"] = g.result->y_rate;
-      o["gap"] = g.result->difference;
-      o["ci95"] = boost::json::array{g.result->ci.low, g.result->ci.high};
-    } else {
-      o["solo_pass_rate"] = nullptr;
-      o["coop_pass_rate"] = nullptr;
-      o["gap"] = nullptr;
-      o["ci95"] = nullptr;
-    }
-    gap[std::string(SettingName(g.coop))] = std::move(o);
-  }
-  root["gap"] = std::move(gap);
+  for (const Gap& g : s.gaps) gap[std::string(SettingName(g.coop))] = GapToJson(g);
+  return gap;
+}
 
+boost::json::object DifficultyToJson(const Summary& s) {
   boost::json::array pairs;
   for (const PairDifficulty& d : s.pairs) {
     boost::json::object o{{"repo", d.pair.repo},
                           {"task_id", d.pair.task_id},
                           {"features", boost::json::array{d.pair.feature_a, d.pair.feature_b}},
-                          {"solo", d.solo}};
-    for (const auto& [st, tag] : d.coop) o[std::string(SettingName(st))] = tag;
+                          {"solo", std::string(TagName(d.solo))}};
+    for (const auto& [st, tag] : d.coop)
+      o[std::string(SettingName(st))] = std::string(TagName(tag));
     pairs.push_back(std::move(o));
   }
   boost::json::array tasks;
@@ -280,18 +314,31 @@ boost::json::object SummaryToJson(const Summary& s) {
                                         {"solved_solo", t.solved},
                                         {"finished_solo", t.finished},
                                         {"solved_share", t.solved_share}});
-  root["difficulty"] =
-      boost::json::object{{"pairs", std::move(pairs)}, {"tasks", std::move(tasks)}};
+  return boost::json::object{{"pairs", std::move(pairs)}, {"tasks", std::move(tasks)}};
+}
 
+// Every setting, with or without reasons.
+boost::json::object ReasonsToJson(const Summary& s) {
   boost::json::object reasons;
   for (Setting st : AllSettings()) {
     boost::json::object o;
     auto it = s.reasons.find(st);
     if (it != s.reasons.end())
-      for (const auto& [reason, n] : it->second) o[reason] = n;
+      for (const auto& [reason, n] : it->second) o[std::string(ReasonName(reason))] = n;
     reasons[std::string(SettingName(st))] = std::move(o);
   }
-  root["reasons"] = std::move(reasons);
+  return reasons;
+}
+
+}  // namespace
+
+boost::json::object SummaryToJson(const Summary& s) {
+  boost::json::object root = DefinitionsToJson(s);
+  root["settings"] = GroupsToJson(s.settings);
+  root["repos"] = ReposToJson(s);
+  root["gap"] = GapsToJson(s);
+  root["difficulty"] = DifficultyToJson(s);
+  root["reasons"] = ReasonsToJson(s);
   return root;
 }
 

@@ -10,7 +10,9 @@
 #include <boost/json.hpp>
 
 #include "common/naming.h"
+#include "common/reason.h"
 #include "common/setting.h"
+#include "common/tag.h"
 #include "report/report_data.h"
 #include "report/report_stats.h"
 
@@ -46,10 +48,11 @@ struct Gap {
   std::optional<PairedDifference> result;  // nullopt with no common pairs
 };
 
+// A pair solo finished: only those are ranked.
 struct PairDifficulty {
   PairId pair;
-  std::string solo;                     // tag of the solo record ("" when none)
-  std::map<Setting, std::string> coop;  // tags of the coop records
+  Tag solo = Tag::kFail;        // pass or fail
+  std::map<Setting, Tag> coop;  // tags of the coop records there are
 };
 
 struct TaskDifficulty {
@@ -60,15 +63,21 @@ struct TaskDifficulty {
   double solved_share = 0;
 };
 
+// Reasons in the order of their words, as every renderer lists them.
+struct ByReasonName {
+  bool operator()(Reason a, Reason b) const { return ReasonName(a) < ReasonName(b); }
+};
+using ReasonCounts = std::map<Reason, long long, ByReasonName>;
+
 struct Summary {
   bool plan_known = false;  // a build.ninja was read
   long long records = 0;
-  std::map<Setting, GroupStats> settings;                       // all three, always
-  std::map<std::string, std::map<Setting, GroupStats>> repos;   // only settings with pairs
-  std::vector<Gap> gaps;                                        // coop-comm, coop-nocomm
-  std::vector<PairDifficulty> pairs;                            // hardest first
-  std::vector<TaskDifficulty> tasks;                            // hardest first
-  std::map<Setting, std::map<std::string, long long>> reasons;  // non-pass records by reason
+  std::map<Setting, GroupStats> settings;                      // all three, always
+  std::map<std::string, std::map<Setting, GroupStats>> repos;  // only settings with pairs
+  std::vector<Gap> gaps;                                       // coop-comm, coop-nocomm
+  std::vector<PairDifficulty> pairs;                           // hardest first
+  std::vector<TaskDifficulty> tasks;                           // hardest first
+  std::map<Setting, ReasonCounts> reasons;                     // non-pass records by reason
   double total_cost_usd = 0;
   long long total_cost_unknown_attempts = 0;
   long long total_tokens_unknown_attempts = 0;

@@ -1,5 +1,6 @@
 #include "report/report_text.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
@@ -88,7 +89,10 @@ void WriteUsageNotes(const Summary& s, std::ostream& os) {
   }
 }
 
-void WriteReportText(const Summary& s, const std::string& source, std::ostream& os) {
+namespace {
+
+// The opening lines, the settings table and the usage notes under it.
+void WriteSettingsSection(const Summary& s, const std::string& source, std::ostream& os) {
   os << "Results: " << s.records << " records in " << source << "\n";
   if (!s.plan_known) os << "(no build.ninja found: pairs total = pairs done, pending unknown)\n";
   os << "Pass rate = pass / (pass + fail): infra errors are excluded from it. "
@@ -99,17 +103,20 @@ void WriteReportText(const Summary& s, const std::string& source, std::ostream& 
   os << absl::StrFormat("%-12s %6s %6s %6s %6s %6s %8s  %-20s %10.2f\n", "total", "", "", "", "",
                         "", "", "", s.total_cost_usd);
   WriteUsageNotes(s, os);
+}
 
-  if (!s.repos.empty()) {
-    size_t width = 24;
-    for (const auto& [repo, groups] : s.repos) width = std::max(width, repo.size() + 13);
-    os << "\nBy repository\n";
-    Header(os, "repository / setting", static_cast<int>(width));
-    for (const auto& [repo, groups] : s.repos)
-      for (const auto& [st, g] : groups)
-        Row(os, absl::StrCat(repo, " ", SettingName(st)), static_cast<int>(width), g);
-  }
+void WriteRepoTable(const Summary& s, std::ostream& os) {
+  if (s.repos.empty()) return;
+  size_t width = 24;
+  for (const auto& [repo, groups] : s.repos) width = std::max(width, repo.size() + 13);
+  os << "\nBy repository\n";
+  Header(os, "repository / setting", static_cast<int>(width));
+  for (const auto& [repo, groups] : s.repos)
+    for (const auto& [st, g] : groups)
+      Row(os, absl::StrCat(repo, " ", SettingName(st)), static_cast<int>(width), g);
+}
 
+void WriteGaps(const Summary& s, std::ostream& os) {
   os << "\nCoordination gap: solo pass rate minus coop pass rate, on pairs finished in both\n"
      << "  95% CI: " << kGapMethod << "\n";
   for (const Gap& g : s.gaps) {
@@ -125,39 +132,57 @@ void WriteReportText(const Summary& s, const std::string& source, std::ostream& 
         Points(g.result->ci.high), g.table.n(), Percent(g.result->x_rate), SettingName(g.coop),
         Percent(g.result->y_rate), g.table.both, g.table.x_only, g.table.y_only, g.table.neither);
   }
+}
 
+// The pairs solo failed, hardest first, at most 30 of them.
+void WriteUnsolvedPairs(const Summary& s, std::ostream& os) {
+  long long unsolved = 0;
+  for (const PairDifficulty& d : s.pairs) unsolved += d.solo == Tag::kFail;
+  if (unsolved == 0) return;
+  os << "  pairs solo did not solve (" << unsolved << "):\n";
+  long long shown = 0;
+  for (const PairDifficulty& d : s.pairs) {
+    if (d.solo != Tag::kFail) continue;
+    if (++shown > 30) {
+      os << "    ... and " << unsolved - 30 << " more (see --json)\n";
+      break;
+    }
+    os << "    " << PairName(d.pair);
+    for (const auto& [st, tag] : d.coop) os << "  " << SettingName(st) << ": " << TagName(tag);
+    os << "\n";
+  }
+}
+
+void WriteDifficulty(const Summary& s, std::ostream& os) {
   os << "\nDifficulty from solo, hardest first\n";
   if (s.tasks.empty()) os << "  no solo pairs finished yet\n";
   for (const TaskDifficulty& t : s.tasks)
     os << absl::StrFormat("  %-40s solved %d of %d solo (%s)\n",
                           absl::StrCat(t.repo, "/", t.task_id), t.solved, t.finished,
                           Percent(t.solved_share));
-  long long unsolved = 0;
-  for (const PairDifficulty& d : s.pairs) unsolved += d.solo == "fail";
-  if (unsolved > 0) {
-    os << "  pairs solo did not solve (" << unsolved << "):\n";
-    long long shown = 0;
-    for (const PairDifficulty& d : s.pairs) {
-      if (d.solo != "fail") continue;
-      if (++shown > 30) {
-        os << "    ... and " << unsolved - 30 << " more (see --json)\n";
-        break;
-      }
-      os << "    " << PairName(d.pair);
-      for (const auto& [st, tag] : d.coop) os << "  " << SettingName(st) << ": " << tag;
-      os << "\n";
-    }
-  }
+  WriteUnsolvedPairs(s, os);
+}
 
+void WriteReasons(const Summary& s, std::ostream& os) {
   os << "\nFailure reasons (fail and infra_error records)\n";
   bool any = false;
   for (const auto& [st, reasons] : s.reasons) {
     for (const auto& [reason, n] : reasons) {
-      os << absl::StrFormat("  %-12s %-20s %d\n", SettingName(st), reason, n);
+      os << absl::StrFormat("  %-12s %-20s %d\n", SettingName(st), ReasonName(reason), n);
       any = true;
     }
   }
   if (!any) os << "  none\n";
+}
+
+}  // namespace
+
+void WriteReportText(const Summary& s, const std::string& source, std::ostream& os) {
+  WriteSettingsSection(s, source, os);
+  WriteRepoTable(s, os);
+  WriteGaps(s, os);
+  WriteDifficulty(s, os);
+  WriteReasons(s, os);
 }
 
 }  // namespace cb

@@ -1,10 +1,10 @@
 #include "report/status.h"
 
+#include <errno.h>  // POSIX errno values of flock(2): EINTR, EWOULDBLOCK
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <set>
 
 #include "absl/strings/match.h"
@@ -88,6 +88,48 @@ std::vector<RunningPair> FindRunningPairs(const fs::path& out,
   return running;
 }
 
+namespace {
+
+using Key = std::pair<Setting, PairId>;
+
+// Counts the records into `v`; returns their (setting, pair)s.
+std::set<Key> CountRecords(const std::vector<RecordRow>& rows, StatusView* v) {
+  std::set<Key> recorded;
+  double duration_sum = 0;
+  for (const RecordRow& r : rows) {
+    SettingProgress& p = v->settings[r.setting];
+    ++p.done;
+    switch (r.tag) {
+      case Tag::kPass: ++p.pass; break;
+      case Tag::kFail: ++p.fail; break;
+      case Tag::kInfraError: ++p.infra_error; break;
+    }
+    p.cost_usd += r.cost_usd;
+    v->spend_usd += r.cost_usd;
+    p.cost_unknown_attempts += r.cost_unknown_attempts;
+    v->cost_unknown_attempts += r.cost_unknown_attempts;
+    duration_sum += r.duration_s;
+    recorded.insert({r.setting, r.pair});
+  }
+  v->finished = static_cast<long long>(rows.size());
+  if (!rows.empty()) v->mean_duration_s = duration_sum / static_cast<double>(rows.size());
+  return recorded;
+}
+
+// The work left (pending pairs, and what remains of the running ones at the
+// mean duration) spread over the pairs running in parallel.
+std::optional<double> Eta(const StatusView& v, long long pending, size_t parallel, absl::Time now) {
+  if (!v.mean_duration_s) return std::nullopt;
+  double work = static_cast<double>(pending) * *v.mean_duration_s;
+  for (const RunningPair& r : v.running) {
+    const double elapsed = r.attempt_started ? absl::ToDoubleSeconds(now - *r.attempt_started) : 0;
+    work += std::max(0.0, *v.mean_duration_s - elapsed);
+  }
+  return work / std::max<double>(1, static_cast<double>(parallel));
+}
+
+}  // namespace
+
 StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
                          const std::vector<RecordRow>& rows,
                          const std::vector<RunningPair>& running, absl::Time now) {
@@ -95,28 +137,8 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   v.plan_known = planned.has_value();
   v.running = running;
   for (Setting s : AllSettings()) v.settings[s];
-  using Key = std::pair<Setting, PairId>;
-  std::set<Key> recorded, busy, all;
-  double duration_sum = 0;
-  for (const RecordRow& r : rows) {
-    SettingProgress& p = v.settings[r.setting];
-    ++p.done;
-    if (r.tag == "pass")
-      ++p.pass;
-    else if (r.tag == "fail")
-      ++p.fail;
-    else
-      ++p.infra_error;
-    p.cost_usd += r.cost_usd;
-    v.spend_usd += r.cost_usd;
-    p.cost_unknown_attempts += r.cost_unknown_attempts;
-    v.cost_unknown_attempts += r.cost_unknown_attempts;
-    duration_sum += r.duration_s;
-    recorded.insert({r.setting, r.pair});
-    all.insert({r.setting, r.pair});
-  }
-  v.finished = static_cast<long long>(rows.size());
-  if (!rows.empty()) v.mean_duration_s = duration_sum / static_cast<double>(rows.size());
+  const std::set<Key> recorded = CountRecords(rows, &v);
+  std::set<Key> busy, all = recorded;
   for (const RunningPair& r : running) {
     if (!r.setting || recorded.count({*r.setting, r.pair})) continue;
     ++v.settings[*r.setting].running;
@@ -134,17 +156,7 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
     }
   }
   for (const Key& k : all) ++v.settings[k.first].pairs;
-
-  if (v.mean_duration_s) {
-    double work = static_cast<double>(pending) * *v.mean_duration_s;
-    for (const RunningPair& r : running) {
-      const double elapsed =
-          r.attempt_started ? absl::ToDoubleSeconds(now - *r.attempt_started) : 0;
-      work += std::max(0.0, *v.mean_duration_s - elapsed);
-    }
-    const double parallel = std::max<double>(1, static_cast<double>(busy.size()));
-    v.eta_s = work / parallel;
-  }
+  v.eta_s = Eta(v, pending, busy.size(), now);
   return v;
 }
 

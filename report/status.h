@@ -1,7 +1,7 @@
 // `cbgen status`: what a running `ninja` is doing, read from OUT while it
 // runs: done / running / pending per setting, spend so far, the running pairs
 // (their .lock is held) with attempt and elapsed time, and an ETA. Its command
-// line: report/commands.h.
+// line: generator/results_commands.h.
 #pragma once
 
 #include <filesystem>
@@ -26,7 +26,8 @@ struct RunningPair {
   PairId pair;
   int attempt = 0;  // from current.json; 0 when unknown
   std::optional<absl::Time> attempt_started;
-  std::string previous_reason;  // why the last attempt failed, for a retry
+  std::string previous_reason;  // why the last attempt failed, for a retry: the word
+                                // current.json holds, shown as it is
 };
 
 // True when another process holds an flock on `lock_file` (probed with a

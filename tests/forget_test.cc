@@ -5,6 +5,8 @@
 
 #include <set>
 
+#include "absl/strings/str_join.h"
+#include "common/record.h"
 #include "report/forget.h"
 #include "test_util.h"
 
@@ -13,8 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using cbtest::Experiment;
 
-cb::RecordRow Row(cb::Setting s, const std::string& repo, const std::string& tag,
-                  const std::string& reason) {
+cb::RecordRow Row(cb::Setting s, const std::string& repo, cb::Tag tag, cb::Reason reason) {
   cb::RecordRow r;
   r.setting = s;
   r.pair = cb::PairId{repo, 1, 1, 2};
@@ -24,25 +25,80 @@ cb::RecordRow Row(cb::Setting s, const std::string& repo, const std::string& tag
 }
 
 TEST(Forget, FilterByTagSettingRepoAndReason) {
+  using cb::Reason;
   using cb::Setting;
+  using cb::Tag;
   const std::vector<cb::RecordRow> rows = {
-      Row(Setting::kSolo, "a_task", "infra_error", "crash"),
-      Row(Setting::kSolo, "b_task", "infra_error", "rate_limited"),
-      Row(Setting::kCoopComm, "a_task", "infra_error", "rate_limited"),
-      Row(Setting::kCoopComm, "a_task", "fail", "tests_failed"),
-      Row(Setting::kSolo, "a_task", "pass", "tests_passed"),
+      Row(Setting::kSolo, "a_task", Tag::kInfraError, Reason::kCrash),
+      Row(Setting::kSolo, "b_task", Tag::kInfraError, Reason::kRateLimited),
+      Row(Setting::kCoopComm, "a_task", Tag::kInfraError, Reason::kRateLimited),
+      Row(Setting::kCoopComm, "a_task", Tag::kFail, Reason::kTestsFailed),
+      Row(Setting::kSolo, "a_task", Tag::kPass, Reason::kTestsPassed),
   };
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", ""}).size(), 3u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kSolo, "", ""}).size(), 2u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "a_task", ""}).size(), 2u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", std::nullopt, "", "rate_limited"}).size(),
-            2u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"infra_error", Setting::kCoopComm, "a_task", "rate_limited"})
-                .size(),
-            1u);
-  EXPECT_EQ(cb::SelectForForget(rows, {"fail", std::nullopt, "", ""}).size(), 1u);
-  absl::Status bad = cb::CheckForgetFilter({"infra", std::nullopt, "", ""});
-  EXPECT_EQ(bad.message(), "--tag \"infra\": use pass, fail or infra_error");
+  auto count = [&](cb::ForgetFilter f) { return cb::SelectForForget(rows, f).size(); };
+  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "", std::nullopt}), 3u);
+  EXPECT_EQ(count({Tag::kInfraError, Setting::kSolo, "", std::nullopt}), 2u);
+  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "a_task", std::nullopt}), 2u);
+  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "", Reason::kRateLimited}), 2u);
+  EXPECT_EQ(count({Tag::kInfraError, Setting::kCoopComm, "a_task", Reason::kRateLimited}), 1u);
+  EXPECT_EQ(count({Tag::kFail, std::nullopt, "", std::nullopt}), 1u);
+  EXPECT_EQ(count({Tag::kFail, std::nullopt, "", Reason::kUnknown}), 0u);
+}
+
+// The command line's words.
+cb::ForgetArgs Words(const std::string& tag, const std::string& setting = "",
+                     const std::string& repo = "", const std::string& reason = "") {
+  cb::ForgetArgs args;
+  args.tag = tag;
+  args.setting = setting;
+  args.repo = repo;
+  args.reason = reason;
+  return args;
+}
+
+TEST(Forget, ParsesTheWordsOfTheCommandLine) {
+  absl::StatusOr<cb::ForgetFilter> f =
+      cb::ParseForgetFilter(Words("infra_error", "coop-comm", "a_task", "rate_limited"));
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->tag, cb::Tag::kInfraError);
+  EXPECT_EQ(f->setting, cb::Setting::kCoopComm);
+  EXPECT_EQ(f->repo, "a_task");
+  EXPECT_EQ(f->reason, cb::Reason::kRateLimited);
+  // Empty words: any setting, repository and reason.
+  f = cb::ParseForgetFilter(Words("fail"));
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->tag, cb::Tag::kFail);
+  EXPECT_FALSE(f->setting.has_value());
+  EXPECT_FALSE(f->reason.has_value());
+  // "unknown" is a reason too: records with none, or with a word not in the list.
+  f = cb::ParseForgetFilter(Words("fail", "", "", "unknown"));
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_EQ(f->reason, cb::Reason::kUnknown);
+}
+
+TEST(Forget, AWordNotInItsListIsAnErrorThatSaysWhichWordsAre) {
+  EXPECT_EQ(cb::ParseForgetFilter(Words("infra")).status().message(),
+            "--tag \"infra\": use pass, fail or infra_error");
+  EXPECT_EQ(cb::ParseForgetFilter(Words("infra_error", "coop")).status().message(),
+            "--setting \"coop\": use solo, coop-comm or coop-nocomm");
+  const absl::Status bad =
+      cb::ParseForgetFilter(Words("infra_error", "", "", "rate_limit")).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(bad.message(),
+            "--reason \"rate_limit\": use one of " + absl::StrJoin(cb::AllReasonNames(), ", "));
+  EXPECT_NE(bad.message().find(": use one of tests_passed, tests_failed, "), std::string::npos);
+  EXPECT_NE(bad.message().find(", rate_limited, "), std::string::npos);
+}
+
+// An infra_error record of `reason` under dir/out.
+void WriteInfraRecord(const fs::path& out, cb::Reason reason) {
+  cb::Record r;
+  r.setting = cb::Setting::kSolo;
+  r.run_name = "command-a-solo";
+  r.pair = cb::PairId{"dspy_task", 8394, 1, 2};
+  r.tag = cb::Tag::kInfraError;
+  r.reason = reason;
+  ASSERT_TRUE(cb::WriteRecord(cb::RecordPath(out, r.run_name, r.pair), r).ok());
 }
 
 TEST(Forget, BadWordsAreRefusedAndNothingMoves) {
@@ -58,6 +114,39 @@ TEST(Forget, BadWordsAreRefusedAndNothingMoves) {
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_NE(r.output.find("no record matches; nothing moved"), std::string::npos) << r.output;
   EXPECT_FALSE(fs::exists(dir / "out" / "forgotten"));
+}
+
+TEST(Forget, ATagOrReasonNotInTheListMovesNothing) {
+  cbtest::TempDir dir;
+  WriteInfraRecord(dir / "out", cb::Reason::kRateLimited);
+  const std::vector<fs::path> records = cbtest::FindRecords(dir / "out");
+  ASSERT_EQ(records.size(), 1u);
+  const std::string forget = cbtest::Sh(cbtest::Cbgen()) + " forget";
+
+  cbtest::CommandResult r = cbtest::Run(forget + " --tag infra", dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cbgen forget: error: --tag \"infra\": use pass, fail or infra_error"),
+            std::string::npos)
+      << r.output;
+
+  // "rate_limit" is what the test double's plans say; the record's word is "rate_limited".
+  r = cbtest::Run(forget + " --tag infra_error --reason rate_limit", dir.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("cbgen forget: error: --reason \"rate_limit\": use one of "
+                          "tests_passed, tests_failed,"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find(", rate_limited, "), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("forget out/"), std::string::npos) << r.output;
+
+  EXPECT_EQ(cbtest::FindRecords(dir / "out"), records);
+  EXPECT_FALSE(fs::exists(dir / "out" / "forgotten"));
+
+  // The right word moves it.
+  r = cbtest::Run(forget + " --tag infra_error --reason rate_limited", dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("moved 1 record to out/forgotten/"), std::string::npos) << r.output;
+  EXPECT_TRUE(cbtest::FindRecords(dir / "out").empty());
 }
 
 std::set<std::string> CalledPairs(const Experiment& x) {
@@ -127,7 +216,9 @@ TEST(ForgetEndToEnd, InfraErrorsMoveAsideAndRunAgain) {
   ASSERT_EQ(stamps.size(), 1u);
   for (const auto& [rel, text] : before) {
     EXPECT_EQ(fs::exists(x.out() / rel), infra.count(rel) == 0) << rel;
-    if (infra.count(rel)) EXPECT_EQ(cbtest::ReadText(stamps[0] / rel), text) << rel;
+    if (infra.count(rel)) {
+      EXPECT_EQ(cbtest::ReadText(stamps[0] / rel), text) << rel;
+    }
   }
 
   // The next ninja runs exactly those pairs, once each.

@@ -18,6 +18,7 @@
 namespace {
 
 namespace fs = std::filesystem;
+using cb::Tag;
 using cbtest::Experiment;
 
 TEST(ReportStats, QuantileInterpolatesLikeNumpy) {
@@ -77,16 +78,41 @@ TEST(ReportData, RecordErrorsNameTheFileAndField) {
   EXPECT_NE(r.status().message().find("\"tag\""), std::string::npos);
 }
 
-cb::RecordRow Row(cb::Setting s, int task, int a, const std::string& tag, double cost,
-                  double duration = 10, int attempts = 1, const std::string& reason = "") {
+TEST(ReportData, TagAndReasonAreWordsOfTheClosedLists) {
+  const std::string fields = R"("setting":"solo","repo":"r","task_id":1,"features":[2,1],
+                                "cost_usd":0)";
+  absl::StatusOr<cb::RecordRow> r = cb::ParseRecord(
+      boost::json::parse(R"({"tag":"infra_error","reason":"rate_limited",)" + fields + "}"),
+      "a.json");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->tag, Tag::kInfraError);
+  EXPECT_EQ(r->reason, cb::Reason::kRateLimited);
+  // A reason word not in the list, or none, reads as unknown.
+  r = cb::ParseRecord(boost::json::parse(R"({"tag":"fail","reason":"rate_limit",)" + fields + "}"),
+                      "b.json");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->reason, cb::Reason::kUnknown);
+  r = cb::ParseRecord(boost::json::parse(R"({"tag":"fail",)" + fields + "}"), "c.json");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->reason, cb::Reason::kUnknown);
+  // A tag word not in the list: the record is unreadable, and the error names the word.
+  r = cb::ParseRecord(boost::json::parse(R"({"tag":"passed",)" + fields + "}"), "d.json");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "d.json: not a cbrun record: \"tag\" is \"passed\", not pass, fail or infra_error "
+            "(move the file aside, or delete it to re-run the pair)");
+}
+
+// `reason` nullopt: tests_passed, tests_failed or crash by the tag.
+cb::RecordRow Row(cb::Setting s, int task, int a, cb::Tag tag, double cost, double duration = 10,
+                  int attempts = 1, std::optional<cb::Reason> reason = std::nullopt) {
   cb::RecordRow r;
   r.setting = s;
   r.pair = cb::PairId{"r_task", task, a, a + 1};
   r.tag = tag;
-  r.reason = reason.empty() ? (tag == "pass"   ? "tests_passed"
-                               : tag == "fail" ? "tests_failed"
-                                               : "crash")
-                            : reason;
+  r.reason = reason.value_or(tag == cb::Tag::kPass   ? cb::Reason::kTestsPassed
+                             : tag == cb::Tag::kFail ? cb::Reason::kTestsFailed
+                                                     : cb::Reason::kCrash);
   r.cost_usd = cost;
   r.duration_s = duration;
   r.attempts = attempts;
@@ -98,13 +124,13 @@ cb::RecordRow Row(cb::Setting s, int task, int a, const std::string& tag, double
 TEST(ReportSummary, CountsRatesPendingGapAndDifficulty) {
   using cb::Setting;
   std::vector<cb::RecordRow> rows = {
-      Row(Setting::kSolo, 1, 1, "pass", 0.10, 10),
-      Row(Setting::kSolo, 1, 3, "fail", 0.20, 20),
-      Row(Setting::kSolo, 2, 1, "infra_error", 0.05, 30, 3),
-      Row(Setting::kSolo, 2, 3, "pass", 0.10, 40),
-      Row(Setting::kCoopComm, 1, 1, "fail", 0.30, 10, 1, "merge_conflict"),
-      Row(Setting::kCoopComm, 1, 3, "fail", 0.30),
-      Row(Setting::kCoopComm, 2, 3, "pass", 0.30),
+      Row(Setting::kSolo, 1, 1, Tag::kPass, 0.10, 10),
+      Row(Setting::kSolo, 1, 3, Tag::kFail, 0.20, 20),
+      Row(Setting::kSolo, 2, 1, Tag::kInfraError, 0.05, 30, 3),
+      Row(Setting::kSolo, 2, 3, Tag::kPass, 0.10, 40),
+      Row(Setting::kCoopComm, 1, 1, Tag::kFail, 0.30, 10, 1, cb::Reason::kMergeConflict),
+      Row(Setting::kCoopComm, 1, 3, Tag::kFail, 0.30),
+      Row(Setting::kCoopComm, 2, 3, Tag::kPass, 0.30),
   };
   std::vector<cb::PlannedRun> plan;
   for (Setting s : cb::AllSettings())
@@ -150,10 +176,10 @@ TEST(ReportSummary, CountsRatesPendingGapAndDifficulty) {
   EXPECT_DOUBLE_EQ(sum.tasks[0].solved_share, 0.5);
   EXPECT_EQ(sum.tasks[1].task_id, 2);
   ASSERT_EQ(sum.pairs.size(), 3u);
-  EXPECT_EQ(sum.pairs[0].solo, "fail");
+  EXPECT_EQ(sum.pairs[0].solo, cb::Tag::kFail);
 
-  EXPECT_EQ(sum.reasons.at(Setting::kCoopComm).at("merge_conflict"), 1);
-  EXPECT_EQ(sum.reasons.at(Setting::kSolo).at("crash"), 1);
+  EXPECT_EQ(sum.reasons.at(Setting::kCoopComm).at(cb::Reason::kMergeConflict), 1);
+  EXPECT_EQ(sum.reasons.at(Setting::kSolo).at(cb::Reason::kCrash), 1);
 
   // Per repository, and the text form says how the rate is computed.
   EXPECT_EQ(sum.repos.at("r_task").at(Setting::kCoopNocomm).pending, 4);
@@ -169,15 +195,41 @@ TEST(ReportSummary, CountsRatesPendingGapAndDifficulty) {
   EXPECT_EQ(unplanned.settings.at(Setting::kCoopComm).pending, 0);
 }
 
+TEST(ReportSummary, ReasonsAreListedByTheirWords) {
+  using cb::Reason;
+  using cb::Setting;
+  const std::vector<cb::RecordRow> rows = {
+      Row(Setting::kSolo, 1, 1, Tag::kInfraError, 0, 10, 1, Reason::kTimeout),
+      Row(Setting::kSolo, 1, 2, Tag::kFail, 0, 10, 1, Reason::kTestsFailed),
+      Row(Setting::kSolo, 1, 3, Tag::kInfraError, 0, 10, 1, Reason::kCrash),
+      Row(Setting::kSolo, 1, 4, Tag::kFail, 0, 10, 1, Reason::kUnknown),
+      Row(Setting::kSolo, 1, 5, Tag::kPass, 0)};
+  const cb::Summary sum = cb::Summarize(rows, std::nullopt);
+  std::ostringstream text;
+  cb::WriteReportText(sum, "out/", text);
+  EXPECT_NE(text.str().find("  solo         crash                1\n"
+                            "  solo         tests_failed         1\n"
+                            "  solo         timeout              1\n"
+                            "  solo         unknown              1\n"),
+            std::string::npos)
+      << text.str();
+  std::vector<std::string> words;
+  const boost::json::object j = cb::SummaryToJson(sum);
+  for (const auto& kv : j.at("reasons").at("solo").as_object()) words.push_back(kv.key());
+  EXPECT_EQ(words, (std::vector<std::string>{"crash", "tests_failed", "timeout", "unknown"}));
+}
+
 // Records of mini_swe_agent_v2 (no token counts) with an unpriced model in
 // some attempts, and coop passes through agent 1's patch alone.
 std::vector<cb::RecordRow> UsageRows() {
   using cb::Setting;
-  std::vector<cb::RecordRow> rows = {
-      Row(Setting::kSolo, 1, 1, "pass", 0.10),      Row(Setting::kSolo, 1, 3, "fail", 0.20),
-      Row(Setting::kCoopComm, 1, 1, "pass", 0.30),  Row(Setting::kCoopComm, 1, 3, "pass", 0.30),
-      Row(Setting::kCoopComm, 2, 1, "pass", 0.30),  Row(Setting::kCoopComm, 2, 3, "fail", 0.30),
-      Row(Setting::kCoopNocomm, 1, 1, "pass", 0.30)};
+  std::vector<cb::RecordRow> rows = {Row(Setting::kSolo, 1, 1, Tag::kPass, 0.10),
+                                     Row(Setting::kSolo, 1, 3, Tag::kFail, 0.20),
+                                     Row(Setting::kCoopComm, 1, 1, Tag::kPass, 0.30),
+                                     Row(Setting::kCoopComm, 1, 3, Tag::kPass, 0.30),
+                                     Row(Setting::kCoopComm, 2, 1, Tag::kPass, 0.30),
+                                     Row(Setting::kCoopComm, 2, 3, Tag::kFail, 0.30),
+                                     Row(Setting::kCoopNocomm, 1, 1, Tag::kPass, 0.30)};
   for (cb::RecordRow& r : rows) {
     r.input_tokens.reset();
     r.output_tokens.reset();
@@ -251,7 +303,7 @@ TEST(ReportSummary, CountsAttemptsOfUnknownCostPerSettingAndInTotal) {
 
   // Nothing unknown: no such line.
   std::ostringstream plain;
-  std::vector<cb::RecordRow> known = {Row(cb::Setting::kSolo, 1, 1, "pass", 0.1)};
+  std::vector<cb::RecordRow> known = {Row(cb::Setting::kSolo, 1, 1, Tag::kPass, 0.1)};
   cb::WriteReportText(cb::Summarize(known, std::nullopt), "out/", plain);
   EXPECT_EQ(plain.str().find("unknown for"), std::string::npos) << plain.str();
   EXPECT_NE(plain.str().find("100/10"), std::string::npos) << plain.str();

@@ -30,7 +30,7 @@ TEST(Status, LockHeldSeesAnotherHolderAndLeavesTheLockFree) {
   EXPECT_TRUE(cb::FileLock::Acquire(lock, cb::FileLock::Wait::kTry).ok());
 }
 
-cb::RecordRow Done(cb::Setting s, int a, const std::string& tag, double cost, double duration) {
+cb::RecordRow Done(cb::Setting s, int a, cb::Tag tag, double cost, double duration) {
   cb::RecordRow r;
   r.setting = s;
   r.pair = cb::PairId{"r_task", 1, a, a + 1};
@@ -45,8 +45,8 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
   std::vector<cb::PlannedRun> plan;
   for (Setting s : {Setting::kSolo, Setting::kCoopComm})
     for (int a = 1; a <= 5; ++a) plan.push_back({s, "run", {"r_task", 1, a, a + 1}, ""});
-  const std::vector<cb::RecordRow> rows = {Done(Setting::kSolo, 1, "pass", 0.5, 20),
-                                           Done(Setting::kSolo, 2, "infra_error", 0.25, 40)};
+  const std::vector<cb::RecordRow> rows = {Done(Setting::kSolo, 1, cb::Tag::kPass, 0.5, 20),
+                                           Done(Setting::kSolo, 2, cb::Tag::kInfraError, 0.25, 40)};
   const absl::Time now = absl::FromUnixSeconds(1000000);
   cb::RunningPair r1{Setting::kSolo, "run", {"r_task", 1, 3, 4}, 1, now - absl::Seconds(10), ""};
   cb::RunningPair r2{Setting::kCoopComm,      "run",         {"r_task", 1, 1, 2}, 2,
@@ -80,9 +80,9 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
 
 TEST(Status, CountsAttemptsOfUnknownCostApartFromTheSpend) {
   using cb::Setting;
-  std::vector<cb::RecordRow> rows = {Done(Setting::kSolo, 1, "pass", 0.5, 20),
-                                     Done(Setting::kCoopComm, 1, "fail", 0, 20),
-                                     Done(Setting::kCoopComm, 2, "pass", 0.25, 20)};
+  std::vector<cb::RecordRow> rows = {Done(Setting::kSolo, 1, cb::Tag::kPass, 0.5, 20),
+                                     Done(Setting::kCoopComm, 1, cb::Tag::kFail, 0, 20),
+                                     Done(Setting::kCoopComm, 2, cb::Tag::kPass, 0.25, 20)};
   rows[1].cost_unknown_attempts = 2;
   const absl::Time now = absl::FromUnixSeconds(1000000);
   const cb::StatusView v = cb::ComputeStatus(std::nullopt, rows, {}, now);
