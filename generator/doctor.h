@@ -9,10 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "CLI/CLI.hpp"
 #include "common/checks.h"
 #include "common/run_config.h"
-#include "generator/subcommands.h"
 
 namespace cb {
 
@@ -33,7 +31,5 @@ CheckResult CheckDataset(const std::string& dataset_dir, const std::string& subs
 
 // Runs every check, prints one line each and a summary; returns the exit code.
 int RunDoctor(const DoctorArgs& args, std::ostream& os);
-
-Subcommand AddDoctorCommand(CLI::App& app);
 
 }  // namespace cb

@@ -5,7 +5,6 @@
 #include <string>
 #include <vector>
 
-#include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "common/run_config.h"
@@ -31,9 +30,6 @@ struct GenerateArgs {
   std::string invoked_in;
   std::vector<std::string> invoked_args;
 };
-
-// Adds the generator's options to `app` (the top-level cbgen command).
-void AddGenerateOptions(CLI::App& app, GenerateArgs& args);
 
 // What a generation has to say (cbgen's main prints it, "cbgen: " first):
 // the agent it chose, what it wrote.

@@ -5,8 +5,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
-#include "generator/generate_command.h"
-#include "generator/subcommands.h"
+#include "generator/cli.h"
 
 namespace {
 

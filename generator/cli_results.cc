@@ -1,8 +1,10 @@
-#include "generator/results_commands.h"
-
+// `cbgen report`, `cbgen status` and `cbgen forget`: their options, and
+// running one on stdout/stderr. The results library behind them (report/)
+// takes plain structs and streams and prints nothing itself.
 #include <iostream>
 #include <memory>
 
+#include "generator/cli.h"
 #include "report/forget.h"
 #include "report/report.h"
 #include "report/status.h"

@@ -1,7 +1,4 @@
-#include "generator/subcommands.h"
-
-#include "generator/doctor.h"
-#include "generator/results_commands.h"
+#include "generator/cli.h"
 
 namespace cb {
 
