@@ -61,6 +61,11 @@ void ReadRunHelp(absl::string_view help, CooperbenchRelease* release);
 // what is wrong and what to install.
 absl::StatusOr<CooperbenchRelease> ProbeCooperbench(const std::string& cooperbench);
 
+// The same without asking `run --help` (has_log_dir and has_dataset_dir stay
+// false): enough to know the release and its mini-SWE-agent, in one Python
+// start instead of two.
+absl::StatusOr<CooperbenchRelease> ProbeCooperbenchRelease(const std::string& cooperbench);
+
 // Asks cooperbench's own interpreter whether its litellm has a price for
 // `model`: ok with the price per token, or an error saying why not.
 absl::StatusOr<std::string> ProbeModelPrice(const CooperbenchRelease& release,

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <future>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -44,22 +45,37 @@ std::string FindCbrun(const std::string& cbgen_path) {
   return "";
 }
 
-// An explicit --agent as given; else the mini-SWE-agent of the installed
-// cooperbench (its name changed in 0.0.12), said out loud in `*note`.
-absl::StatusOr<std::string> ChooseAgent(const std::string& requested,
-                                        const std::string& cooperbench, std::string* note) {
-  if (!requested.empty()) return requested;
-  absl::StatusOr<CooperbenchRelease> release = ProbeCooperbench(cooperbench);
-  if (!release.ok())
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot choose the agent: ", release.status().message(),
-                     " (or name the agent with --agent)"));
-  *note =
-      absl::StrCat("agent ", release->DefaultAgent(), ": the mini-SWE-agent of cooperbench ",
-                   release->version, " (", release->executable, ")",
-                   release->Supported() ? "" : "; this release is not supported, see cbgen doctor");
-  return release->DefaultAgent();
-}
+// The agent to pass: an explicit --agent as given; else the mini-SWE-agent of
+// the installed cooperbench (its name changed in 0.0.12). Asking cooperbench
+// starts Python (~50-100 ms), so the probe runs in the background while the
+// dataset is read and planned, and is consulted last.
+class AgentChoice {
+ public:
+  AgentChoice(const std::string& requested, const std::string& cooperbench)
+      : requested_(requested) {
+    if (requested_.empty())
+      probe_ = std::async(std::launch::async,
+                          [cooperbench] { return ProbeCooperbenchRelease(cooperbench); });
+  }
+  // Waits for the probe; `*note` says which agent it chose and why.
+  absl::StatusOr<std::string> Get(std::string* note) {
+    if (!requested_.empty()) return requested_;
+    absl::StatusOr<CooperbenchRelease> release = probe_.get();
+    if (!release.ok())
+      return absl::FailedPreconditionError(
+          absl::StrCat("cannot choose the agent: ", release.status().message(),
+                       " (or name the agent with --agent)"));
+    *note = absl::StrCat(
+        "agent ", release->DefaultAgent(), ": the mini-SWE-agent of cooperbench ", release->version,
+        " (", release->executable, ")",
+        release->Supported() ? "" : "; this release is not supported, see cbgen doctor");
+    return release->DefaultAgent();
+  }
+
+ private:
+  std::string requested_;
+  std::future<absl::StatusOr<CooperbenchRelease>> probe_;
+};
 
 absl::StatusOr<ExperimentOptions> OptionsFrom(const GenerateArgs& a) {
   ExperimentOptions opts;
@@ -110,24 +126,25 @@ std::vector<std::string> RegenArgs(const GenerateArgs& a) {
   return args;
 }
 
-// build.ninja and OUT/plan.json stream into temp files; config.json is
-// written and the temp files renamed into place only when every text was
+// build.ninja and OUT/plan.json stream into temp files, side by side (two
+// texts of tens of MB for the full dataset: each on its own core); config.json
+// is written and the temp files renamed into place only when every text was
 // written: a failure leaves all three files as they were.
 absl::Status WriteOutputs(const Plan& plan, const ExperimentOptions& opts,
                           const BuildFileInfo& info, const RunConfig& run, const fs::path& output,
                           const fs::path& out_abs) {
   AtomicFileWriter ninja_file(output);
   if (!ninja_file.status().ok()) return ninja_file.status();
-  if (absl::Status s = WriteBuildNinja(
-          plan, opts, info, [&](absl::string_view piece) { return ninja_file.Append(piece); });
-      !s.ok())
-    return s;
   AtomicFileWriter plan_file(PlanFilePath(out_abs));
   if (!plan_file.status().ok()) return plan_file.status();
-  if (absl::Status s = WritePlanFile(
-          plan, opts, output, [&](absl::string_view piece) { return plan_file.Append(piece); });
-      !s.ok())
-    return s;
+  std::future<absl::Status> plan_written = std::async(std::launch::async, [&] {
+    return WritePlanFile(plan, opts, output,
+                         [&](absl::string_view piece) { return plan_file.Append(piece); });
+  });
+  const absl::Status ninja_written = WriteBuildNinja(
+      plan, opts, info, [&](absl::string_view piece) { return ninja_file.Append(piece); });
+  if (absl::Status s = plan_written.get(); !s.ok()) return s;
+  if (!ninja_written.ok()) return ninja_written;
   if (absl::Status s = WriteFileAtomically(out_abs / "config.json", PrettyJson(run.ToJson()));
       !s.ok())
     return s;
@@ -149,6 +166,7 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   const fs::path out_abs = fs::absolute(a.out).lexically_normal();
   absl::StatusOr<RunConfig> run = RunConfigFrom(a, *opts);
   if (!run.ok()) return run.status();
+  AgentChoice agent_choice(a.agent, run->cooperbench);
 
   absl::StatusOr<DatasetSelection> sel = SelectTasks(run->dataset_dir, a.subset);
   if (!sel.ok()) return sel.status();
@@ -156,9 +174,9 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
       MakePlan(sel->tasks, *opts, ReadDurationHistory(out_abs, opts->run_prefix));
   if (!plan.ok()) return plan.status();
   GenerateSummary summary;
-  // Last of the checks: it asks the installed cooperbench.
+  // Last of the checks: the installed cooperbench's answer.
   std::string agent_note;
-  absl::StatusOr<std::string> agent = ChooseAgent(a.agent, run->cooperbench, &agent_note);
+  absl::StatusOr<std::string> agent = agent_choice.Get(&agent_note);
   if (!agent.ok()) return agent.status();
   opts->agent = *agent;
   if (!agent_note.empty()) summary.notes.push_back(agent_note);

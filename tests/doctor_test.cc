@@ -123,6 +123,21 @@ TEST(Doctor, RefusesAReleaseOutsideTheSupportedRangeSayingWhatToInstall) {
   }
 }
 
+// The release as importlib.metadata names it: the distribution's folder
+// found whatever its spelling ("CooperBench-..."), on sys.path, first match.
+TEST(Doctor, ReadsTheReleaseWhateverTheMetadataFolderSpelling) {
+  cbtest::TempDir dir;
+  const std::string exe = InstallWithVersion(dir.path(), "0.0.14");
+  std::filesystem::rename(dir.path() / "bin" / "cooperbench-0.0.14.dist-info",
+                          dir.path() / "bin" / "CooperBench-0.0.14.dist-info");
+  cbtest::CommandResult r = cbtest::Run("COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) +
+                                            " doctor --settings solo --cooperbench " + Sh(exe) +
+                                            " --dataset-dir " + Sh(cbtest::DatasetDir().string()),
+                                        dir.path());
+  EXPECT_NE(r.output.find("release 0.0.14 (supported: 0.0.11 to 0.0.19)"), std::string::npos)
+      << r.output;
+}
+
 TEST(Doctor, ACooperbenchWithoutReadableReleaseFails) {
   // `cooperbench --version` exists in no release; a script whose interpreter
   // cannot name the distribution is refused, not trusted.
