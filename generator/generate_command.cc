@@ -4,13 +4,13 @@
 
 #include <filesystem>
 #include <future>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "common/atomic_file.h"
 #include "common/cooperbench_release.h"
 #include "common/json_read.h"
 #include "common/plan_file.h"
+#include "common/process.h"
 #include "common/redis_url.h"
 #include "generator/dataset.h"
 #include "generator/history.h"
@@ -31,18 +31,12 @@ fs::path FromBuildDir(const fs::path& p, const fs::path& build_dir) {
   return abs;
 }
 
+// cbrun next to cbgen, else on PATH (the launcher's one PATH lookup); absolute.
 std::string FindCbrun(const std::string& cbgen_path) {
   fs::path beside = fs::path(cbgen_path).parent_path() / "cbrun";
   if (::access(beside.c_str(), X_OK) == 0) return beside.string();
-  if (const char* path = std::getenv("PATH")) {
-    std::stringstream ss(path);
-    std::string dir;
-    while (std::getline(ss, dir, ':')) {
-      fs::path candidate = fs::path(dir.empty() ? "." : dir) / "cbrun";
-      if (::access(candidate.c_str(), X_OK) == 0) return fs::absolute(candidate).string();
-    }
-  }
-  return "";
+  const std::string on_path = FindExecutable("cbrun");
+  return on_path.empty() ? "" : fs::absolute(on_path).string();
 }
 
 // The agent to pass: an explicit --agent as given; else the mini-SWE-agent of

@@ -19,6 +19,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <system_error>
 #include <thread>
 
 #include "test_util.h"
@@ -64,6 +65,8 @@ class Job {
   Job(const std::string& command, const fs::path& cwd, const fs::path& log) {
     namespace bp = boost::process::v2;
     FILE* out = std::fopen(log.c_str(), "a");
+    if (out == nullptr)
+      throw std::system_error(errno, std::generic_category(), "cannot open " + log.string());
     boost::asio::io_context ctx;
     bp::process sh(ctx, "/bin/sh", {"-c", command}, bp::process_stdio{nullptr, out, out},
                    bp::process_start_dir{cwd.string()}, NewSession{});
