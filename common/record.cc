@@ -7,6 +7,22 @@
 
 namespace cb {
 
+absl::string_view PhaseName(Phase phase) { return phase == Phase::kEval ? "eval" : "agent"; }
+std::optional<Phase> ParsePhase(absl::string_view word) {
+  if (word == "agent") return Phase::kAgent;
+  if (word == "eval") return Phase::kEval;
+  return std::nullopt;
+}
+
+int Record::agent_attempts() const {
+  int n = 0;
+  for (const AttemptRecord& a : attempts) n += a.phase == Phase::kAgent ? 1 : 0;
+  return n;
+}
+int Record::eval_attempts() const {
+  return static_cast<int>(attempts.size()) - agent_attempts();
+}
+
 double Record::cost_usd() const {
   double sum = 0;
   for (const AttemptRecord& a : attempts) sum += a.cost_usd.value_or(0);
@@ -25,6 +41,9 @@ std::optional<long long> SumKnown(const std::vector<AttemptRecord>& attempts,
   for (const AttemptRecord& a : attempts)
     if (a.*field) sum = sum.value_or(0) + *(a.*field);
   return sum;
+}
+boost::json::value OptString(const std::string& s) {
+  return s.empty() ? boost::json::value(nullptr) : boost::json::value(s);
 }
 template <typename T>
 boost::json::value OptValue(const std::optional<T>& v) {
@@ -60,6 +79,9 @@ boost::json::value Record::ToJson() const {
   o["backend"] = backend;
   o["cost_usd"] = cost_usd();
   o["cost_unknown_attempts"] = cost_unknown_attempts();
+  o["agent_attempts"] = agent_attempts();
+  o["eval_attempts"] = eval_attempts();
+  o["cooperbench_release"] = OptString(cooperbench_release);
   o["tokens"] = boost::json::object{{"input", OptValue(input_tokens())},
                                     {"output", OptValue(output_tokens())}};
   o["tokens_unknown_attempts"] = tokens_unknown_attempts();
@@ -74,6 +96,8 @@ boost::json::value Record::ToJson() const {
   for (const AttemptRecord& a : attempts) {
     boost::json::object j;
     j["n"] = a.n;
+    j["phase"] = std::string(PhaseName(a.phase));
+    j["cooperbench_release"] = OptString(a.cooperbench_release);
     j["started_at"] = a.started_at;
     j["duration_s"] = a.duration_s;
     if (a.exit_code) j["exit_code"] = *a.exit_code;

@@ -17,8 +17,17 @@
 
 namespace cb {
 
+// Which part of a pair an attempt ran: the agents (`cooperbench run
+// --no-auto-eval`, all of the model's cost) or the evaluation of what they
+// left (`cooperbench eval`, no model calls). Records made before the split
+// have agent attempts only, each with its own evaluation.
+enum class Phase { kAgent, kEval };
+absl::string_view PhaseName(Phase phase);              // "agent", "eval"
+std::optional<Phase> ParsePhase(absl::string_view word);
+
 struct AttemptRecord {
-  int n = 0;               // the attempt-N folder
+  int n = 0;               // the attempt-N folder (agent) or eval-N folder (eval)
+  Phase phase = Phase::kAgent;
   std::string started_at;  // ISO 8601, UTC
   double duration_s = 0;
   std::optional<int> exit_code;
@@ -31,6 +40,7 @@ struct AttemptRecord {
   std::optional<long long> input_tokens;  // nullopt: unknown (see AttemptUsage)
   std::optional<long long> output_tokens;
   std::string log_dir;
+  std::string cooperbench_release;  // "0.0.19"; empty: not known
 };
 
 struct Record {
@@ -49,10 +59,13 @@ struct Record {
   std::optional<bool> feature2_passed;
   std::optional<std::string> merge_status;    // coop: eval.json merge.status of the last attempt
   std::optional<std::string> merge_strategy;  // coop: merge.strategy ("solo-agent1", ...)
+  std::string cooperbench_release;            // of the last attempt; empty: not known
 
   // All attempts with a known cost: failed ones cost money too.
   double cost_usd() const;
   long long cost_unknown_attempts() const;
+  int agent_attempts() const;
+  int eval_attempts() const;
   // Sums over the attempts whose counts are known; nullopt when none is.
   std::optional<long long> input_tokens() const;
   std::optional<long long> output_tokens() const;

@@ -32,6 +32,9 @@ struct PairJob {
   // folder, with its logs in ./logs there and the dataset linked as ./dataset.
   bool has_log_dir = true;
   bool has_dataset_dir = true;
+  // The installed release (from the preflight's probe), named in every attempt
+  // and record; empty when it could not be read.
+  std::string cooperbench_release;
 };
 
 // Where one attempt's cooperbench runs and where it leaves its logs.
