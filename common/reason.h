@@ -15,6 +15,10 @@ namespace cb {
 #define CB_REASONS(X)                              \
   X(kTestsPassed, "tests_passed")                  \
   X(kTestsFailed, "tests_failed")                  \
+  X(kTestsTimeout, "tests_timeout")                \
+  X(kNoSubmission, "no_submission")                \
+  X(kAgentsFinished, "agents_finished")            \
+  X(kInterrupted, "interrupted")                   \
   X(kLimitsExceeded, "limits_exceeded")            \
   X(kMergeConflict, "merge_conflict")              \
   X(kPatchNotApplied, "patch_not_applied")         \
@@ -39,6 +43,7 @@ namespace cb {
   X(kUnknownAgent, "unknown_agent")                \
   X(kModelUnpriced, "model_unpriced")              \
   X(kAuthFailed, "auth_failed")                    \
+  X(kPermissionDenied, "permission_denied")        \
   X(kUnknownModel, "unknown_model")                \
   X(kUnknown, "unknown")
 

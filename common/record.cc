@@ -1,5 +1,8 @@
 #include "common/record.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/atomic_file.h"
@@ -38,8 +41,8 @@ namespace {
 std::optional<long long> SumKnown(const std::vector<AttemptRecord>& attempts,
                                   std::optional<long long> AttemptRecord::*field) {
   std::optional<long long> sum;
-  for (const AttemptRecord& a : attempts)
-    if (a.*field) sum = sum.value_or(0) + *(a.*field);
+  for (const AttemptRecord& a : attempts)  // evaluations make no model calls
+    if (a.phase == Phase::kAgent && a.*field) sum = sum.value_or(0) + *(a.*field);
   return sum;
 }
 boost::json::value OptString(const std::string& s) {
@@ -59,8 +62,86 @@ std::optional<long long> Record::output_tokens() const {
 }
 long long Record::tokens_unknown_attempts() const {
   long long n = 0;
-  for (const AttemptRecord& a : attempts) n += a.input_tokens && a.output_tokens ? 0 : 1;
+  for (const AttemptRecord& a : attempts)
+    n += a.phase == Phase::kEval || (a.input_tokens && a.output_tokens) ? 0 : 1;
   return n;
+}
+
+boost::json::object AttemptToJson(const AttemptRecord& a) {
+  boost::json::object j;
+  j["n"] = a.n;
+  j["phase"] = std::string(PhaseName(a.phase));
+  if (a.phase == Phase::kEval) j["evaluates"] = a.evaluates;
+  j["cooperbench_release"] = OptString(a.cooperbench_release);
+  j["started_at"] = a.started_at;
+  j["duration_s"] = a.duration_s;
+  if (a.exit_code) j["exit_code"] = *a.exit_code;
+  if (a.signal) j["signal"] = *a.signal;
+  if (a.timed_out) j["timed_out"] = true;
+  j["tag"] = std::string(TagName(a.tag));
+  j["reason"] = std::string(ReasonName(a.reason));
+  j["detail"] = a.detail;
+  j["cost_usd"] = OptValue(a.cost_usd);
+  j["tokens"] = boost::json::object{{"input", OptValue(a.input_tokens)},
+                                    {"output", OptValue(a.output_tokens)}};
+  j["log_dir"] = a.log_dir;
+  return j;
+}
+
+namespace {
+absl::Status NotAnAttempt(absl::string_view source, absl::string_view field) {
+  return absl::InvalidArgumentError(
+      absl::StrCat(source, ": not an attempt of cbrun's: field \"", field, "\" missing or wrong"));
+}
+// A count from an attempt: absent or null is unknown; a negative one is refused.
+bool ReadCount(const boost::json::value& tokens, absl::string_view key,
+               std::optional<long long>* out) {
+  const boost::json::value* v = Field(tokens, key);
+  if (v == nullptr || v->is_null()) return true;
+  *out = IntField(tokens, key);
+  return *out && **out >= 0;
+}
+}  // namespace
+
+absl::StatusOr<AttemptRecord> ParseAttempt(const boost::json::value& v, absl::string_view source) {
+  if (!v.is_object()) return NotAnAttempt(source, "{}");
+  AttemptRecord a;
+  const std::optional<long long> n = IntField(v, "n");
+  if (!n || *n < 0 || *n > 1'000'000) return NotAnAttempt(source, "n");
+  a.n = static_cast<int>(*n);
+  const std::optional<std::string> phase = StringField(v, "phase");
+  if (phase) {
+    std::optional<Phase> p = ParsePhase(*phase);
+    if (!p) return NotAnAttempt(source, "phase");
+    a.phase = *p;
+  }
+  a.evaluates = static_cast<int>(std::clamp(IntField(v, "evaluates").value_or(0), 0LL, 1'000'000LL));
+  a.cooperbench_release = StringField(v, "cooperbench_release").value_or("");
+  a.started_at = StringField(v, "started_at").value_or("");
+  a.duration_s = std::max(0.0, NumberField(v, "duration_s").value_or(0));
+  if (std::optional<long long> c = IntField(v, "exit_code")) a.exit_code = static_cast<int>(*c);
+  if (std::optional<long long> c = IntField(v, "signal")) a.signal = static_cast<int>(*c);
+  a.timed_out = BoolField(v, "timed_out").value_or(false);
+  const std::optional<std::string> tag = StringField(v, "tag");
+  std::optional<Tag> t = tag ? ParseTag(*tag) : std::nullopt;
+  if (!t) return NotAnAttempt(source, "tag");
+  a.tag = *t;
+  a.reason = ParseReason(StringField(v, "reason").value_or("")).value_or(Reason::kUnknown);
+  a.detail = StringField(v, "detail").value_or("");
+  const boost::json::value* cost = Field(v, "cost_usd");
+  if (cost == nullptr || cost->is_null()) {
+    a.cost_usd.reset();
+  } else {
+    a.cost_usd = NumberField(v, "cost_usd");
+    if (!a.cost_usd || !(*a.cost_usd >= 0) || *a.cost_usd > 1e9) return NotAnAttempt(source, "cost_usd");
+  }
+  if (const boost::json::value* tokens = Field(v, "tokens"); tokens && tokens->is_object()) {
+    if (!ReadCount(*tokens, "input", &a.input_tokens) ||
+        !ReadCount(*tokens, "output", &a.output_tokens))
+      return NotAnAttempt(source, "tokens");
+  }
+  a.log_dir = StringField(v, "log_dir").value_or("");
+  return a;
 }
 
 boost::json::value Record::ToJson() const {
@@ -93,25 +174,7 @@ boost::json::value Record::ToJson() const {
   o["merge_status"] = OptValue(merge_status);
   o["merge_strategy"] = OptValue(merge_strategy);
   boost::json::array list;
-  for (const AttemptRecord& a : attempts) {
-    boost::json::object j;
-    j["n"] = a.n;
-    j["phase"] = std::string(PhaseName(a.phase));
-    j["cooperbench_release"] = OptString(a.cooperbench_release);
-    j["started_at"] = a.started_at;
-    j["duration_s"] = a.duration_s;
-    if (a.exit_code) j["exit_code"] = *a.exit_code;
-    if (a.signal) j["signal"] = *a.signal;
-    if (a.timed_out) j["timed_out"] = true;
-    j["tag"] = std::string(TagName(a.tag));
-    j["reason"] = std::string(ReasonName(a.reason));
-    j["detail"] = a.detail;
-    j["cost_usd"] = OptValue(a.cost_usd);
-    j["tokens"] = boost::json::object{{"input", OptValue(a.input_tokens)},
-                                      {"output", OptValue(a.output_tokens)}};
-    j["log_dir"] = a.log_dir;
-    list.push_back(std::move(j));
-  }
+  for (const AttemptRecord& a : attempts) list.push_back(AttemptToJson(a));
   o["attempts"] = std::move(list);
   return o;
 }

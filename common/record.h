@@ -10,6 +10,8 @@
 #include <boost/json.hpp>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/naming.h"
 #include "common/reason.h"
 #include "common/setting.h"
@@ -26,8 +28,9 @@ absl::string_view PhaseName(Phase phase);              // "agent", "eval"
 std::optional<Phase> ParsePhase(absl::string_view word);
 
 struct AttemptRecord {
-  int n = 0;               // the attempt-N folder (agent) or eval-N folder (eval)
+  int n = 0;  // agent: the attempt-N folder; eval: the eval-N folder inside attempt-`evaluates`
   Phase phase = Phase::kAgent;
+  int evaluates = 0;       // eval: the agent attempt whose patches it tests; agent: 0
   std::string started_at;  // ISO 8601, UTC
   double duration_s = 0;
   std::optional<int> exit_code;
@@ -42,6 +45,11 @@ struct AttemptRecord {
   std::string log_dir;
   std::string cooperbench_release;  // "0.0.19"; empty: not known
 };
+
+// One attempt as JSON (records' "attempts" and each attempt's attempt.json), and
+// back; errors name `source` and the field.
+boost::json::object AttemptToJson(const AttemptRecord& attempt);
+absl::StatusOr<AttemptRecord> ParseAttempt(const boost::json::value& v, absl::string_view source);
 
 struct Record {
   static constexpr int kSchema = 1;

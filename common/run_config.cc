@@ -14,6 +14,8 @@ boost::json::value RunConfig::ToJson() const {
   o["dataset_dir"] = dataset_dir;
   o["timeout_s"] = timeout_s;
   o["retries"] = retries;
+  o["eval_timeout_s"] = eval_timeout_s;
+  o["eval_retries"] = eval_retries;
   o["grace_s"] = grace_s;
   o["backoff_s"] = backoff_s;
   o["backoff_max_s"] = backoff_max_s;
@@ -74,6 +76,8 @@ absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
            Take(v, "dataset_dir", source, &c.dataset_dir),
            Take(v, "timeout_s", source, &c.timeout_s),
            Take(v, "retries", source, &c.retries),
+           Take(v, "eval_timeout_s", source, &c.eval_timeout_s),
+           Take(v, "eval_retries", source, &c.eval_retries),
            Take(v, "grace_s", source, &c.grace_s),
            Take(v, "backoff_s", source, &c.backoff_s),
            Take(v, "backoff_max_s", source, &c.backoff_max_s),

@@ -19,8 +19,13 @@ struct RunConfig {
   std::string docker = "docker";
   std::string redis_server = "redis-server";
   std::string dataset_dir;  // absolute; passed as --dataset-dir
-  int timeout_s = 600;      // wall clock per attempt
-  int retries = 2;          // extra attempts after an infra_error
+  int timeout_s = 600;      // wall clock per agent attempt (`cooperbench run --no-auto-eval`)
+  int retries = 2;          // extra agent attempts after an infra_error
+  // The evaluation (`cooperbench eval`, no model calls) apart: its own wall
+  // clock (upstream's own test-run limit is 600 s) and its own retries, so
+  // evaluation trouble never re-runs (and re-pays) the agents.
+  int eval_timeout_s = 600;
+  int eval_retries = 2;
   double grace_s = 10;      // between TERM and KILL
   double backoff_s = 30;    // first retry delay, doubled each time
   double backoff_max_s = 600;

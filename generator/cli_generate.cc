@@ -59,10 +59,18 @@ void AddExperimentOptions(CLI::App& app, GenerateArgs& a) {
 // Operational knobs: written to OUT/config.json, kept off build.ninja's
 // command lines (changing them re-runs nothing).
 void AddRunConfigOptions(CLI::App& app, RunConfig& r) {
-  app.add_option("--timeout", r.timeout_s, "Seconds per attempt")
+  app.add_option("--timeout", r.timeout_s, "Seconds per agent attempt (the agents' wall clock)")
       ->check(CLI::Range(1, 7 * 24 * 3600))
       ->capture_default_str();
-  app.add_option("--retries", r.retries, "Extra attempts after an infrastructure error")
+  app.add_option("--retries", r.retries, "Extra agent attempts after an infrastructure error")
+      ->check(CLI::Range(0, 100))
+      ->capture_default_str();
+  app.add_option("--eval-timeout", r.eval_timeout_s,
+                 "Seconds per evaluation attempt; past it the pair is fail/tests_timeout")
+      ->check(CLI::Range(1, 7 * 24 * 3600))
+      ->capture_default_str();
+  app.add_option("--eval-retries", r.eval_retries,
+                 "Extra evaluation attempts after evaluation trouble (the agents do not re-run)")
       ->check(CLI::Range(0, 100))
       ->capture_default_str();
   app.add_option("--backoff", r.backoff_s, "Seconds before the first retry (doubles after)")

@@ -3,6 +3,11 @@
 #include <utility>
 #include <vector>
 
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/atomic_file.h"
 #include "common/json_read.h"
 
 namespace cb {
@@ -36,6 +41,37 @@ void ReadAttemptFiles(const std::filesystem::path& log_dir, absl::string_view ru
   ReadOne(dir / "eval.json", &e->eval, &e->eval_problem);
 }
 
+namespace {
+bool EmptyPatch(const std::filesystem::path& patch) {
+  absl::StatusOr<std::string> text = ReadFile(patch);
+  if (!text.ok()) return true;  // missing: nothing was submitted
+  return absl::StripAsciiWhitespace(*text).empty();
+}
+}  // namespace
+
+std::string WhoSubmittedNothing(const std::filesystem::path& log_dir, absl::string_view run_name,
+                                Setting setting, const PairId& pair,
+                                const std::filesystem::path& log_file) {
+  // 0.0.23+: "NO PR OPENED by <agent>: submitting nothing" (cooperbench's own output).
+  if (std::ifstream log(log_file); log) {
+    constexpr std::string_view kNoPr = "NO PR OPENED by ";
+    for (std::string line; std::getline(log, line);) {
+      const size_t at = line.find(kNoPr);
+      if (at == std::string::npos) continue;
+      absl::string_view who = absl::string_view(line).substr(at + kNoPr.size());
+      who = who.substr(0, who.find(':'));
+      return std::string(absl::StripAsciiWhitespace(who));
+    }
+  }
+  const std::filesystem::path dir =
+      UpstreamPairDir(log_dir, run_name, UpstreamSetting(setting), pair);
+  if (setting == Setting::kSolo) return EmptyPatch(dir / "solo.patch") ? "the agent" : "";
+  for (int feature : {pair.feature_a, pair.feature_b})
+    if (EmptyPatch(dir / absl::StrCat("agent", feature, ".patch")))
+      return absl::StrCat("the agent of feature ", feature);
+  return "";
+}
+
 // Counts from result.json are trusted only within sane bounds, so that a
 // corrupt file cannot overflow the sums of a record (or turn cost negative).
 constexpr int64_t kMaxTokens = 1'000'000'000'000;
@@ -63,9 +99,22 @@ std::optional<std::pair<int64_t, int64_t>> AgentTokens(const boost::json::value&
 
 }  // namespace
 
+// cooperbench never started, or argparse refused the command line before
+// anything ran: nothing can have been spent.
+static bool MadeNoModelCall(const AttemptEvidence& e) {
+  if (!e.process.started) return true;
+  if (e.process.exit_code != 2) return false;
+  for (const std::string& line : e.log_tail)
+    if (line.rfind("usage: ", 0) == 0) return true;
+  return false;
+}
+
 AttemptUsage UsageOf(const AttemptEvidence& e) {
   AttemptUsage u;
-  if (!e.result) return u;  // cost $0 (nothing reported), tokens unknown
+  if (!e.result) {  // nothing reported: tokens unknown, and the cost too unless nothing ran
+    if (!MadeNoModelCall(e)) u.cost_usd = std::nullopt;
+    return u;
+  }
   const boost::json::value& result = *e.result;
 
   std::vector<const boost::json::value*> agents;

@@ -3,6 +3,8 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+
 #include "absl/strings/string_view.h"
 
 #include "common/naming.h"
@@ -27,13 +29,23 @@ void ReadAttemptFiles(const std::filesystem::path& log_dir, absl::string_view ru
 // Cost: unknown when the agent(s) took steps (total_steps or an agent's steps
 // > 0) but total_cost is 0, absent or not a sane number: upstream's agent
 // configs set `cost_tracking: ignore_errors`, so a model litellm cannot price
-// costs a silent $0. No result.json at all (a crash, a timeout) reads as $0:
-// nothing was reported and no steps are known.
+// costs a silent $0. No result.json at all (a timeout, a crash, an OOM kill:
+// killed before upstream reported, usually after spending the most) is
+// unknown too; only an attempt that provably made no model call (cooperbench
+// did not start, or argparse refused its command line) is a known $0.
 struct AttemptUsage {
   std::optional<double> cost_usd = 0;
   std::optional<long long> input_tokens;
   std::optional<long long> output_tokens;
 };
 AttemptUsage UsageOf(const AttemptEvidence& evidence);
+
+// Which agent submitted nothing, read from upstream's files of one attempt: an
+// empty or missing patch (solo.patch, agent{A}.patch), or 0.0.23+'s line
+// "NO PR OPENED by <agent>: submitting nothing" in `log_file`. Empty when every
+// agent submitted something.
+std::string WhoSubmittedNothing(const std::filesystem::path& log_dir, absl::string_view run_name,
+                                Setting setting, const PairId& pair,
+                                const std::filesystem::path& log_file);
 
 }  // namespace cb

@@ -26,6 +26,17 @@ const std::vector<ErrorPattern>& ErrorPatterns() {
       // mini-SWE-agent without cost_tracking: ignore_errors (0.0.11) and a model
       // litellm cannot price: "Error calculating cost for model ...".
       {{"error calculating cost"}, Reason::kModelUnpriced, true},
+      // A registry's or the Docker engine's own 401/403 ("pull access denied",
+      // "unauthorized: authentication required"): Docker trouble, not the API key.
+      {{"docker.errors", "error response from daemon", "pull access denied", "docker login",
+        "unauthorized: authentication required", "denied: requested access"},
+       Reason::kDockerError,
+       false},
+      // litellm.PermissionDeniedError (403): the key may not use this model;
+      // upstream does not retry it, and neither would any other pair.
+      {{"permissiondeniederror", "permission denied error", "error code: 403", "status code: 403"},
+       Reason::kPermissionDenied,
+       true},
       {{"authenticationerror", "invalid api key", "invalid_api_key", "api key not valid",
         "unauthorized", "status code: 401", "error code: 401", "no api key", "api_key is not set"},
        Reason::kAuthFailed,
@@ -204,25 +215,24 @@ std::optional<Verdict> BothPassed(const AttemptEvidence& e) {
   if (!e.eval || BoolField(*e.eval, "both_passed") != true) return std::nullopt;
   return Make(Tag::kPass, Reason::kTestsPassed, "");
 }
-std::optional<Verdict> LimitsExceeded(const AttemptEvidence& e) {
-  if (AgentWithStatus(e, "LimitsExceeded") == nullptr) return std::nullopt;
-  return Make(Tag::kFail, Reason::kLimitsExceeded, "an agent hit its step or cost limit");
+std::optional<Verdict> AgentsFinished(const AttemptEvidence&) {
+  return Make(Tag::kPass, Reason::kAgentsFinished, "the agents finished; their work is evaluated next");
+}
+// The evaluation ran into --eval-timeout: upstream scores a test run that
+// times out as failing tests, so this is the patch's doing, not the machine's.
+std::optional<Verdict> EvalRanOutOfTime(const AttemptEvidence& e) {
+  if (!e.process.timed_out) return std::nullopt;
+  return Make(Tag::kFail, Reason::kTestsTimeout, "the evaluation ran past --eval-timeout");
 }
 std::optional<Verdict> NoEval(const AttemptEvidence& e) {
   if (e.eval) return std::nullopt;
   return Make(Tag::kInfraError, Reason::kMissingEval, absl::StrCat("eval.json: ", e.eval_problem));
 }
-// DockerSandbox.exec's own timeout: upstream scores it as failing tests.
-std::optional<Verdict> EvalTimedOut(const AttemptEvidence& e) {
-  if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
-  return Make(Tag::kInfraError, Reason::kEvalTimeout,
-              "a test command timed out in the eval sandbox");
-}
 std::optional<Verdict> EvalError(const AttemptEvidence& e) {
   std::optional<std::string> error = StringField(*e.eval, "error");
   if (!error) return std::nullopt;
   // 0.0.14 and earlier: naive and union merge both failed.
-  if (IsMergeFailure(*error)) return Make(Tag::kFail, Reason::kMergeConflict, *error);
+  if (IsMergeFailure(*error)) return std::nullopt;  // a verdict: MergeFailed below
   // _write_patch passes the patch as one argument: past ~96 KB Linux refuses
   // it ("Failed to write solo.patch: "), every time.
   if (absl::StartsWith(*error, "Failed to write ")) {
@@ -233,6 +243,20 @@ std::optional<Verdict> EvalError(const AttemptEvidence& e) {
   ErrorReading r = ReadErrorText(*error);
   return Make(Tag::kInfraError,
               r.reason == Reason::kDockerError ? Reason::kDockerError : Reason::kEvalError, *error);
+}
+std::optional<Verdict> LimitsExceeded(const AttemptEvidence& e) {
+  if (AgentWithStatus(e, "LimitsExceeded") == nullptr) return std::nullopt;
+  return Make(Tag::kFail, Reason::kLimitsExceeded, "an agent hit its step or cost limit");
+}
+// DockerSandbox.exec's own timeout (exit code -1): upstream scores it as failing tests.
+std::optional<Verdict> TestsTimedOut(const AttemptEvidence& e) {
+  if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
+  return Make(Tag::kFail, Reason::kTestsTimeout, "a test command timed out in the eval sandbox");
+}
+std::optional<Verdict> MergeFailed(const AttemptEvidence& e) {
+  std::optional<std::string> error = StringField(*e.eval, "error");
+  if (!error || !IsMergeFailure(*error)) return std::nullopt;
+  return Make(Tag::kFail, Reason::kMergeConflict, *error);
 }
 std::optional<Verdict> PatchNotApplied(const AttemptEvidence& e) {
   if (!PatchDidNotApply(*e.eval)) return std::nullopt;
@@ -246,17 +270,33 @@ std::optional<Verdict> MergeConflict(const AttemptEvidence& e) {
               absl::StrCat("the agents' patches conflict (merge strategy ",
                            MergeField(*e.eval, "strategy").value_or("none"), ")"));
 }
+// Not both passed, and an agent submitted nothing (upstream tested an empty patch).
+std::optional<Verdict> NoSubmission(const AttemptEvidence& e) {
+  if (e.submitted_nothing.empty() || BoolField(*e.eval, "both_passed") == true) return std::nullopt;
+  return Make(Tag::kFail, Reason::kNoSubmission,
+              absl::StrCat(e.submitted_nothing, " submitted nothing (an empty patch)"));
+}
 std::optional<Verdict> TestsFailed(const AttemptEvidence& e) {
   if (BoolField(*e.eval, "both_passed") != false) return std::nullopt;
   return Make(Tag::kFail, Reason::kTestsFailed, "");
 }
 
-// The table: rules in order, the first that applies decides (README, "Tags and reasons").
-constexpr Rule kRules[] = {
-    NotStarted, TimedOut,        KilledBySignal, ExitedNonZero, NoResult,
-    AgentError, BothPassed,      LimitsExceeded, NoEval,        EvalTimedOut,
-    EvalError,  PatchNotApplied, MergeConflict,  TestsFailed,
+// The tables: rules in order, the first that applies decides (README, "Tags and reasons").
+constexpr Rule kAgentRules[] = {
+    NotStarted, TimedOut, KilledBySignal, ExitedNonZero, NoResult, AgentError, AgentsFinished,
 };
+constexpr Rule kEvalRules[] = {
+    NotStarted,     EvalRanOutOfTime, KilledBySignal, ExitedNonZero,   BothPassed,
+    NoEval,         EvalError,        LimitsExceeded, TestsTimedOut,   MergeFailed,
+    PatchNotApplied, MergeConflict,   NoSubmission,   TestsFailed,
+};
+
+template <size_t N>
+Verdict FirstRule(const Rule (&rules)[N], const AttemptEvidence& evidence) {
+  for (Rule rule : rules)
+    if (std::optional<Verdict> v = rule(evidence)) return *v;
+  return Make(Tag::kInfraError, Reason::kBadEval, "eval.json has no both_passed");
+}
 
 }  // namespace
 
@@ -268,10 +308,17 @@ ErrorReading ReadErrorText(absl::string_view text) {
   return {Reason::kAgentError, false};
 }
 
+Verdict ClassifyAgents(const AttemptEvidence& evidence) { return FirstRule(kAgentRules, evidence); }
+
+Verdict ClassifyEval(const AttemptEvidence& evidence) { return FirstRule(kEvalRules, evidence); }
+
 Verdict Classify(const AttemptEvidence& evidence) {
-  for (Rule rule : kRules)
-    if (std::optional<Verdict> v = rule(evidence)) return *v;
-  return Make(Tag::kInfraError, Reason::kBadEval, "eval.json has no both_passed");
+  Verdict agents = ClassifyAgents(evidence);
+  if (agents.reason != Reason::kAgentsFinished) return agents;
+  AttemptEvidence evaluated = evidence;
+  evaluated.process = ProcessOutcome{};
+  evaluated.process.exit_code = 0;
+  return ClassifyEval(evaluated);
 }
 
 }  // namespace cb

@@ -33,6 +33,9 @@ struct AttemptEvidence {
   // The last lines cooperbench printed (read when it exited non-zero):
   // argparse's usage error, the end of a traceback.
   std::vector<std::string> log_tail;
+  // An agent submitted nothing: an empty patch, or 0.0.23+'s "NO PR OPENED by
+  // <agent>: submitting nothing" (its work is graded from the PR it opens).
+  std::string submitted_nothing;  // which agent, or empty
 };
 
 struct Verdict {
@@ -48,6 +51,18 @@ struct Verdict {
   bool retryable() const { return tag == Tag::kInfraError && !fatal && !repeats; }
 };
 
+// The agent phase (`cooperbench run --no-auto-eval`): the process, result.json
+// and the agents' statuses. Pass with Reason::kAgentsFinished when the agents
+// finished (Submitted or LimitsExceeded) and their work is to be evaluated.
+Verdict ClassifyAgents(const AttemptEvidence& evidence);
+// The evaluation phase (`cooperbench eval`): `evidence.process` and `log_tail`
+// are the evaluation's, `result` the agent attempt's result.json, `eval` its
+// eval.json. The pair's verdict, or evaluation trouble (infra_error, retried
+// without re-running the agents). An evaluation that ran into --eval-timeout
+// (timed_out) is fail/tests_timeout: the patch made the tests hang.
+Verdict ClassifyEval(const AttemptEvidence& evidence);
+// Both phases on one evidence (auto-eval: one process did both): the agent
+// phase's verdict unless the agents finished, then the evaluation's.
 Verdict Classify(const AttemptEvidence& evidence);
 
 // Reads upstream's error text ("litellm.RateLimitError: ...") into a reason

@@ -63,9 +63,15 @@ struct PairResult {
   std::optional<Record> record;
 };
 
-// The cooperbench command line of one attempt (never holds a secret).
+// The cooperbench command line of one agent attempt (`run ... --no-auto-eval`;
+// never holds a secret).
 std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
                                          const AttemptPlace& place);
+
+// The `cooperbench eval` command line that evaluates what an agent attempt
+// in `place` left (no model calls; --force: a fresh evaluation).
+std::vector<std::string> CooperbenchEvalArgs(const PairJob& job, const RunConfig& config,
+                                             const AttemptPlace& place);
 
 // Notes while the pair runs (retries, a record set aside) go to `reporter`.
 PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,

@@ -80,12 +80,24 @@ TEST(Classify, PatchThatDidNotApplyHasItsOwnReason) {
   ExpectVerdict(Evidence(SoloResult("Submitted"), solo), Tag::kFail, "patch_not_applied");
 }
 
-TEST(Classify, EvalInfrastructureTroubleIsNotATestFailure) {
+TEST(Classify, TestsThatTimeOutAreFailingTestsAsUpstreamScoresThem) {
   // DockerSandbox.exec's timeout returns exit code -1 with this text.
   boost::json::value timed_out = Eval(false);
   timed_out.as_object()["feature2"].as_object()["test_output"] =
       "Command timed out after 600 seconds";
-  ExpectVerdict(Evidence(SoloResult("Submitted"), timed_out), Tag::kInfraError, "eval_timeout");
+  ExpectVerdict(Evidence(SoloResult("Submitted"), timed_out), Tag::kFail, "tests_timeout");
+  // The whole evaluation ran past --eval-timeout: the patch made the tests hang.
+  AttemptEvidence e = Evidence(SoloResult("Submitted"), std::nullopt);
+  e.process.exit_code.reset();
+  e.process.signal = SIGTERM;
+  e.process.timed_out = true;
+  Verdict v = ClassifyEval(e);
+  EXPECT_EQ(v.tag, Tag::kFail);
+  EXPECT_EQ(v.reason, Reason::kTestsTimeout);
+  EXPECT_FALSE(v.retryable());
+}
+
+TEST(Classify, EvalInfrastructureTroubleIsNotATestFailure) {
   // The eval sandbox cannot be created: an uncaught exception, exit 1.
   AttemptEvidence e = Evidence(SoloResult("Submitted"), std::nullopt);
   e.process.exit_code = 1;
@@ -146,10 +158,59 @@ TEST(Classify, FailWhenTestsFail) {
   ExpectVerdict(Evidence(SoloResult("Submitted"), Eval(false)), Tag::kFail, "tests_failed");
 }
 
-TEST(Classify, LimitsExceededIsAGenuineFailure) {
+TEST(Classify, LimitsExceededIsAGenuineFailureOnARealEvaluation) {
   ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), Eval(false)), Tag::kFail, "limits_exceeded");
-  ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), std::nullopt), Tag::kFail,
-                "limits_exceeded");
+  // A broken evaluation hides nothing: it is evaluation trouble, evaluated again.
+  ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), std::nullopt), Tag::kInfraError,
+                "missing_eval");
+  ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), Eval(false, "docker: sandbox died")),
+                Tag::kInfraError, "docker_error");
+  // Upstream evaluates what an agent left after its limits: a pass is a pass.
+  ExpectVerdict(Evidence(SoloResult("LimitsExceeded"), Eval(true)), Tag::kPass, "tests_passed");
+}
+
+TEST(Classify, TheAgentPhaseHandsFinishedAgentsToTheEvaluation) {
+  for (const char* status : {"Submitted", "LimitsExceeded"}) {
+    Verdict v = ClassifyAgents(Evidence(SoloResult(status), std::nullopt));
+    EXPECT_EQ(v.reason, Reason::kAgentsFinished) << status;
+    EXPECT_FALSE(v.retryable());
+  }
+  EXPECT_EQ(ClassifyAgents(Evidence(std::nullopt, std::nullopt)).reason, Reason::kMissingResult);
+  EXPECT_EQ(ClassifyAgents(Evidence(SoloResult("Error", "litellm.RateLimitError"), std::nullopt))
+                .reason,
+            Reason::kRateLimited);
+}
+
+TEST(Classify, AnAgentThatSubmittedNothingIsNoSubmissionUnlessThePairPassed) {
+  AttemptEvidence e = Evidence(SoloResult("Submitted"), Eval(false));
+  e.submitted_nothing = "agent1";
+  ExpectVerdict(e, Tag::kFail, "no_submission");
+  e.eval = Eval(true);  // coop: agent 1's patch alone passed both suites
+  ExpectVerdict(e, Tag::kPass, "tests_passed");
+}
+
+TEST(Classify, ARegistrys401IsDockerTroubleNotTheApiKey) {
+  ExpectVerdict(
+      Evidence(SoloResult("Error", "docker.errors.APIError: 401 Client Error: Unauthorized "
+                                   "(\"unauthorized: authentication required\")"),
+               std::nullopt),
+      Tag::kInfraError, "docker_error");
+  ExpectVerdict(Evidence(SoloResult("Error", "Error response from daemon: pull access denied for "
+                                             "akhatua/x, repository does not exist or may require "
+                                             "'docker login'"),
+                         std::nullopt),
+                Tag::kInfraError, "docker_error");
+  // The provider's own 401 is still the key.
+  ExpectVerdict(Evidence(SoloResult("Error", "litellm.AuthenticationError: status code: 401"),
+                         std::nullopt),
+                Tag::kInfraError, "auth_failed", /*fatal=*/true);
+}
+
+TEST(Classify, PermissionDeniedStopsTheBuild) {
+  ExpectVerdict(Evidence(SoloResult("Error", "litellm.PermissionDeniedError: CohereException - "
+                                             "Error code: 403 - forbidden"),
+                         std::nullopt),
+                Tag::kInfraError, "permission_denied", /*fatal=*/true);
 }
 
 TEST(Classify, MergeFailureIsACoordinationFailure) {

@@ -77,11 +77,21 @@ TEST(AttemptUsage, AbsentFieldsAreUnknownAndNoStepsMeansARealZero) {
   // No agent object.
   u = UsageOf(WithResult(R"({"total_cost": 0.5})"));
   EXPECT_FALSE(u.input_tokens.has_value());
-  // No result.json (a crash, a timeout): nothing reported, no steps known.
+  // No result.json (a timeout, a crash, an OOM kill): killed before upstream
+  // reported, often after spending the most: unknown, never $0.
   u = UsageOf(AttemptEvidence{});
   EXPECT_FALSE(u.input_tokens.has_value());
-  ASSERT_TRUE(u.cost_usd.has_value());
-  EXPECT_DOUBLE_EQ(*u.cost_usd, 0);
+  EXPECT_FALSE(u.cost_usd.has_value());
+  // Only an attempt that provably made no model call is a known $0: cooperbench
+  // did not start, or argparse refused the command line.
+  AttemptEvidence not_started;
+  not_started.process.started = false;
+  EXPECT_EQ(UsageOf(not_started).cost_usd, 0.0);
+  AttemptEvidence refused;
+  refused.process.exit_code = 2;
+  refused.log_tail = {"usage: cooperbench run [-h] ...",
+                      "cooperbench run: error: unrecognized arguments: --x"};
+  EXPECT_EQ(UsageOf(refused).cost_usd, 0.0);
   // An agent that took no steps (it failed before its first model call): 0 is true.
   u = UsageOf(WithResult(Solo("0", 0, "0", "0")));
   EXPECT_EQ(u.input_tokens, 0);
