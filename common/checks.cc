@@ -72,12 +72,16 @@ CheckResult CheckCooperbench(const RunConfig& config, CooperbenchRelease* releas
     r.detail = std::string(found.status().message());
     return r;
   }
-  if (!found->Supported()) {
-    r.detail = absl::StrCat(found->executable, " is release ", found->version,
-                            ", outside the supported range ", kOldestSupportedRelease, " to ",
-                            kNewestSupportedRelease,
-                            ": pip install 'cooperbench>=", kOldestSupportedRelease,
-                            ",<=", kNewestSupportedRelease, "'");
+  const ReleaseSupport support = found->Support();
+  if (!ReleaseRuns(support)) {
+    r.detail = absl::StrCat(
+        found->executable, " is release ", found->version,
+        support == ReleaseSupport::kTooOld ? ", older than the oldest supported release "
+                                           : ", which is not a version cbgen can compare; the "
+                                             "oldest supported release is ",
+        kOldestSupportedRelease, " (tested: ", kOldestSupportedRelease, " to ",
+        kNewestSupportedRelease, "): pip install 'cooperbench>=", kOldestSupportedRelease,
+        ",<=", kNewestSupportedRelease, "'");
     return r;
   }
   if (release != nullptr) *release = *found;
@@ -86,6 +90,10 @@ CheckResult CheckCooperbench(const RunConfig& config, CooperbenchRelease* releas
                           found->DefaultAgent(), "; ",
                           found->has_log_dir ? "attempts log to --log-dir"
                                              : "no --log-dir: each attempt runs in its own folder");
+  if (support == ReleaseSupport::kNewerUntested) {
+    r.warning = true;
+    absl::StrAppend(&r.detail, ". ", UntestedReleaseWarning(found->version));
+  }
   return r;
 }
 

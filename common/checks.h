@@ -23,8 +23,9 @@ std::string FormatCheck(const CheckResult& c);
 
 // Docker daemon reachable; its root dir's free space against `images_to_pull`.
 CheckResult CheckDocker(const RunConfig& config, int images_to_pull);
-// cooperbench found, its release read and within the supported range
-// (`release`, when given, receives what was found).
+// cooperbench found, its release read and not older than the oldest
+// supported; a release newer than the tested ones passes with a warning that
+// says what is known to differ (`release`, when given, receives what was found).
 CheckResult CheckCooperbench(const RunConfig& config, CooperbenchRelease* release = nullptr);
 // Whether cooperbench's own litellm can price config.model (a warning, not a
 // failure: upstream then records a cost of 0, which cbrun records as unknown).

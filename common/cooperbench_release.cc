@@ -100,10 +100,49 @@ std::optional<ReleaseVersion> ParseReleaseVersion(absl::string_view text) {
   return v;
 }
 
-bool CooperbenchRelease::Supported() const {
+ReleaseSupport ClassifyRelease(absl::string_view version) {
   std::optional<ReleaseVersion> v = ParseReleaseVersion(version);
-  return v && !(*v < *ParseReleaseVersion(kOldestSupportedRelease)) &&
-         !(*ParseReleaseVersion(kNewestSupportedRelease) < *v);
+  if (!v) return ReleaseSupport::kUnreadable;
+  if (*v < *ParseReleaseVersion(kOldestSupportedRelease)) return ReleaseSupport::kTooOld;
+  if (*ParseReleaseVersion(kNewestSupportedRelease) < *v) return ReleaseSupport::kNewerUntested;
+  return ReleaseSupport::kTested;
+}
+
+const std::vector<ReleaseChange>& ChangesAfterTested() {
+  // The contract's "Newer releases" (upstream's CHANGELOG and the few newer
+  // files read): nothing listed changes run's or eval's flags, the log layout
+  // or the fields of result.json and eval.json.
+  static const std::vector<ReleaseChange> changes = {
+      {"0.0.20", "optional token-id capture, off by default"},
+      {"0.0.23",
+       "an agent's work is graded from the pull request it opens, and an agent that opens none "
+       "submits nothing (\"NO PR OPENED by <agent>: submitting nothing\", an empty patch), which "
+       "cbgen records as fail/no_submission"},
+      {"0.0.24", "an agent that opened no pull request is graded from its branch diff"},
+      {"0.0.25", "sandbox commands get stdin from /dev/null and a per-command timeout (300 s)"},
+      {"0.0.28", "test files the agent wrote are stripped from its patch"},
+  };
+  return changes;
+}
+
+std::string UntestedReleaseWarning(absl::string_view version) {
+  std::optional<ReleaseVersion> v = ParseReleaseVersion(version);
+  std::vector<std::string> known;
+  for (const ReleaseChange& c : ChangesAfterTested())
+    if (v && !(*v < *ParseReleaseVersion(c.since)))
+      known.push_back(absl::StrCat(c.since, ": ", c.what));
+  std::string text =
+      absl::StrCat("cooperbench ", version, " is newer than the releases cbgen was tested with (",
+                   kOldestSupportedRelease, " to ", kNewestSupportedRelease,
+                   "): it runs, untested. Known to differ (upstream's CHANGELOG): ",
+                   known.empty() ? "nothing cbgen relies on" : absl::StrJoin(known, "; "),
+                   "; no change to run's or eval's flags or files is listed");
+  if (v && *ParseReleaseVersion(kNewestKnownRelease) < *v)
+    absl::StrAppend(&text, "; nothing is known of releases after ", kNewestKnownRelease);
+  absl::StrAppend(&text,
+                  ". For a tested release: pip install 'cooperbench>=", kOldestSupportedRelease,
+                  ",<=", kNewestSupportedRelease, "'");
+  return text;
 }
 
 std::string CooperbenchRelease::DefaultAgent() const {
@@ -112,8 +151,17 @@ std::string CooperbenchRelease::DefaultAgent() const {
 }
 
 std::string CooperbenchRelease::Describe() const {
-  return absl::StrCat("release ", version, " (supported: ", kOldestSupportedRelease, " to ",
-                      kNewestSupportedRelease, ")");
+  const std::string range = absl::StrCat(kOldestSupportedRelease, " to ", kNewestSupportedRelease);
+  switch (Support()) {
+    case ReleaseSupport::kTested:
+      return absl::StrCat("release ", version, " (supported: ", range, ")");
+    case ReleaseSupport::kNewerUntested:
+      return absl::StrCat("release ", version, " (newer than the tested ", range, ": untested)");
+    case ReleaseSupport::kTooOld:
+      return absl::StrCat("release ", version, " (older than the supported ", range, ")");
+    case ReleaseSupport::kUnreadable: break;
+  }
+  return absl::StrCat("release \"", version, "\" (not a version; supported: ", range, ")");
 }
 
 boost::json::value CooperbenchRelease::ToJson() const {

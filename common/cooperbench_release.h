@@ -25,8 +25,40 @@ struct ReleaseVersion {
 std::optional<ReleaseVersion> ParseReleaseVersion(absl::string_view text);
 
 // The releases cbrun was tested against (tests/upstream_test.cc runs each).
+// Older ones are refused; newer ones run, with a warning (UntestedReleaseWarning).
 inline constexpr char kOldestSupportedRelease[] = "0.0.11";
-inline constexpr char kNewestSupportedRelease[] = "0.0.19";
+inline constexpr char kNewestSupportedRelease[] = "0.0.19";  // the newest tested
+// The newest release whose changes upstream's CHANGELOG lists (the contract's
+// "Newer releases"); of later ones nothing is known here.
+inline constexpr char kNewestKnownRelease[] = "0.0.28";
+
+// How cbgen treats a release.
+enum class ReleaseSupport {
+  kUnreadable,     // not a version like 0.0.19: refused
+  kTooOld,         // before kOldestSupportedRelease: refused
+  kTested,         // kOldestSupportedRelease to kNewestSupportedRelease
+  kNewerUntested,  // after kNewestSupportedRelease: runs, with a warning
+};
+// Pure.
+ReleaseSupport ClassifyRelease(absl::string_view version);
+// Whether cbgen and cbrun run this release (tested, or newer with a warning).
+inline bool ReleaseRuns(ReleaseSupport s) {
+  return s == ReleaseSupport::kTested || s == ReleaseSupport::kNewerUntested;
+}
+
+// A change after the newest tested release, from upstream's CHANGELOG.
+struct ReleaseChange {
+  const char* since;  // "0.0.23"
+  const char* what;
+};
+// Every known change after kNewestSupportedRelease, oldest first.
+const std::vector<ReleaseChange>& ChangesAfterTested();
+
+// Pure: what to tell the user about a release newer than the tested ones:
+// that it runs untested, the tested range, the known changes up to `version`
+// (and that nothing is known past kNewestKnownRelease), and how to install a
+// tested one. One line.
+std::string UntestedReleaseWarning(absl::string_view version);
 // Before this release `run` has no --log-dir/--dataset-dir and the agent
 // `mini_swe_agent` (v1) exists; from it on the mini-SWE-agent is mini_swe_agent_v2.
 inline constexpr char kMiniSweAgentV1[] = "mini_swe_agent";
@@ -39,10 +71,13 @@ struct CooperbenchRelease {
   bool has_log_dir = false;      // `run` accepts --log-dir
   bool has_dataset_dir = false;  // `run` accepts --dataset-dir
 
-  bool Supported() const;
-  // mini_swe_agent where the release still has it, else mini_swe_agent_v2.
+  ReleaseSupport Support() const { return ClassifyRelease(version); }
+  // mini_swe_agent where the release still has it, else mini_swe_agent_v2
+  // (newer, untested releases too).
   std::string DefaultAgent() const;
-  // "release 0.0.19 (supported: 0.0.11 to 0.0.19)".
+  // "release 0.0.19 (supported: 0.0.11 to 0.0.19)", "release 0.0.28 (newer
+  // than the tested 0.0.11 to 0.0.19: untested)", "release 0.0.10 (older than
+  // the supported 0.0.11 to 0.0.19)".
   std::string Describe() const;
   boost::json::value ToJson() const;
   static std::optional<CooperbenchRelease> FromJson(const boost::json::value& v);

@@ -51,18 +51,22 @@ class AgentChoice {
       probe_ = std::async(std::launch::async,
                           [cooperbench] { return ProbeCooperbenchRelease(cooperbench); });
   }
-  // Waits for the probe; `*note` says which agent it chose and why.
-  absl::StatusOr<std::string> Get(std::string* note) {
+  // Waits for the probe; `*note` says which agent it chose and why, and
+  // `*warning` what is known of a release newer than the tested ones.
+  absl::StatusOr<std::string> Get(std::string* note, std::string* warning) {
     if (!requested_.empty()) return requested_;
     absl::StatusOr<CooperbenchRelease> release = probe_.get();
     if (!release.ok())
       return absl::FailedPreconditionError(
           absl::StrCat("cannot choose the agent: ", release.status().message(),
                        " (or name the agent with --agent)"));
+    const ReleaseSupport support = release->Support();
     *note = absl::StrCat(
         "agent ", release->DefaultAgent(), ": the mini-SWE-agent of cooperbench ", release->version,
         " (", release->executable, ")",
-        release->Supported() ? "" : "; this release is not supported, see cbgen doctor");
+        ReleaseRuns(support) ? "" : "; this release is not supported, see cbgen doctor");
+    if (support == ReleaseSupport::kNewerUntested)
+      *warning = absl::StrCat("warning: ", UntestedReleaseWarning(release->version));
     return release->DefaultAgent();
   }
 
@@ -169,11 +173,12 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   if (!plan.ok()) return plan.status();
   GenerateSummary summary;
   // Last of the checks: the installed cooperbench's answer.
-  std::string agent_note;
-  absl::StatusOr<std::string> agent = agent_choice.Get(&agent_note);
+  std::string agent_note, release_warning;
+  absl::StatusOr<std::string> agent = agent_choice.Get(&agent_note, &release_warning);
   if (!agent.ok()) return agent.status();
   opts->agent = *agent;
   if (!agent_note.empty()) summary.notes.push_back(agent_note);
+  if (!release_warning.empty()) summary.notes.push_back(release_warning);
 
   BuildFileInfo info;
   info.cbgen = fs::absolute(cbgen_path).string();

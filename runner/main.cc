@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
   const bool recorded = run->parsed() && ::access(record.c_str(), F_OK) == 0;
   std::optional<cb::CooperbenchRelease> release;
   if (!recorded) {
-    if (absl::Status s = cb::Preflight(*config, out_dir, &release); !s.ok())
+    if (absl::Status s = cb::Preflight(*config, out_dir, reporter, &release); !s.ok())
       return Fail(s.message(), 2);
   }
 
@@ -100,6 +100,7 @@ int main(int argc, char** argv) {
   if (release) {
     job.has_log_dir = release->has_log_dir;
     job.has_dataset_dir = release->has_dataset_dir;
+    job.cooperbench_release = release->version;
   }
 
   std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, reporter);

@@ -92,15 +92,17 @@ void RemoveStaleVerdicts(const fs::path& dir) {
 
 }  // namespace
 
-absl::Status Preflight(const RunConfig& config, const fs::path& out_dir,
+absl::Status Preflight(const RunConfig& config, const fs::path& out_dir, Reporter& reporter,
                        std::optional<CooperbenchRelease>* release) {
   const fs::path dir = out_dir / "services";
   std::optional<NinjaProcess> ninja = FindNinjaAncestor();
   CooperbenchRelease found;
   auto run_checks = [&](std::string* message) {
     std::vector<std::string> failed;
-    for (const CheckResult& c : PreflightChecks(config, out_dir, &found))
+    for (const CheckResult& c : PreflightChecks(config, out_dir, &found)) {
       if (!c.ok) failed.push_back(absl::StrCat(c.name, ": ", c.detail));
+      if (c.ok && c.warning) reporter.Note(absl::StrCat("warning: ", c.name, ": ", c.detail));
+    }
     *message = absl::StrCat("preflight failed, nothing was started: ", absl::StrJoin(failed, "; "),
                             " (then run ninja again; `cbgen doctor` "
                             "shows every check)");

@@ -12,6 +12,7 @@
 #include "common/checks.h"
 #include "common/cooperbench_release.h"
 #include "common/run_config.h"
+#include "runner/reporter.h"
 
 namespace cb {
 
@@ -41,9 +42,12 @@ std::optional<NinjaProcess> FindNinjaAncestor();
 // Runs PreflightChecks once per ninja invocation: the first cbrun checks
 // (under OUT/services/preflight.lock) and leaves the verdict in
 // OUT/services/preflight-<ninja pid>-<start time>.json; the others read it.
-// An error names every failed check and the fix. `release`, when given,
-// receives the cooperbench release the checks found.
+// An error names every failed check and the fix. A check that passed with a
+// warning (a cooperbench newer than the tested releases) is told to
+// `reporter` by the cbrun that ran the checks: once per ninja. `release`,
+// when given, receives the cooperbench release the checks found (the
+// verdict file keeps it for the other cbruns).
 absl::Status Preflight(const RunConfig& config, const std::filesystem::path& out_dir,
-                       std::optional<CooperbenchRelease>* release = nullptr);
+                       Reporter& reporter, std::optional<CooperbenchRelease>* release = nullptr);
 
 }  // namespace cb

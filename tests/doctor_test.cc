@@ -106,9 +106,11 @@ std::string InstallWithVersion(const std::filesystem::path& dir, const std::stri
   return script.string();
 }
 
-TEST(Doctor, RefusesAReleaseOutsideTheSupportedRangeSayingWhatToInstall) {
+// Older releases are refused; newer ones pass with a warning
+// (tests/newer_release_test.cc).
+TEST(Doctor, RefusesAReleaseOlderThanTheOldestSupportedSayingWhatToInstall) {
   cbtest::TempDir dir;
-  for (const char* version : {"0.0.9", "0.0.20"}) {
+  for (const char* version : {"0.0.9", "0.0.10"}) {
     const std::string exe = InstallWithVersion(dir.path() / version, version);
     cbtest::CommandResult r = cbtest::Run("COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) +
                                               " doctor --settings solo --cooperbench " + Sh(exe) +
@@ -116,8 +118,8 @@ TEST(Doctor, RefusesAReleaseOutsideTheSupportedRangeSayingWhatToInstall) {
                                           dir.path());
     EXPECT_NE(r.exit_code, 0) << r.output;
     EXPECT_NE(r.output.find(std::string("FAIL  cooperbench: ") + exe + " is release " + version +
-                            ", outside the supported range 0.0.11 to 0.0.19: pip install "
-                            "'cooperbench>=0.0.11,<=0.0.19'"),
+                            ", older than the oldest supported release 0.0.11 (tested: 0.0.11 to "
+                            "0.0.19): pip install 'cooperbench>=0.0.11,<=0.0.19'"),
               std::string::npos)
         << r.output;
   }
