@@ -42,13 +42,15 @@ std::optional<PairedDifference> NewcombePaired(const PairedTable& t) {
   d.difference = d.x_rate - d.y_rate;
   const Interval x = *WilsonInterval(x_pass, n);
   const Interval y = *WilsonInterval(y_pass, n);
-  // phi of the 2x2 table; 0 when a margin is empty.
+  // phi of the 2x2 table as method 10 prescribes: 0 when a margin is empty;
+  // when AD > BC its numerator is corrected for continuity to
+  // max(AD - BC - N/2, 0); when AD <= BC it is AD - BC, uncorrected.
   const double margins = static_cast<double>(x_pass) * static_cast<double>(n - x_pass) *
                          static_cast<double>(y_pass) * static_cast<double>(n - y_pass);
-  const double phi = margins > 0 ? (static_cast<double>(t.both) * static_cast<double>(t.neither) -
-                                    static_cast<double>(t.x_only) * static_cast<double>(t.y_only)) /
-                                       std::sqrt(margins)
-                                 : 0.0;
+  const double ad_bc = static_cast<double>(t.both) * static_cast<double>(t.neither) -
+                       static_cast<double>(t.x_only) * static_cast<double>(t.y_only);
+  const double numerator = ad_bc > 0 ? std::max(ad_bc - nn / 2, 0.0) : ad_bc;
+  const double phi = margins > 0 ? numerator / std::sqrt(margins) : 0.0;
   const double x_down = d.x_rate - x.low, x_up = x.high - d.x_rate;
   const double y_down = d.y_rate - y.low, y_up = y.high - d.y_rate;
   const double lower =

@@ -39,7 +39,9 @@ struct PairedDifference {
 // Difference of pass rates X - Y with the 95% interval of Newcombe (1998),
 // "Improved confidence intervals for the difference between binomial
 // proportions based on paired data", method 10: Wilson limits of each rate,
-// combined through the phi correlation of the 2x2 table. nullopt for n = 0.
+// combined through the phi correlation of the 2x2 table, phi's numerator
+// AD - BC corrected to max(AD - BC - N/2, 0) when AD > BC, and phi = 0 when a
+// margin is empty. nullopt for n = 0.
 std::optional<PairedDifference> NewcombePaired(const PairedTable& t);
 
 // The one-line name of the method above, for reports.
