@@ -64,6 +64,26 @@ void ParseTokens(const boost::json::value& v, RecordRow* r) {
   r->tokens_unknown_attempts = std::max(0LL, IntField(v, "tokens_unknown_attempts").value_or(0));
 }
 
+// The attempts' phase, cost, duration and release; an attempt that is not
+// an object is skipped, a phase word not known reads as agent.
+void ParseAttempts(const boost::json::array& list, RecordRow* r) {
+  int eval = 0;
+  for (const boost::json::value& a : list) {
+    if (!a.is_object()) continue;
+    AttemptRow row;
+    if (std::optional<std::string> phase = StringField(a, "phase"))
+      row.phase = ParsePhase(*phase).value_or(Phase::kAgent);
+    if (row.phase == Phase::kEval) ++eval;
+    const boost::json::value* cost = Field(a, "cost_usd");
+    if (cost != nullptr && !cost->is_null())
+      row.cost_usd = std::max(0.0, NumberField(a, "cost_usd").value_or(0));
+    row.duration_s = std::max(0.0, NumberField(a, "duration_s").value_or(0));
+    row.cooperbench_release = StringField(a, "cooperbench_release").value_or("");
+    r->attempt_list.push_back(std::move(row));
+  }
+  r->eval_attempts = eval;
+}
+
 }  // namespace
 
 absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source) {
@@ -83,6 +103,12 @@ absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_
   r.duration_s = NumberField(v, "duration_s").value_or(0);
   const boost::json::value* attempts = Field(v, "attempts");
   r.attempts = attempts && attempts->is_array() ? static_cast<int>(attempts->as_array().size()) : 0;
+  if (attempts && attempts->is_array()) ParseAttempts(attempts->as_array(), &r);
+  r.agent_attempts = static_cast<int>(
+      std::max(0LL, IntField(v, "agent_attempts").value_or(r.attempts - r.eval_attempts)));
+  r.eval_attempts =
+      static_cast<int>(std::max(0LL, IntField(v, "eval_attempts").value_or(r.eval_attempts)));
+  r.cooperbench_release = StringField(v, "cooperbench_release").value_or("");
   r.started_at = StringField(v, "started_at").value_or("");
   r.finished_at = StringField(v, "finished_at").value_or("");
   r.feature1_passed = BoolField(v, "feature1_passed");

@@ -15,10 +15,19 @@
 #include "common/naming.h"
 #include "common/plan_file.h"
 #include "common/reason.h"
+#include "common/record.h"
 #include "common/setting.h"
 #include "common/tag.h"
 
 namespace cb {
+
+// One of a record's attempts, as the reports use it.
+struct AttemptRow {
+  Phase phase = Phase::kAgent;     // older records: agent
+  std::optional<double> cost_usd;  // nullopt: unknown (killed before upstream reported)
+  double duration_s = 0;
+  std::string cooperbench_release;  // empty: not known
+};
 
 // One record, flattened to what the reports use.
 struct RecordRow {
@@ -37,6 +46,9 @@ struct RecordRow {
   long long tokens_unknown_attempts = 0;
   double duration_s = 0;
   int attempts = 0;
+  std::vector<AttemptRow> attempt_list;       // in the record's order
+  int agent_attempts = 0, eval_attempts = 0;  // older records: attempts, 0
+  std::string cooperbench_release;            // the record's; empty: not known (older records)
   std::string started_at, finished_at;
   std::optional<bool> feature1_passed, feature2_passed;
   std::optional<std::string> merge_status, merge_strategy;  // coop, newer records only

@@ -33,8 +33,8 @@ struct KnownSum {
   }
 };
 
-GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
-                     long long pending) {
+GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows, long long pending,
+                     const CostBases& bases) {
   GroupStats g;
   std::vector<double> durations;
   long long attempts = 0;
@@ -50,6 +50,9 @@ GroupStats Aggregate(Setting setting, const std::vector<const RecordRow*>& rows,
     if (g.pass_agent1_alone && ThroughAgent1Alone(*r)) ++*g.pass_agent1_alone;
     g.cost_usd += r->cost_usd;
     g.cost_unknown_attempts += r->cost_unknown_attempts;
+    g.cost_estimate.Add(*r, bases);
+    g.agent_attempts += r->agent_attempts;
+    g.eval_attempts += r->eval_attempts;
     in.Add(r->input_tokens);
     out.Add(r->output_tokens);
     g.tokens_unknown_attempts += r->tokens_unknown_attempts;
@@ -95,6 +98,9 @@ boost::json::object GroupToJson(const GroupStats& g) {
   o["pass_agent1_alone"] = Opt(g.pass_agent1_alone);
   o["cost_usd"] = g.cost_usd;
   o["cost_unknown_attempts"] = g.cost_unknown_attempts;
+  o["cost_estimate_usd"] = Opt(g.cost_estimate.estimate_usd());
+  o["agent_attempts"] = g.agent_attempts;
+  o["eval_attempts"] = g.eval_attempts;
   o["tokens"] =
       boost::json::object{{"input", Opt(g.input_tokens)}, {"output", Opt(g.output_tokens)}};
   o["tokens_unknown_attempts"] = g.tokens_unknown_attempts;
@@ -145,9 +151,10 @@ void AggregateGroups(const std::vector<RecordRow>& rows, const std::set<Key>& pe
     per_repo[{k.second.repo, k.first}];  // make the group exist
   }
   for (Setting st : AllSettings())
-    s->settings[st] = Aggregate(st, per_setting[st], pending_setting[st]);
+    s->settings[st] = Aggregate(st, per_setting[st], pending_setting[st], s->cost_bases);
   for (const auto& [key, group] : per_repo)
-    s->repos[key.first][key.second] = Aggregate(key.second, group, pending_repo[key]);
+    s->repos[key.first][key.second] =
+        Aggregate(key.second, group, pending_repo[key], s->cost_bases);
 }
 
 // Coordination gap: solo minus `coop` on pairs finished in both.
@@ -219,6 +226,15 @@ Summary Summarize(const std::vector<RecordRow>& rows,
   s.plan_known = planned.has_value();
   s.records = static_cast<long long>(rows.size());
   const std::map<Key, const RecordRow*> by_key = IndexRecords(rows, &s);
+  s.cost_bases = BuildCostBases(rows);
+  s.total_cost_estimate = EstimateCost(rows, s.cost_bases);
+  std::set<std::string> releases;
+  for (const RecordRow& r : rows) {
+    if (!r.cooperbench_release.empty()) releases.insert(r.cooperbench_release);
+    for (const AttemptRow& a : r.attempt_list)
+      if (!a.cooperbench_release.empty()) releases.insert(a.cooperbench_release);
+  }
+  s.releases.assign(releases.begin(), releases.end());
   AggregateGroups(rows, PendingKeys(planned, by_key), &s);
   for (Setting coop : {Setting::kCoopComm, Setting::kCoopNocomm})
     s.gaps.push_back(GapOf(coop, by_key));
@@ -243,6 +259,16 @@ boost::json::object DefinitionsToJson(const Summary& s) {
       "cost_usd sums every attempt whose cost is known; cost_unknown_attempts counts the others, "
       "left out: ",
       kCostUnknownWhy);
+  root["cost_estimate"] =
+      boost::json::object{{"unknown_attempts", s.total_cost_estimate.unknown_attempts},
+                          {"estimate_usd", Opt(s.total_cost_estimate.estimate_usd())},
+                          {"estimated_attempts", s.total_cost_estimate.estimated_attempts},
+                          {"basis", DescribeBasis(s.total_cost_estimate, s.cost_bases)},
+                          {"method", kEstimateMethod}};
+  boost::json::array releases;
+  for (const std::string& r : s.releases) releases.push_back(boost::json::value(r));
+  root["cooperbench_releases"] = std::move(releases);
+  root["mixed_releases"] = s.releases.size() > 1;
   root["tokens_unknown_attempts"] = s.total_tokens_unknown_attempts;
   root["tokens_definition"] = absl::StrCat(
       "tokens sum the attempts with known counts (null: none known); tokens_unknown_attempts "

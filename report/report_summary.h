@@ -13,6 +13,7 @@
 #include "common/reason.h"
 #include "common/setting.h"
 #include "common/tag.h"
+#include "report/cost_estimate.h"
 #include "report/report_data.h"
 #include "report/report_stats.h"
 
@@ -28,7 +29,9 @@ struct GroupStats {
   std::optional<double> pass_rate;       // pass / (pass + fail): infra errors excluded
   std::optional<Interval> pass_rate_ci;  // Wilson 95%
   double cost_usd = 0;                   // all attempts of all records whose cost is known
-  long long cost_unknown_attempts = 0;   // took steps but reported $0: left out of cost_usd
+  long long cost_unknown_attempts = 0;   // cost unknown: left out of cost_usd
+  CostEstimate cost_estimate;            // known spend, unknown attempts and their estimate
+  long long agent_attempts = 0, eval_attempts = 0;
   // Sums over the records with known counts; nullopt when the group has
   // records and none of them has known counts (shown as "n/a").
   std::optional<long long> input_tokens = 0, output_tokens = 0;
@@ -80,14 +83,20 @@ struct Summary {
   std::map<Setting, ReasonCounts> reasons;                     // non-pass records by reason
   double total_cost_usd = 0;
   long long total_cost_unknown_attempts = 0;
+  CostBases cost_bases;  // per (model, setting), from every record
+  CostEstimate total_cost_estimate;
+  // The cooperbench releases the records and their attempts name, sorted;
+  // more than one: OUT mixes releases.
+  std::vector<std::string> releases;
   long long total_tokens_unknown_attempts = 0;
 };
 
 // One line each, for every renderer: why a cost is unknown and what to do,
 // what "n/a" tokens mean, and what the agent-1-alone count is.
 inline constexpr char kCostUnknownWhy[] =
-    "they took steps but reported $0, as upstream does when litellm has no price for the model "
-    "(register one: LITELLM_MODEL_REGISTRY_PATH names a litellm model-price JSON file)";
+    "they were killed before upstream reported (a timeout, a crash, an OOM kill), or took steps "
+    "but reported $0, as upstream does when litellm has no price for the model (register one: "
+    "LITELLM_MODEL_REGISTRY_PATH names a litellm model-price JSON file)";
 inline constexpr char kTokensUnknownWhy[] =
     "the agent reported no token counts (mini_swe_agent_v2 never fills them); n/a means none "
     "known";

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 
 namespace cb {
 
@@ -76,6 +77,27 @@ void WriteUsageNotes(const Summary& s, std::ostream& os) {
                           s.total_cost_unknown_attempts,
                           s.total_cost_unknown_attempts == 1 ? "" : "s",
                           PerSetting(s, &GroupStats::cost_unknown_attempts), kCostUnknownWhy);
+  if (s.total_cost_unknown_attempts > 0) {
+    std::string per_setting;
+    for (const auto& [st, g] : s.settings)
+      if (g.cost_unknown_attempts > 0)
+        absl::StrAppend(&per_setting, per_setting.empty() ? "" : ", ", SettingName(st), " ",
+                        FormatEstimate(g.cost_estimate));
+    os << absl::StrFormat(
+        "Estimated cost of those attempts: %s (%s), ESTIMATE, known spend $%.2f + estimate = %s; "
+        "basis: %s; %s.\n",
+        FormatEstimate(s.total_cost_estimate), per_setting, s.total_cost_estimate.known_usd,
+        s.total_cost_estimate.estimate_usd()
+            ? absl::StrFormat(
+                  "$%.2f", s.total_cost_estimate.known_usd + *s.total_cost_estimate.estimate_usd())
+            : std::string("unknown"),
+        DescribeBasis(s.total_cost_estimate, s.cost_bases), kEstimateMethod);
+  }
+  if (s.releases.size() > 1)
+    os << absl::StrFormat(
+        "Mixed cooperbench releases: the records and attempts under OUT name %s; results from "
+        "different releases may not be comparable (grading changed in 0.0.23).\n",
+        absl::StrJoin(s.releases, ", "));
   if (s.total_tokens_unknown_attempts > 0)
     os << absl::StrFormat("Tokens unknown for %d attempt%s (%s), left out of the sums above: %s.\n",
                           s.total_tokens_unknown_attempts,

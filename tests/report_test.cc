@@ -341,11 +341,18 @@ TEST(ReportSummary, CountsAttemptsOfUnknownCostPerSettingAndInTotal) {
   std::ostringstream text;
   cb::WriteReportText(sum, "out/", text);
   EXPECT_NE(text.str().find("Cost unknown for 3 attempts (solo 2, coop-comm 1), left out of the "
-                            "costs above: they took steps but reported $0, as upstream does when "
-                            "litellm has no price for the model (register one: "
+                            "costs above: they were killed before upstream reported (a timeout, "
+                            "a crash, an OOM kill), or took steps but reported $0, as upstream "
+                            "does when litellm has no price for the model (register one: "
                             "LITELLM_MODEL_REGISTRY_PATH"),
             std::string::npos)
       << text.str();
+  // No attempt lists here: no basis, so the estimate is unknown, never $0.
+  EXPECT_NE(text.str().find("Estimated cost of those attempts: unknown (solo unknown, coop-comm "
+                            "unknown), ESTIMATE, known spend $"),
+            std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("no basis for"), std::string::npos) << text.str();
   const boost::json::object j = cb::SummaryToJson(sum);
   EXPECT_EQ(j.at("cost_unknown_attempts"), 3);
   EXPECT_EQ(j.at("settings").at("solo").at("cost_unknown_attempts"), 2);
