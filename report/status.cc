@@ -96,6 +96,7 @@ using Key = std::pair<Setting, PairId>;
 std::set<Key> CountRecords(const std::vector<RecordRow>& rows, StatusView* v) {
   std::set<Key> recorded;
   double duration_sum = 0;
+  v->cost_bases = BuildCostBases(rows);
   for (const RecordRow& r : rows) {
     SettingProgress& p = v->settings[r.setting];
     ++p.done;
@@ -108,6 +109,8 @@ std::set<Key> CountRecords(const std::vector<RecordRow>& rows, StatusView* v) {
     v->spend_usd += r.cost_usd;
     p.cost_unknown_attempts += r.cost_unknown_attempts;
     v->cost_unknown_attempts += r.cost_unknown_attempts;
+    p.cost_estimate.Add(r, v->cost_bases);
+    v->cost_estimate.Add(r, v->cost_bases);
     duration_sum += r.duration_s;
     recorded.insert({r.setting, r.pair});
   }
@@ -198,6 +201,18 @@ void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
     os << absl::StrFormat("cost unknown for %d attempt%s (%s), not in the spend: %s\n",
                           v.cost_unknown_attempts, v.cost_unknown_attempts == 1 ? "" : "s",
                           per_setting, kCostUnknownWhy);
+    std::string estimates;
+    for (const auto& [st, p] : v.settings)
+      if (p.cost_unknown_attempts > 0)
+        absl::StrAppend(&estimates, estimates.empty() ? "" : ", ", SettingName(st), " ",
+                        FormatEstimate(p.cost_estimate));
+    const std::optional<double> estimate = v.cost_estimate.estimate_usd();
+    os << absl::StrFormat(
+        "estimated cost of those attempts: %s (%s), ESTIMATE; known spend + estimate = %s; "
+        "basis: %s\n",
+        FormatEstimate(v.cost_estimate), estimates,
+        estimate ? absl::StrFormat("$%.2f", v.spend_usd + *estimate) : std::string("unknown"),
+        DescribeBasis(v.cost_estimate, v.cost_bases));
   }
   os << "running (" << v.running.size() << "):\n";
   for (const RunningPair& r : v.running) {
@@ -217,6 +232,12 @@ void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
   }
 }
 
+namespace {
+boost::json::value OptionalNumber(const std::optional<double>& v) {
+  return v ? boost::json::value(*v) : boost::json::value(nullptr);
+}
+}  // namespace
+
 boost::json::object StatusToJson(const StatusView& v, absl::Time now) {
   boost::json::object root;
   boost::json::object settings;
@@ -230,10 +251,16 @@ boost::json::object StatusToJson(const StatusView& v, absl::Time now) {
         {"fail", p.fail},
         {"infra_error", p.infra_error},
         {"cost_usd", p.cost_usd},
-        {"cost_unknown_attempts", p.cost_unknown_attempts}};
+        {"cost_unknown_attempts", p.cost_unknown_attempts},
+        {"cost_estimate_usd", OptionalNumber(p.cost_estimate.estimate_usd())}};
   root["settings"] = std::move(settings);
   root["spend_usd"] = v.spend_usd;
   root["cost_unknown_attempts"] = v.cost_unknown_attempts;
+  root["cost_estimate"] =
+      boost::json::object{{"estimate_usd", OptionalNumber(v.cost_estimate.estimate_usd())},
+                          {"estimated_attempts", v.cost_estimate.estimated_attempts},
+                          {"basis", DescribeBasis(v.cost_estimate, v.cost_bases)},
+                          {"method", kEstimateMethod}};
   root["finished"] = v.finished;
   boost::json::array running;
   for (const RunningPair& r : v.running) {

@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "report/cost_estimate.h"
 #include "report/report_data.h"
 
 namespace cb {
@@ -42,7 +43,8 @@ struct SettingProgress {
   long long pairs = 0, done = 0, running = 0, pending = 0;
   long long pass = 0, fail = 0, infra_error = 0;
   double cost_usd = 0;                  // attempts whose cost is known
-  long long cost_unknown_attempts = 0;  // took steps but reported $0
+  long long cost_unknown_attempts = 0;  // cost unknown
+  CostEstimate cost_estimate;
 };
 
 struct StatusView {
@@ -50,6 +52,8 @@ struct StatusView {
   std::map<Setting, SettingProgress> settings;  // all three
   double spend_usd = 0;                         // attempts whose cost is known
   long long cost_unknown_attempts = 0;          // left out of spend_usd
+  CostBases cost_bases;                         // report/cost_estimate.h
+  CostEstimate cost_estimate;                   // over all records
   long long finished = 0;
   std::optional<double> mean_duration_s;  // of finished pairs
   std::vector<RunningPair> running;

@@ -95,13 +95,36 @@ TEST(Status, CountsAttemptsOfUnknownCostApartFromTheSpend) {
   EXPECT_NE(text.str().find("spend so far: $0.75 over 3 finished pairs"), std::string::npos)
       << text.str();
   EXPECT_NE(
-      text.str().find("cost unknown for 2 attempts (coop-comm 2), not in the spend: they took "
-                      "steps but reported $0, as upstream does when litellm has no price for "
+      text.str().find("cost unknown for 2 attempts (coop-comm 2), not in the spend: they were "
+                      "killed before upstream reported (a timeout, a crash, an OOM kill), or "
+                      "took steps but reported $0, as upstream does when litellm has no price for "
                       "the model (register one: LITELLM_MODEL_REGISTRY_PATH"),
       std::string::npos)
       << text.str();
+  // The rows list no attempts: no basis, so the estimate is unknown, never $0.
+  EXPECT_NE(text.str().find("estimated cost of those attempts: unknown (coop-comm unknown), "
+                            "ESTIMATE; known spend + estimate = unknown; basis: no basis for"),
+            std::string::npos)
+      << text.str();
   const boost::json::object j = cb::StatusToJson(v, now);
   EXPECT_EQ(j.at("cost_unknown_attempts"), 2);
+  EXPECT_TRUE(j.at("cost_estimate").at("estimate_usd").is_null());
+
+  // With attempt lists: coop-comm's known attempts give the basis ($0.25 over
+  // 20 s = $0.0125/s), the two killed attempts of 40 s each are $1.00.
+  rows[2].attempt_list = {cb::AttemptRow{cb::Phase::kAgent, 0.25, 20, "0.0.19"}};
+  rows[1].attempt_list = {cb::AttemptRow{cb::Phase::kAgent, std::nullopt, 40, "0.0.19"},
+                          cb::AttemptRow{cb::Phase::kAgent, std::nullopt, 40, "0.0.19"}};
+  const cb::StatusView est = cb::ComputeStatus(std::nullopt, rows, {}, now);
+  ASSERT_TRUE(est.cost_estimate.estimate_usd().has_value());
+  EXPECT_NEAR(*est.cost_estimate.estimate_usd(), 1.0, 1e-9);
+  std::ostringstream with;
+  cb::WriteStatusText(est, now, with);
+  EXPECT_NE(with.str().find("estimated cost of those attempts: $1.00 (coop-comm $1.00), ESTIMATE; "
+                            "known spend + estimate = $1.75; basis: (no model)/coop-comm "
+                            "$0.012500 per agent-second, the median of 1 attempt"),
+            std::string::npos)
+      << with.str();
   EXPECT_EQ(j.at("settings").at("coop-comm").at("cost_unknown_attempts"), 2);
 
   // Nothing unknown: no such line.
