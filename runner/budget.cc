@@ -6,24 +6,41 @@
 #include <algorithm>
 #include <cerrno>
 #include <system_error>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/json_read.h"
 #include "common/records_tree.h"
+#include "report/cost_estimate.h"
+#include "report/report_data.h"
 
 namespace cb {
 namespace fs = std::filesystem;
 
 Spend TotalSpend(const fs::path& out) {
   Spend total;
+  std::vector<RecordRow> rows;
   ForEachRecordFile(out, [&](const fs::path& file, absl::string_view) {
     absl::StatusOr<boost::json::value> doc = ReadJsonFile(file);
     if (!doc.ok()) return;
-    total.known_usd += NumberField(*doc, "cost_usd").value_or(0);
-    total.cost_unknown_attempts +=
-        std::max(0LL, IntField(*doc, "cost_unknown_attempts").value_or(0));
+    absl::StatusOr<RecordRow> row = ParseRecord(*doc, file.string());
+    if (row.ok()) {
+      rows.push_back(std::move(*row));
+      return;
+    }
+    RecordRow bare;  // its cost counts; its unknown attempts have no basis
+    bare.cost_usd = NumberField(*doc, "cost_usd").value_or(0);
+    bare.cost_unknown_attempts = std::max(0LL, IntField(*doc, "cost_unknown_attempts").value_or(0));
+    rows.push_back(std::move(bare));
   });
+  const CostBases bases = BuildCostBases(rows);
+  const CostEstimate e = EstimateCost(rows, bases);
+  total.known_usd = e.known_usd;
+  total.cost_unknown_attempts = e.unknown_attempts;
+  total.estimated_usd = e.estimated_usd;
+  total.estimated_attempts = e.estimated_attempts;
+  total.basis = DescribeBasis(e, bases);
   return total;
 }
 
@@ -36,6 +53,10 @@ fs::path UnknownCostMarker(const fs::path& out, double threshold_usd) {
 }
 
 namespace {
+
+std::string Attempts(long long n) {
+  return absl::StrFormat("%d attempt%s", n, n == 1 ? "" : "s");
+}
 
 // Creates `marker` with O_EXCL; false when it exists (another cbrun said it).
 bool ClaimMarker(const fs::path& marker, const std::string& text) {
@@ -67,25 +88,34 @@ bool WarnIfOverBudget(const fs::path& out, const RunConfig& config, std::ostream
   if (!unknown_said && total.cost_unknown_attempts > 0 &&
       ClaimMarker(unknown_marker, absl::StrFormat("%d\n", total.cost_unknown_attempts))) {
     err << absl::StrFormat(
-        "cbrun: warning: --budget-warn $%.2f counts known costs only: %d attempt%s under %s took "
-        "steps but reported $0, as upstream does when litellm has no price for the model; register "
-        "one (LITELLM_MODEL_REGISTRY_PATH names a litellm model-price JSON file) or watch the "
-        "provider's own billing\n",
-        threshold, total.cost_unknown_attempts, total.cost_unknown_attempts == 1 ? "" : "s",
-        out.string());
+        "cbrun: warning: --budget-warn $%.2f counts %s of unknown cost under %s (killed before "
+        "upstream reported, or unpriced by litellm) at an ESTIMATE: $%.2f for %d of them; "
+        "basis: %s%s\n",
+        threshold, Attempts(total.cost_unknown_attempts), out.string(), total.estimated_usd,
+        total.estimated_attempts, total.basis,
+        total.no_basis_attempts() > 0
+            ? absl::StrFormat("; the %s with no basis are left out: register a price "
+                              "(LITELLM_MODEL_REGISTRY_PATH names a litellm model-price JSON "
+                              "file) or watch the provider's own billing",
+                              Attempts(total.no_basis_attempts()))
+            : "");
     printed = true;
   }
-  if (total.known_usd > threshold &&
-      ClaimMarker(over_marker, absl::StrFormat("%.6f\n", total.known_usd))) {
+  if (total.with_estimate_usd() > threshold &&
+      ClaimMarker(over_marker, absl::StrFormat("%.6f\n", total.with_estimate_usd()))) {
+    std::string what = absl::StrFormat("$%.2f", total.known_usd);
+    if (total.cost_unknown_attempts > 0) {
+      what = absl::StrFormat("$%.2f known + $%.2f ESTIMATED for %s of unknown cost = $%.2f",
+                             total.known_usd, total.estimated_usd,
+                             Attempts(total.estimated_attempts), total.with_estimate_usd());
+      if (total.no_basis_attempts() > 0)
+        absl::StrAppend(&what, absl::StrFormat(" (plus %s of unknown cost with no basis)",
+                                               Attempts(total.no_basis_attempts())));
+    }
     err << absl::StrFormat(
-        "cbrun: warning: spend so far $%.2f%s has passed --budget-warn $%.2f (all records under "
+        "cbrun: warning: spend so far %s has passed --budget-warn $%.2f (all records under "
         "%s); nothing is stopped: interrupt ninja yourself to stop spending\n",
-        total.known_usd,
-        total.cost_unknown_attempts > 0
-            ? absl::StrFormat(" (plus %d attempt%s of unknown cost)", total.cost_unknown_attempts,
-                              total.cost_unknown_attempts == 1 ? "" : "s")
-            : "",
-        threshold, out.string());
+        what, threshold, out.string());
     printed = true;
   }
   if (printed) err.flush();

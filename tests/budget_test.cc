@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "runner/budget.h"
 #include "test_util.h"
@@ -39,6 +41,42 @@ TEST(Budget, TotalSpendCountsRecordsOnly) {
   EXPECT_EQ(cb::TotalSpend(out).cost_unknown_attempts, 4);
 }
 
+// A full record of `model` in solo with agent attempts of (cost, seconds);
+// a negative cost is unknown (null).
+void FullRecord(const fs::path& path, const std::string& model,
+                const std::vector<std::pair<double, double>>& attempts) {
+  boost::json::array list;
+  double known = 0;
+  long long unknown = 0;
+  int n = 0;
+  for (const auto& [cost, seconds] : attempts) {
+    boost::json::object a{{"n", ++n},
+                          {"phase", "agent"},
+                          {"tag", "pass"},
+                          {"duration_s", seconds},
+                          {"cooperbench_release", "0.0.19"}};
+    if (cost < 0) {
+      a["cost_usd"] = nullptr;
+      ++unknown;
+    } else {
+      a["cost_usd"] = cost;
+      known += cost;
+    }
+    list.push_back(std::move(a));
+  }
+  cbtest::WriteText(
+      path, boost::json::serialize(boost::json::object{{"schema", 1},
+                                                       {"tag", "pass"},
+                                                       {"setting", "solo"},
+                                                       {"repo", "r_task"},
+                                                       {"task_id", 1},
+                                                       {"features", boost::json::array{1, 2}},
+                                                       {"model", model},
+                                                       {"cost_usd", known},
+                                                       {"cost_unknown_attempts", unknown},
+                                                       {"attempts", std::move(list)}}));
+}
+
 TEST(Budget, SaysOnceThatUnknownCostsAreNotCounted) {
   cbtest::TempDir dir;
   const fs::path out = dir / "out";
@@ -47,15 +85,17 @@ TEST(Budget, SaysOnceThatUnknownCostsAreNotCounted) {
   Record(out / "command-a-solo/r_task/task1/f1_f2.json", 0.2, 0);
   std::ostringstream err;
   EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err));
-  // An unpriced model: the agent took steps and reported $0.
+  // An attempt of unknown cost in a record with no attempt list: no basis.
   Record(out / "command-a-solo/r_task/task1/f1_f3.json", 0, 1);
   EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
   EXPECT_EQ(err.str(),
-            "cbrun: warning: --budget-warn $1.00 counts known costs only: 1 attempt under " +
+            "cbrun: warning: --budget-warn $1.00 counts 1 attempt of unknown cost under " +
                 out.string() +
-                " took steps but reported $0, as upstream does when litellm has no price for the "
-                "model; register one (LITELLM_MODEL_REGISTRY_PATH names a litellm model-price JSON "
-                "file) or watch the provider's own billing\n");
+                " (killed before upstream reported, or unpriced by litellm) at an ESTIMATE: $0.00 "
+                "for 0 of them; basis: no basis for (no model)/solo (1 attempt: no agent attempt "
+                "with a known cost and duration, or no duration); the 1 attempt with no basis are "
+                "left out: register a price (LITELLM_MODEL_REGISTRY_PATH names a litellm "
+                "model-price JSON file) or watch the provider's own billing\n");
   EXPECT_TRUE(fs::exists(cb::UnknownCostMarker(out, 1.0)));
   Record(out / "command-a-solo/r_task/task1/f1_f4.json", 0, 2);
   err.str("");
@@ -65,13 +105,43 @@ TEST(Budget, SaysOnceThatUnknownCostsAreNotCounted) {
   Record(out / "command-a-solo/r_task/task1/f2_f3.json", 0.9, 0);
   EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
   EXPECT_EQ(err.str(),
-            "cbrun: warning: spend so far $1.10 (plus 3 attempts of unknown cost) has "
-            "passed --budget-warn $1.00 (all records under " +
+            "cbrun: warning: spend so far $1.10 known + $0.00 ESTIMATED for 0 attempts of unknown "
+            "cost = $1.10 (plus 3 attempts of unknown cost with no basis) has passed "
+            "--budget-warn $1.00 (all records under " +
                 out.string() +
                 "); nothing is stopped: interrupt ninja yourself to stop spending\n");
   err.str("");
   EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err));
   EXPECT_EQ(err.str(), "");
+}
+
+TEST(Budget, TheEstimateCountsTowardsTheThreshold) {
+  cbtest::TempDir dir;
+  const fs::path out = dir / "out";
+  cb::RunConfig config;
+  config.budget_warn_usd = 1.0;
+  // Known: $0.40 over 100 s and $0.60 over 100 s (median $0.005/s); $1.00 is
+  // not past $1.00.
+  FullRecord(out / "command-a-solo/r_task/task1/f1_f2.json", "m", {{0.4, 100}, {0.6, 100}});
+  std::ostringstream err;
+  EXPECT_FALSE(cb::WarnIfOverBudget(out, config, err)) << err.str();
+  // A timed-out attempt of 600 s: unknown, estimated at 600 * 0.005 = $3.
+  FullRecord(out / "command-a-solo/r_task/task1/f1_f3.json", "m", {{-1, 600}});
+  const cb::Spend spend = cb::TotalSpend(out);
+  EXPECT_DOUBLE_EQ(spend.known_usd, 1.0);
+  EXPECT_EQ(spend.cost_unknown_attempts, 1);
+  EXPECT_NEAR(spend.estimated_usd, 3.0, 1e-9);
+  EXPECT_TRUE(cb::WarnIfOverBudget(out, config, err));
+  EXPECT_NE(err.str().find("counts 1 attempt of unknown cost under " + out.string() +
+                           " (killed before upstream reported, or unpriced by litellm) at an "
+                           "ESTIMATE: $3.00 for 1 of them; basis: m/solo $0.005000 per "
+                           "agent-second, the median of 2 attempts\n"),
+            std::string::npos)
+      << err.str();
+  EXPECT_NE(err.str().find("cbrun: warning: spend so far $1.00 known + $3.00 ESTIMATED for 1 "
+                           "attempt of unknown cost = $4.00 has passed --budget-warn $1.00"),
+            std::string::npos)
+      << err.str();
 }
 
 TEST(Budget, WarnsOnceWhenPassedAndAgainForANewThreshold) {
