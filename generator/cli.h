@@ -26,6 +26,7 @@ Subcommand AddDoctorCommand(CLI::App& app);
 Subcommand AddReportCommand(CLI::App& app);
 Subcommand AddStatusCommand(CLI::App& app);
 Subcommand AddForgetCommand(CLI::App& app);
+Subcommand AddReevalCommand(CLI::App& app);
 
 // All of them, in the order `cbgen --help` lists them.
 std::vector<Subcommand> MakeSubcommands(CLI::App& app);

@@ -1,4 +1,4 @@
-// `cbgen report`, `cbgen status` and `cbgen forget`: their options, and
+// `cbgen report`, `cbgen status`, `cbgen forget` and `cbgen reeval`: their options, and
 // running one on stdout/stderr. The results library behind them (report/)
 // takes plain structs and streams and prints nothing itself.
 #include <iostream>
@@ -6,6 +6,7 @@
 
 #include "generator/cli.h"
 #include "report/forget.h"
+#include "report/reeval.h"
 #include "report/report.h"
 #include "report/status.h"
 
@@ -60,6 +61,21 @@ Subcommand AddForgetCommand(CLI::App& app) {
   sub->add_flag("--dry-run", args->dry_run, "List the records, move nothing");
   sub->add_option("--out", args->out, "Folder of the records (cbgen --out)")->capture_default_str();
   return Subcommand{sub, [args] { return ExitCode(RunForget(*args, std::cout), "cbgen forget"); }};
+}
+
+Subcommand AddReevalCommand(CLI::App& app) {
+  auto args = std::make_shared<ForgetArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "reeval",
+      "Evaluate matching records' kept agent work again on the next ninja (no agent runs, no "
+      "model cost); the old records move to OUT/forgotten/");
+  sub->add_option("--tag", args->tag, "pass, fail or infra_error")->required();
+  sub->add_option("--setting", args->setting, "Only this setting: solo, coop-comm, coop-nocomm");
+  sub->add_option("--repo", args->repo, "Only this repository folder (e.g. dspy_task)");
+  sub->add_option("--reason", args->reason, "Only this reason (e.g. eval_error)");
+  sub->add_flag("--dry-run", args->dry_run, "List the records, change nothing");
+  sub->add_option("--out", args->out, "Folder of the records (cbgen --out)")->capture_default_str();
+  return Subcommand{sub, [args] { return ExitCode(RunReeval(*args, std::cout), "cbgen reeval"); }};
 }
 
 }  // namespace cb

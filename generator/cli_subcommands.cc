@@ -7,6 +7,7 @@ std::vector<Subcommand> MakeSubcommands(CLI::App& app) {
   all.push_back(AddReportCommand(app));
   all.push_back(AddDoctorCommand(app));
   all.push_back(AddForgetCommand(app));
+  all.push_back(AddReevalCommand(app));
   all.push_back(AddStatusCommand(app));
   return all;
 }

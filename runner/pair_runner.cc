@@ -130,7 +130,7 @@ std::string FatalHint(const Verdict& verdict, const RunConfig& config, const Pai
   if (verdict.reason == Reason::kUsageError)
     return absl::StrCat(
         " (this cooperbench release rejects cbrun's command line: `cbgen doctor` "
-        "names the release; supported: ",
+        "names the release; tested: ",
         kOldestSupportedRelease, " to ", kNewestSupportedRelease, ")");
   return " (check --model)";
 }
