@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "report/cost_estimate.h"
 
 namespace cb {
 
@@ -25,8 +26,13 @@ void WriteRecordsCsv(const std::vector<RecordRow>& rows, std::ostream& os) {
   os << "setting,run_name,repo,task_id,feature_a,feature_b,tag,reason,cost_usd,input_tokens,"
         "output_tokens,duration_s,attempts,started_at,finished_at,model,agent,backend,"
         "feature1_passed,feature2_passed,detail,record,cost_unknown_attempts,"
-        "tokens_unknown_attempts,merge_status,merge_strategy\r\n";
+        "tokens_unknown_attempts,merge_status,merge_strategy,cost_estimate_usd,agent_attempts,"
+        "eval_attempts,cooperbench_release\r\n";
+  // cost_estimate_usd: report/cost_estimate.h's estimate for the record's
+  // attempts of unknown cost (an estimate, empty when it has no basis).
+  const CostBases bases = BuildCostBases(rows);
   for (const RecordRow& r : rows) {
+    const std::optional<double> estimate = EstimateCost({r}, bases).estimate_usd();
     std::vector<std::string> f = {std::string(SettingName(r.setting)),
                                   r.run_name,
                                   r.pair.repo,
@@ -52,7 +58,11 @@ void WriteRecordsCsv(const std::vector<RecordRow>& rows, std::ostream& os) {
                                   absl::StrCat(r.cost_unknown_attempts),
                                   absl::StrCat(r.tokens_unknown_attempts),
                                   r.merge_status.value_or(""),
-                                  r.merge_strategy.value_or("")};
+                                  r.merge_strategy.value_or(""),
+                                  estimate ? absl::StrFormat("%.6f", *estimate) : "",
+                                  absl::StrCat(r.agent_attempts),
+                                  absl::StrCat(r.eval_attempts),
+                                  r.cooperbench_release};
     for (std::string& field : f) field = CsvField(field);
     os << absl::StrJoin(f, ",") << "\r\n";
   }

@@ -115,8 +115,14 @@ TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
       << html;
   EXPECT_NE(
       html.find("<p class=\"note\">Cost unknown for 2 attempts (coop-comm 2), left out of the "
-                "costs above: they took steps but reported $0"),
+                "costs above: they were killed before upstream reported (a timeout, a crash, an "
+                "OOM kill), or took steps but reported $0"),
       std::string::npos)
+      << html;
+  // The estimate, labelled, with its basis (no attempt lists here: none).
+  EXPECT_NE(html.find("<p class=\"note\">Estimated cost of those attempts: unknown (coop-comm "
+                      "unknown), ESTIMATE, known spend $"),
+            std::string::npos)
       << html;
   EXPECT_NE(html.find("<p class=\"note\">Tokens unknown for 2 attempts (coop-comm 2)"),
             std::string::npos);
@@ -125,8 +131,8 @@ TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
             std::string::npos)
       << html;
   const std::string csv = cbtest::ReadText(dir / "report.csv");
-  EXPECT_NE(csv.find(",1,1,conflicts,solo-agent1\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find(",1,1,clean,naive\r\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",1,1,conflicts,solo-agent1,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",1,1,clean,naive,"), std::string::npos) << csv;
 }
 
 // Runs headless Chromium on `page`; returns its exit code and puts the console
