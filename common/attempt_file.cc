@@ -53,6 +53,17 @@ std::vector<std::pair<int, fs::path>> NumberedDirs(const fs::path& dir, const st
   return found;
 }
 
+int RecordedAttempts(const fs::path& pair_log_dir) {
+  absl::StatusOr<boost::json::value> v = ReadJsonFile(pair_log_dir / "recorded.json");
+  if (!v.ok()) return -1;
+  return static_cast<int>(IntField(*v, "attempts").value_or(-1));
+}
+
+absl::Status MarkRecordedAttempts(const fs::path& pair_log_dir, int attempts) {
+  boost::json::object o{{"attempts", attempts}};
+  return WriteFileAtomically(pair_log_dir / "recorded.json", PrettyJson(o), Overwrite::kReplace);
+}
+
 absl::Status WriteReevalRequest(const fs::path& pair_log_dir, int agent_attempt) {
   boost::json::object o{{"agent_attempt", agent_attempt}};
   return WriteFileAtomically(pair_log_dir / kReevalFileName, PrettyJson(o), Overwrite::kReplace);

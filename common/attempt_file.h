@@ -38,6 +38,14 @@ absl::StatusOr<std::optional<AttemptFile>> ReadAttemptFile(
 std::vector<std::pair<int, std::filesystem::path>> NumberedDirs(const std::filesystem::path& dir,
                                                                  const std::string& prefix);
 
+// How many of the pair's attempts (in LoadEarlierAttempts' order) a written
+// record covered (PAIR_LOG_DIR/recorded.json): attempts after them ended
+// without a record (an interrupt, a fatal stop, a full disk) and the next run
+// resumes from them; when none did, a missing record was deleted or forgotten
+// on purpose and the pair runs again. -1 when no record was ever written.
+int RecordedAttempts(const std::filesystem::path& pair_log_dir);
+absl::Status MarkRecordedAttempts(const std::filesystem::path& pair_log_dir, int attempts);
+
 // `cbgen reeval` asks the pair's next cbrun to evaluate agent attempt N again
 // (PAIR_LOG_DIR/reeval.json) instead of running the agents.
 inline constexpr char kReevalFileName[] = "reeval.json";

@@ -338,6 +338,10 @@ std::optional<int> PairRun::AgentAttemptToEvaluate(std::optional<Verdict>* settl
     for (const AttemptRecord& a : rec_.attempts)
       if (a.phase == Phase::kAgent && a.n == *requested) return a.n;
   if (!requested.ok()) reporter_.Note(absl::StrCat(what_, ": ", requested.status().message()));
+  // A record already told the story of these attempts, and it was deleted or
+  // forgotten on purpose: the pair runs again from its agents.
+  if (RecordedAttempts(pair_log_dir_) >= static_cast<int>(rec_.attempts.size()))
+    return std::nullopt;
   const AttemptRecord* agent = nullptr;
   const AttemptRecord* eval = nullptr;
   for (const AttemptRecord& a : rec_.attempts) {
@@ -544,6 +548,9 @@ PairResult PairRun::WriteTheRecord(const Verdict& verdict) {
   if (absl::Status s = WriteRecord(job_.record, rec_); !s.ok())
     return Done(PairStatus::kError, kExitRecordNotWritten,
                 absl::StrCat("cannot write the record: ", s.message()));
+  if (absl::Status s = MarkRecordedAttempts(pair_log_dir_, static_cast<int>(rec_.attempts.size()));
+      !s.ok())
+    reporter_.Note(absl::StrCat(what_, ": warning: ", s.message()));
   if (absl::Status s = RemoveReevalRequest(pair_log_dir_); !s.ok())
     reporter_.Note(absl::StrCat(what_, ": warning: ", s.message()));
   if (absl::Status s = KeepRecordCopy(job_.record, RecordCopyPath(pair_log_dir_)); !s.ok())

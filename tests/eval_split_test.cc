@@ -23,10 +23,7 @@ cbtest::CommandResult Ninja(const cbtest::Experiment& x, const std::string& args
 
 // The double's calls of one subcommand ("run" or "eval").
 int CallsOf(const cbtest::Experiment& x, const std::string& command) {
-  int n = 0;
-  for (const boost::json::value& call : cbtest::ReadJsonLines(x.calls()))
-    n += call.at("argv").as_array().at(0).as_string() == command ? 1 : 0;
-  return n;
+  return static_cast<int>(command == "run" ? x.Calls() : x.EvalCalls());
 }
 
 boost::json::value SoloRecord(const cbtest::Experiment& x) {
@@ -89,6 +86,7 @@ TEST(EvalSplit, ReevalReScoresWithoutStartingAnAgent) {
   ASSERT_EQ(reeval.exit_code, 0) << reeval.output;
   EXPECT_TRUE(cbtest::FindRecords(x.out()).empty());
   fs::remove(x.calls());
+  fs::remove(x.eval_calls());
   cbtest::CommandResult ninja = Ninja(x, "-j4");
   ASSERT_EQ(ninja.exit_code, 0) << ninja.output;
   EXPECT_EQ(CallsOf(x, "run"), 0) << "no agent starts";

@@ -200,7 +200,7 @@ std::vector<fs::path> FindRecords(const fs::path& out) {
 }
 
 std::string Experiment::Env() const {
-  return "FAKE_CB_CALLS=" + Sh(calls().string()) +
+  return "FAKE_CB_CALLS=" + Sh(calls().string()) + " FAKE_CB_EVAL_CALLS=" + Sh(eval_calls().string()) +
          " FAKE_CB_STATE=" + Sh((dir / "state").string()) +
          (fs::exists(plan()) ? " FAKE_CB_PLAN=" + Sh(plan().string()) : "") + " ";
 }

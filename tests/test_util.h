@@ -76,15 +76,20 @@ std::vector<fs::path> FindRecords(const fs::path& out);
 // An experiment folder: dataset link, the double, a call log and a plan.
 struct Experiment {
   TempDir dir;
-  fs::path calls() const { return dir / "calls.jsonl"; }
+  fs::path calls() const { return dir / "calls.jsonl"; }            // `run` calls
+  fs::path eval_calls() const { return dir / "eval-calls.jsonl"; }  // `eval` calls
   fs::path plan() const { return dir / "plan.json"; }
   fs::path out() const { return dir / "out"; }
-  // Environment prefix for commands: FAKE_CB_CALLS, FAKE_CB_STATE, FAKE_CB_PLAN.
+  // Environment prefix for commands: FAKE_CB_CALLS, FAKE_CB_EVAL_CALLS, FAKE_CB_STATE,
+  // FAKE_CB_PLAN.
   std::string Env() const;
   // cbgen SUBSET with the double and quick retries, plus `extra` options.
   CommandResult Generate(const std::string& subset, const std::string& extra = "") const;
   CommandResult Ninja(const std::string& args = "") const;
+  // The double's `cooperbench run` calls: agents started (and paid for).
   size_t Calls() const { return ReadJsonLines(calls()).size(); }
+  // Its `cooperbench eval` calls: evaluations (no model cost).
+  size_t EvalCalls() const { return ReadJsonLines(eval_calls()).size(); }
 };
 
 }  // namespace cbtest
