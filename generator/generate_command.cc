@@ -168,8 +168,10 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
 
   absl::StatusOr<DatasetSelection> sel = SelectTasks(run->dataset_dir, a.subset);
   if (!sel.ok()) return sel.status();
-  absl::StatusOr<Plan> plan =
-      MakePlan(sel->tasks, *opts, ReadDurationHistory(out_abs, opts->run_prefix));
+  // One walk of OUT's records: durations for the order, and the records the
+  // plan leaves out, which build.ninja keeps from `ninja -t cleandead`.
+  const OutHistory history = ReadOutHistory(out_abs, opts->run_prefix);
+  absl::StatusOr<Plan> plan = MakePlan(sel->tasks, *opts, history.durations, history.records);
   if (!plan.ok()) return plan.status();
   GenerateSummary summary;
   // Last of the checks: the installed cooperbench's answer.

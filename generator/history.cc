@@ -2,22 +2,52 @@
 
 #include <map>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/json_read.h"
 #include "common/records_tree.h"
 
 namespace cb {
 
-DurationHistory ReadDurationHistory(const std::filesystem::path& out,
-                                    absl::string_view run_prefix) {
+std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& file,
+                                                 absl::string_view run_folder) {
+  const std::string name = file.filename().string();
+  const std::string task_folder = file.parent_path().filename().string();
+  const std::string repo = file.parent_path().parent_path().filename().string();
+  absl::string_view id_text = task_folder, pair_text = name;
+  long long task_id = 0;
+  int a = 0, b = 0;
+  if (!absl::ConsumePrefix(&id_text, "task") || !absl::SimpleAtoi(id_text, &task_id) ||
+      !absl::ConsumePrefix(&pair_text, "f") || !absl::ConsumeSuffix(&pair_text, ".json"))
+    return std::nullopt;
+  const size_t sep = pair_text.find("_f");
+  if (sep == absl::string_view::npos || !absl::SimpleAtoi(pair_text.substr(0, sep), &a) ||
+      !absl::SimpleAtoi(pair_text.substr(sep + 2), &b) || a >= b)
+    return std::nullopt;
+  RecordedPair rec{std::string(run_folder), PairId{repo, task_id, a, b}};
+  // Only the exact spelling cbgen writes ("task0012" or "f+3_f4.json" is not a record).
+  if (TaskFolder(task_id) != task_folder || absl::StrCat(PairFolder(a, b), ".json") != name ||
+      !CheckRunName(rec.run_name).ok() || !CheckRepoName(repo).ok())
+    return std::nullopt;
+  return rec;
+}
+
+OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view run_prefix) {
+  OutHistory history;
+  const std::string own_runs = absl::StrCat(run_prefix, "-");
   std::map<PairId, std::pair<double, int>> sums;
-  auto add = [&](const std::filesystem::path& file, absl::string_view) {
-    absl::StatusOr<boost::json::value> rec = ReadJsonFile(file);
-    if (!rec.ok()) return;
-    auto repo = StringField(*rec, "repo");
-    auto task = IntField(*rec, "task_id");
-    auto duration = NumberField(*rec, "duration_s");
-    const boost::json::value* features = Field(*rec, "features");
+  auto add = [&](const std::filesystem::path& file, absl::string_view run_folder) {
+    std::optional<RecordedPair> rec = RecordedPairFromPath(file, run_folder);
+    if (rec) history.records.push_back(*rec);
+    if (!absl::StartsWith(run_folder, own_runs)) return;
+    absl::StatusOr<boost::json::value> json = ReadJsonFile(file);
+    if (!json.ok()) return;
+    auto repo = StringField(*json, "repo");
+    auto task = IntField(*json, "task_id");
+    auto duration = NumberField(*json, "duration_s");
+    const boost::json::value* features = Field(*json, "features");
     if (!repo || !task || !duration || !features || !features->is_array() ||
         features->get_array().size() != 2 || !features->get_array()[0].is_int64() ||
         !features->get_array()[1].is_int64())
@@ -28,9 +58,8 @@ DurationHistory ReadDurationHistory(const std::filesystem::path& out,
     sum += *duration;
     ++n;
   };
-  ForEachRecordFile(out, add, absl::StrCat(run_prefix, "-"));
-  DurationHistory history;
-  for (const auto& [id, sn] : sums) history[id] = sn.first / sn.second;
+  ForEachRecordFile(out, add);
+  for (const auto& [id, sn] : sums) history.durations[id] = sn.first / sn.second;
   return history;
 }
 

@@ -1,16 +1,27 @@
-// Durations of pairs finished earlier in this out folder, for longest-first ordering.
+// What earlier runs left in this out folder: pair durations for longest-first
+// ordering, and which records exist (so build.ninja keeps every one of them).
 #pragma once
 
 #include <filesystem>
-#include "absl/strings/string_view.h"
+#include <optional>
 
+#include "absl/strings/string_view.h"
 #include "generator/model.h"
 
 namespace cb {
 
-// Reads every record under OUT/<run_prefix>-*/ (any setting; the walk of
-// common/records_tree.h) and returns the mean duration per pair. Unreadable
-// records are skipped: history is a hint.
-DurationHistory ReadDurationHistory(const std::filesystem::path& out, absl::string_view run_prefix);
+// The run folder and pair of a record file OUT/RUN/REPO/taskID/fA_fB.json, read
+// from its path alone; nullopt unless every piece is exactly as cbgen names it
+// (a valid run name and repo folder, "task<id>", "f<a>_f<b>.json" with a < b),
+// so the path is one cbgen can have written into build.ninja.
+std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& file,
+                                                 absl::string_view run_folder);
+
+// One walk over every record under OUT (common/records_tree.h, any run
+// prefix): `records` lists them all, from their paths; `durations` holds the
+// mean duration per pair of the records under OUT/<run_prefix>-*/ (the only
+// files opened). Unreadable records are left out of the durations: history is
+// a hint.
+OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view run_prefix);
 
 }  // namespace cb

@@ -61,6 +61,11 @@ struct Plan {
   std::vector<PlannedTask> tasks;
   std::vector<ImageTarget> images;  // empty for cloud backends
   std::vector<RunTarget> runs;      // in scheduling priority order
+  // Records already under OUT that no run target names (a narrower subset,
+  // other settings or another run prefix left their pairs out), as build.ninja
+  // names them (OUT/RUN_NAME/REPO/taskID/fA_fB.json), sorted. The writer keeps
+  // them known to Ninja so that `ninja -t cleandead` never deletes them.
+  std::vector<std::string> kept_records;
 
   PairId Pair(const RunTarget& run) const;
   std::string RunName(const RunTarget& run) const;      // "command-a-solo"
@@ -70,5 +75,18 @@ struct Plan {
 
 // Mean duration in seconds of earlier finished attempts, by pair (any setting).
 using DurationHistory = std::map<PairId, double>;
+
+// A record file found under OUT, known by its path alone:
+// OUT/<run_name>/<pair.repo>/task<pair.task_id>/f<a>_f<b>.json.
+struct RecordedPair {
+  std::string run_name;
+  PairId pair;
+};
+
+// What cbgen learns from OUT's records before planning, in one walk.
+struct OutHistory {
+  DurationHistory durations;          // records of this run prefix only
+  std::vector<RecordedPair> records;  // every record, any run prefix
+};
 
 }  // namespace cb

@@ -177,6 +177,38 @@ class RunEdgeWriter {
   const absl::string_view wait_for_images_;
 };
 
+// Records of pairs the plan leaves out, path-escaped, each the output of an
+// input-less phony edge outside `all` (Ninja never builds it). Ninja 1.11's
+// src/clean.cc: Cleaner::CleanAll (`-t clean`, with or without -g) and
+// DoCleanTarget skip the outputs of phony edges, and Cleaner::CleanDead
+// (`-t cleandead`) removes a logged output only when its node has neither an
+// in-edge nor out-edges; src/ninja.cc's IsPathDead keeps the .ninja_log entry
+// of a node with an in-edge, which cbrun's record recovery reads. So a record
+// paid for under a wider subset is still on disk and in the log when the
+// subset widens again, and its run edge is up to date.
+std::vector<std::string> EscapeKeptRecords(const Plan& plan, Escaper& esc) {
+  std::vector<std::string> kept;
+  kept.reserve(plan.kept_records.size());
+  for (const std::string& r : plan.kept_records) kept.push_back(esc.Path(r));
+  return kept;
+}
+
+absl::Status WriteKeptRecords(const std::vector<std::string>& kept, std::string* buf,
+                              NinjaSink& sink) {
+  if (kept.empty()) return absl::OkStatus();
+  absl::StrAppend(buf, "# ", kept.size(),
+                  " records of pairs this plan leaves out, known to Ninja so that\n"
+                  "# `ninja -t clean` and `-t cleandead` keep them (not part of `all`).\n");
+  for (const std::string& r : kept) {
+    absl::StrAppend(buf, "build ", r, ": phony\n");
+    if (buf->size() < kPieceBytes) continue;
+    if (absl::Status s = sink(*buf); !s.ok()) return s;
+    buf->clear();
+  }
+  buf->push_back('\n');
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
@@ -188,6 +220,7 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
   std::string buf = Header(plan, opts, info, esc);
   const std::vector<TaskPieces> tasks = EscapeTasks(plan, esc);
   const std::map<Setting, SettingPieces> settings = EscapeSettings(plan, esc);
+  const std::vector<std::string> kept = EscapeKeptRecords(plan, esc);
   if (!esc.status().ok()) return esc.status();
 
   // From here on nothing can fail but the sink.
@@ -200,6 +233,7 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
     chosen.emplace_back(SettingName(setting));
     if (absl::Status s = writer.WriteSetting(setting, it->second); !s.ok()) return s;
   }
+  if (absl::Status s = WriteKeptRecords(kept, &buf, sink); !s.ok()) return s;
   absl::StrAppend(&buf, "build all: phony ", absl::StrJoin(chosen, " "), "\n", "default all\n");
   return sink(buf);
 }

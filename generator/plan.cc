@@ -1,6 +1,7 @@
 #include "generator/plan.h"
 
 #include <algorithm>
+#include <map>
 #include <regex>
 #include <set>
 #include <tuple>
@@ -82,8 +83,41 @@ double ExpectedDuration(const PairId& pair, const DurationHistory& history) {
   return DurationEstimate(history).For(pair);
 }
 
+namespace {
+
+// The records of `recorded` that no run of the plan names, as build.ninja
+// names them, sorted. A record is planned when its run folder is the run name
+// of a chosen setting, its task is in the subset and its pair among the
+// task's pairs: a lookup per record, nothing per run target.
+std::vector<std::string> RecordsLeftOut(const std::vector<TaskSpec>& tasks,
+                                        const ExperimentOptions& opts,
+                                        const std::vector<RecordedPair>& recorded) {
+  std::vector<std::string> kept;
+  if (recorded.empty()) return kept;
+  std::set<std::string> planned_runs;
+  for (Setting setting : opts.settings) planned_runs.insert(RunName(opts.run_prefix, setting));
+  std::map<std::pair<absl::string_view, long long>, const TaskSpec*> by_task;
+  for (const TaskSpec& t : tasks) by_task[{t.repo, t.task_id}] = &t;
+  for (const RecordedPair& rec : recorded) {
+    const PairId& p = rec.pair;
+    bool planned = false;
+    if (planned_runs.count(rec.run_name)) {
+      auto it = by_task.find({p.repo, p.task_id});
+      planned = it != by_task.end() &&
+                std::find(it->second->pairs.begin(), it->second->pairs.end(),
+                          std::pair<int, int>{p.feature_a, p.feature_b}) != it->second->pairs.end();
+    }
+    if (!planned) kept.push_back(RecordPathText(opts.out.string(), rec.run_name, p));
+  }
+  std::sort(kept.begin(), kept.end());
+  return kept;
+}
+
+}  // namespace
+
 absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const ExperimentOptions& opts,
-                              const DurationHistory& history) {
+                              const DurationHistory& history,
+                              const std::vector<RecordedPair>& recorded) {
   static const std::set<std::string> kBackends = {"docker", "modal", "gcp"};
   if (!kBackends.count(opts.backend))
     return absl::InvalidArgumentError(
@@ -135,6 +169,7 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
       plan.runs.push_back(run);
     }
   }
+  plan.kept_records = RecordsLeftOut(tasks, opts, recorded);
   return plan;
 }
 

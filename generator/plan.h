@@ -45,7 +45,10 @@ double ExpectedDuration(const PairId& pair, const DurationHistory& history);
 // (setting, pair). Runs are ordered by setting priority (solo, coop-comm,
 // coop-nocomm), and within a setting longest expected first, then by name:
 // Ninja 1.11 starts ready edges in manifest order, so this order is the priority.
+// `recorded` (records already under OUT) that no run target names become
+// Plan::kept_records.
 absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const ExperimentOptions& opts,
-                              const DurationHistory& history);
+                              const DurationHistory& history,
+                              const std::vector<RecordedPair>& recorded = {});
 
 }  // namespace cb

@@ -45,6 +45,20 @@ struct Resume : testing::Test {
       EXPECT_EQ(cbtest::ReadText(path), text) << why << ": " << path;
     EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 8u);
   }
+
+  // build.ninja as a cbgen before issue 16 wrote it: a run rule without
+  // generator = 1, so a lost log or a changed command line makes Ninja start
+  // every cbrun again and only cbrun's own check stands between it and paying.
+  void DropGeneratorFromRunRule() {
+    const fs::path ninja_file = x.dir / "build.ninja";
+    const std::string with = "  pool = runs\n  restat = 1\n  generator = 1\n";
+    std::string text = cbtest::ReadText(ninja_file);
+    ASSERT_NE(text.find(with), std::string::npos) << text;
+    const auto mtime = fs::last_write_time(ninja_file);
+    cbtest::WriteText(ninja_file,
+                      absl::StrReplaceAll(text, {{with, "  pool = runs\n  restat = 1\n"}}));
+    fs::last_write_time(ninja_file, mtime);  // not newer than its inputs: no regeneration
+  }
 };
 
 TEST_F(Resume, LostNinjaLogAndOtherKnobsStartNothing) {
@@ -56,8 +70,12 @@ TEST_F(Resume, LostNinjaLogAndOtherKnobsStartNothing) {
   EXPECT_EQ(cbtest::ReadJson(x.out() / "config.json").at("timeout_s"), 77);
   EXPECT_EQ(cbtest::ReadJson(x.out() / "config.json").at("retries"), 5);
 
-  // Without its log Ninja cannot know the outputs are up to date; it asks cbrun,
-  // which finds each record and leaves it.
+  // The run rule is a generator rule: Ninja needs no log entry to see that an
+  // existing record is up to date.
+  EXPECT_NE(NinjaWithKey(x, "-n").output.find("no work to do"), std::string::npos);
+  // Without generator = 1 (an older build.ninja) Ninja cannot know the outputs
+  // are up to date; it asks cbrun, which finds each record and leaves it.
+  DropGeneratorFromRunRule();
   cbtest::CommandResult run = NinjaWithKey(x, "-j4");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   ExpectNothingRanAgain("after losing .ninja_log");
@@ -89,7 +107,12 @@ TEST_F(Resume, ChangedRunCommandLineStartsNothing) {
   cbtest::WriteText(ninja_file, text);
   fs::last_write_time(ninja_file, mtime);  // not newer than its inputs: no regeneration
 
+  // generator = 1: a changed command line alone makes no edge dirty.
   cbtest::CommandResult dry = NinjaWithKey(x, "-n");
+  EXPECT_NE(dry.output.find("no work to do"), std::string::npos) << dry.output;
+  // Without it Ninja sees 8 changed commands, and cbrun starts nothing.
+  DropGeneratorFromRunRule();
+  dry = NinjaWithKey(x, "-n");
   EXPECT_NE(dry.output.find("[8/8]"), std::string::npos)
       << "Ninja sees 8 changed commands: " << dry.output;
   cbtest::CommandResult run = NinjaWithKey(x, "-j4");
