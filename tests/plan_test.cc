@@ -85,6 +85,29 @@ TEST(MakePlan, LongestFirstWithinASettingFromHistory) {
   EXPECT_EQ(plan->runs[3].setting, Setting::kCoopComm) << "priority by setting stays";
 }
 
+TEST(MakePlan, KeepsTheRecordsItHasNoRunFor) {
+  ExperimentOptions o = Options();
+  o.settings = {Setting::kSolo};
+  const std::vector<RecordedPair> recorded = {
+      {"command-a-solo", {"dspy_task", 8394, 4, 5}},          // planned
+      {"command-a-solo", {"openai_tiktoken_task", 0, 1, 2}},  // planned
+      {"command-a-solo", {"dspy_task", 8394, 3, 5}},          // pair not in the subset
+      {"command-a-coop-comm", {"dspy_task", 8394, 3, 4}},     // setting not chosen
+      {"command-a-solo", {"go_chi_task", 27, 1, 2}},          // task not in the subset
+      {"gpt-4o-solo", {"dspy_task", 8394, 3, 4}},             // another run prefix
+  };
+  auto plan = MakePlan(Tasks(), o, {}, recorded);
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  EXPECT_EQ(plan->runs.size(), 3u);
+  EXPECT_EQ(plan->kept_records, (std::vector<std::string>{
+                                    "out/command-a-coop-comm/dspy_task/task8394/f3_f4.json",
+                                    "out/command-a-solo/dspy_task/task8394/f3_f5.json",
+                                    "out/command-a-solo/go_chi_task/task27/f1_f2.json",
+                                    "out/gpt-4o-solo/dspy_task/task8394/f3_f4.json",
+                                }));
+  EXPECT_TRUE(MakePlan(Tasks(), o, {})->kept_records.empty());
+}
+
 TEST(ExpectedDuration, PairThenTaskThenMedian) {
   DurationHistory h;
   EXPECT_EQ(ExpectedDuration(PairId{"r", 1, 1, 2}, h), 0);
