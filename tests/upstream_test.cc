@@ -81,21 +81,25 @@ std::string UpstreamUnavailable(const std::string& release) {
   return "";
 }
 
-// A clone with no upstream sources at all beside it (a newcomer's, not CI's,
-// which always has ../shared) reports the suite as not run; where they are,
-// a missing release or Docker fails in CI like every other requirement.
+// A clone with no upstream sources at all beside it (a newcomer's) reports the
+// suite as not run; in CI (which always has ../shared) that fails, as does a
+// missing release or Docker, like every other requirement.
 bool NoUpstreamHere() {
   return !UserCooperbench() && !fs::exists(UpstreamRoot());
 }
 
-#define CBTEST_REQUIRE_UPSTREAM(release)                                                 \
-  do {                                                                                   \
-    if (NoUpstreamHere())                                                                \
-      GTEST_SKIP() << "not run: " << UpstreamRoot().string()                             \
-                   << " is not beside the repository (upstream cooperbench's releases; " \
-                      "CI has it, or set CBTEST_UPSTREAM_ROOT / CBTEST_COOPERBENCH)";    \
-    CBTEST_REQUIRE(UpstreamUnavailable(release), "upstream cooperbench " + (release));   \
-    CBTEST_REQUIRE_DOCKER();                                                             \
+#define CBTEST_REQUIRE_UPSTREAM(release)                                                          \
+  do {                                                                                            \
+    if (NoUpstreamHere() && ::cbtest::InCi())                                                     \
+      FAIL() << "upstream cooperbench's releases are required in CI: " << UpstreamRoot().string() \
+             << " is missing (put ../shared/upstream beside the repository or set "               \
+                "CBTEST_UPSTREAM_ROOT)";                                                          \
+    if (NoUpstreamHere())                                                                         \
+      GTEST_SKIP() << "not run: " << UpstreamRoot().string()                                      \
+                   << " is not beside the repository (upstream cooperbench's releases; "          \
+                      "CI has it, or set CBTEST_UPSTREAM_ROOT / CBTEST_COOPERBENCH)";             \
+    CBTEST_REQUIRE(UpstreamUnavailable(release), "upstream cooperbench " + (release));            \
+    CBTEST_REQUIRE_DOCKER();                                                                      \
   } while (0)
 
 // One release's install, its synthetic task and image, and builds against them.
