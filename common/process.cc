@@ -25,6 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/redact.h"
 
 extern char** environ;
 
@@ -47,6 +48,20 @@ constexpr auto kReapGroupPollInterval = std::chrono::milliseconds(2);
 constexpr double kCaptureGraceS = 2;
 // Bytes read from a capture pipe at a time.
 constexpr size_t kReadChunk = 4096;
+// How long a redacted log's pipe may stay open after the child exited and its
+// group was killed: only a process outside the group (a daemon it started
+// without closing its stdout) can still hold it, and its output is not the
+// child's.
+constexpr double kLogDrainAfterExitS = 2;
+
+// Whether the child's output reaches its log through us (redacted), or is
+// captured into ProcessResult::output: in both, the child writes into a pipe.
+bool RedactsLog(const ProcessSpec& spec) {
+  return !spec.log_file.empty() && spec.log_redactor != nullptr;
+}
+bool Captures(const ProcessSpec& spec) {
+  return spec.log_file.empty() && spec.capture;
+}
 
 Clock::duration Seconds(double s) {
   return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
@@ -173,12 +188,22 @@ class ChildStdio {
  public:
   explicit ChildStdio(asio::io_context& ctx) : reader_(ctx), writer_(ctx) {}
 
-  // stdin: /dev/null unless inherited; stdout and stderr: appended to the log
-  // file, else into a capture pipe, else ours. False, with `error` set, when
-  // one cannot be opened.
+  // stdin: the spec's text, else /dev/null unless inherited; stdout and
+  // stderr: appended to the log file (through a pipe we read when the log is
+  // redacted), else into a capture pipe, else ours. False, with `error` set,
+  // when one cannot be opened.
   bool Open(const ProcessSpec& spec, const std::string& exe, std::string* error) {
-    if (!spec.inherit_stdin && !OpenDevNull(error)) return false;
-    if (!spec.log_file.empty()) return OpenLogFile(spec.log_file, error);
+    if (!spec.stdin_text.empty()) {
+      if (!OpenStdinText(spec.stdin_text, error)) return false;
+    } else if (!spec.inherit_stdin && !OpenDevNull(error)) {
+      return false;
+    }
+    if (!spec.log_file.empty()) {
+      if (!OpenLogFile(spec.log_file, error)) return false;
+      if (!RedactsLog(spec)) return true;
+      keeps_log_ = true;
+      return OpenCapturePipe(exe, error);
+    }
     if (spec.capture) return OpenCapturePipe(exe, error);
     return true;
   }
@@ -188,14 +213,41 @@ class ChildStdio {
   // Once the child runs it holds its own copies: the pipe's end comes when it
   // (and whatever it started) is done writing.
   void CloseParentEnds() {
-    log_.reset();
+    if (!keeps_log_) log_.reset();
     if (writer_.is_open()) writer_.close();
+    if (stdin_pipe_.fd >= 0) ::close(std::exchange(stdin_pipe_.fd, -1));
   }
 
   // The capture pipe's end that we read.
   asio::readable_pipe& reader() { return reader_; }
+  // The log file we write the redacted output to, or null.
+  FILE* redacted_log() const { return keeps_log_ ? log_.get() : nullptr; }
 
  private:
+  // A pipe filled with `text` and closed at our end: the child reads the
+  // text, then end of file.
+  bool OpenStdinText(const std::string& text, std::string* error) {
+    if (text.size() > kMaxStdinText) {
+      *error = absl::StrCat("the text for the child's stdin is ", text.size(),
+                            " bytes, more than the ", kMaxStdinText, " a pipe holds");
+      return false;
+    }
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+      *error = absl::StrCat("cannot make a pipe for stdin: ", std::strerror(errno));
+      return false;
+    }
+    stdin_pipe_.fd = fds[0];
+    Fd write_end{fds[1]};
+    const ssize_t n = ::write(write_end.fd, text.data(), text.size());
+    if (n != static_cast<ssize_t>(text.size())) {
+      *error = absl::StrCat("cannot write the child's stdin: ", std::strerror(errno));
+      return false;
+    }
+    in_fd_ = stdin_pipe_.fd;
+    return true;
+  }
+
   bool OpenDevNull(std::string* error) {
     devnull_.fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (devnull_.fd < 0) {
@@ -230,6 +282,8 @@ class ChildStdio {
   }
 
   Fd devnull_;
+  Fd stdin_pipe_;           // its read end, until the child holds its own copy
+  bool keeps_log_ = false;  // we write the log (redacted) from the pipe
   std::unique_ptr<FILE, int (*)(FILE*)> log_{nullptr, &std::fclose};
   asio::readable_pipe reader_;
   asio::writable_pipe writer_;
@@ -262,7 +316,7 @@ std::optional<bp::process> LaunchInOwnGroup(asio::io_context& ctx, const std::st
 class ChildWaiter {
  public:
   ChildWaiter(asio::io_context& ctx, const ProcessSpec& spec, bp::process& proc,
-              asio::readable_pipe& reader, ProcessResult* result)
+              asio::readable_pipe& reader, FILE* redacted_log, ProcessResult* result)
       : ctx_(ctx),
         spec_(spec),
         proc_(proc),
@@ -271,11 +325,15 @@ class ChildWaiter {
         pgid_(proc.id()),
         child_(ctx, pgid_, spec.grace_s),
         deadline_(ctx),
-        output_done_(!spec.capture) {}
+        output_done_(!Captures(spec) && redacted_log == nullptr),
+        log_(redacted_log) {
+    if (log_ != nullptr) stream_.emplace(*spec.log_redactor);
+  }
 
   // Returns once the child exited and, when capturing, its output ended.
   void Wait(const std::function<void(RunningProcess&)>& on_started) {
-    if (spec_.capture) ReadOutput();
+    if (Captures(spec_)) ReadOutput();
+    if (log_ != nullptr) ReadIntoLog();
     WatchExit();
     if (spec_.timeout_s > 0) ArmDeadline();
     if (on_started) on_started(child_);
@@ -301,6 +359,25 @@ class ChildWaiter {
     });
   }
 
+  // Writes the output to the log a line at a time, redacted; the rest when it ends.
+  void ReadIntoLog() {
+    reader_.async_read_some(asio::buffer(buf_), [this](const bp::error_code& ec, size_t n) {
+      if (n > 0) WriteLog(stream_->Feed(absl::string_view(buf_.data(), n)));
+      if (!ec) return ReadIntoLog();
+      WriteLog(stream_->Finish());
+      output_done_ = true;
+      if (child_.exited()) ctx_.stop();
+    });
+  }
+
+  // Flushed at once, as the child's own writes would be: a log read while
+  // the attempt runs, or after cbrun was killed, holds what was written.
+  void WriteLog(const std::string& text) {
+    if (text.empty()) return;
+    std::fwrite(text.data(), 1, text.size(), log_);
+    std::fflush(log_);
+  }
+
   void WatchExit() {
     proc_.async_wait([this](const bp::error_code&, int) {
       child_.Exited();
@@ -309,7 +386,18 @@ class ChildWaiter {
       if (output_done_) {
         deadline_.cancel();
         ctx_.stop();
+      } else if (log_ != nullptr) {
+        DrainLogAfterExit();
       }
+    });
+  }
+
+  // What outside the group still holds the log's pipe gets a short while,
+  // then the pipe is closed (replacing the timeout's wait, if any).
+  void DrainLogAfterExit() {
+    deadline_.expires_after(Seconds(kLogDrainAfterExitS));
+    deadline_.async_wait([this](const bp::error_code& ec) {
+      if (!ec && reader_.is_open()) reader_.close();
     });
   }
 
@@ -359,6 +447,8 @@ class ChildWaiter {
   Child child_;
   asio::steady_timer deadline_;
   bool output_done_;
+  FILE* const log_;  // the redacted log we write, or null
+  std::optional<StreamRedactor> stream_;
   std::array<char, kReadChunk> buf_;
 };
 
@@ -384,7 +474,7 @@ void StartAndWait(asio::io_context& ctx, const ProcessSpec& spec,
   stdio.CloseParentEnds();
   result->started = true;
   result->pid = proc->id();
-  ChildWaiter waiter(ctx, spec, *proc, stdio.reader(), result);
+  ChildWaiter waiter(ctx, spec, *proc, stdio.reader(), stdio.redacted_log(), result);
   waiter.Wait(on_started);
   RecordExitStatus(proc->native_exit_code(), result);
 }

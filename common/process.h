@@ -1,9 +1,9 @@
 // Starting a child process the way Ninja does, the one place cbgen and cbrun
 // do it (Boost.Process v2): its own process group (or, for a daemon that must
 // outlive us, its own session), /dev/null as stdin, output appended to a log
-// file or captured up to a cap, an optional working folder and extra
-// environment, and a wall-clock timeout that ends the whole group (TERM,
-// grace, KILL). When the child exits, what is left of its group is killed and
+// file (redacted as written, when asked) or captured up to a cap, an optional
+// working folder and extra environment, and a wall-clock timeout that ends the
+// whole group (TERM, grace, KILL). When the child exits, what is left of its group is killed and
 // reaped too (reaped only where the caller is a child subreaper).
 #pragma once
 
@@ -21,10 +21,15 @@ class io_context;
 
 namespace cb {
 
+class Redactor;
+
 // Between TERM and KILL unless the caller says otherwise: enough for a Python
 // child (cooperbench) to run its handlers and flush its logs, short enough
 // that a child ignoring TERM is gone soon after.
 inline constexpr double kDefaultGraceS = 10;
+
+// What a pipe holds without a reader (Linux's smallest pipe buffer is a page).
+inline constexpr size_t kMaxStdinText = 4096;
 
 using EnvironmentOverrides = std::vector<std::pair<std::string, std::string>>;
 
@@ -43,11 +48,18 @@ struct ProcessSpec {
   std::filesystem::path log_file;
   bool capture = false;
   size_t capture_limit = size_t{1} << 20;  // bytes kept; the rest is read and dropped
-  bool inherit_stdin = false;              // false: /dev/null
-  EnvironmentOverrides env_set;            // on top of our environment
-  std::filesystem::path cwd;               // empty: ours
-  double timeout_s = 0;                    // 0: none
-  double grace_s = kDefaultGraceS;         // between the TERM and the KILL
+  // With log_file: the child writes into a pipe and its output reaches the
+  // log a line at a time through this redactor (secrets as ***). Null: the
+  // child writes the log file itself.
+  const Redactor* log_redactor = nullptr;
+  bool inherit_stdin = false;  // false: /dev/null
+  // Not empty: the child's stdin is a pipe holding this text and then its end
+  // (a config that must stay off the command line). At most kMaxStdinText bytes.
+  std::string stdin_text;
+  EnvironmentOverrides env_set;     // on top of our environment
+  std::filesystem::path cwd;        // empty: ours
+  double timeout_s = 0;             // 0: none
+  double grace_s = kDefaultGraceS;  // between the TERM and the KILL
   // A session of its own instead of a group in ours: for a daemon that must
   // outlive us (neither a terminal's Ctrl-C nor our group kill reaches it).
   // The group is then left alone when the child exits, unless it was being ended.

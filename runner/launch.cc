@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
 #include <functional>
+#include <utility>
 
 #include "common/process.h"
 
@@ -18,7 +19,8 @@ namespace {
 
 class ProcessLauncher : public Launcher {
  public:
-  ProcessLauncher() : signals_(ctx_, SIGINT, SIGTERM, SIGHUP) {
+  explicit ProcessLauncher(Redactor redactor)
+      : redactor_(std::move(redactor)), signals_(ctx_, SIGINT, SIGTERM, SIGHUP) {
     // Orphans of a child's group become cbrun's children, so RunProcess can
     // reap them: when a run returns, its whole group is dead.
     ::prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -43,6 +45,7 @@ class ProcessLauncher : public Launcher {
     });
   }
 
+  const Redactor redactor_;
   asio::io_context ctx_;
   asio::signal_set signals_;
   int interrupt_signal_ = 0;
@@ -61,6 +64,7 @@ LaunchResult ProcessLauncher::Run(const LaunchSpec& spec) {
   ProcessSpec process;
   process.argv = spec.argv;
   process.log_file = spec.log_file;
+  process.log_redactor = &redactor_;
   process.env_set = spec.env_set;
   process.cwd = spec.cwd;
   process.timeout_s = spec.timeout_s;
@@ -114,8 +118,8 @@ bool ProcessLauncher::Sleep(double seconds) {
 
 }  // namespace
 
-std::unique_ptr<Launcher> MakeProcessLauncher() {
-  return std::make_unique<ProcessLauncher>();
+std::unique_ptr<Launcher> MakeProcessLauncher(Redactor redactor) {
+  return std::make_unique<ProcessLauncher>(std::move(redactor));
 }
 
 }  // namespace cb

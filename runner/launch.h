@@ -1,9 +1,9 @@
 // Launching cooperbench for one attempt: spawned through the common launcher
 // (common/process.h: its own process group, /dev/null as stdin, output to a
-// log file, a wall-clock timeout that ends the whole group: TERM, grace,
-// KILL), plus forwarding of SIGINT, SIGTERM and SIGHUP received by cbrun to
-// that group, waits that a signal cuts short, and reaping of the group's
-// orphans (cbrun is a child subreaper).
+// log file redacted as it is written, a wall-clock timeout that ends the
+// whole group: TERM, grace, KILL), plus forwarding of SIGINT, SIGTERM and SIGHUP received by cbrun
+// to that group, waits that a signal cuts short, and reaping of the group's orphans (cbrun is a
+// child subreaper).
 #pragma once
 
 #include <filesystem>
@@ -13,13 +13,15 @@
 #include <vector>
 
 #include "common/process.h"
+#include "common/redact.h"
 #include "runner/classify.h"
 
 namespace cb {
 
 struct LaunchSpec {
-  std::vector<std::string> argv;   // argv[0] is looked up on PATH when it has no '/'
-  std::filesystem::path log_file;  // stdout and stderr are appended here
+  std::vector<std::string> argv;  // argv[0] is looked up on PATH when it has no '/'
+  // stdout and stderr are appended here, redacted by the launcher's Redactor.
+  std::filesystem::path log_file;
   std::vector<std::pair<std::string, std::string>> env_set;  // on top of cbrun's environment
   std::filesystem::path cwd;                                 // empty: cbrun's own
   double timeout_s = 0;                                      // 0: none
@@ -46,7 +48,9 @@ class Launcher {
 
 // The real thing (common/process.h's RunProcess on an Asio io_context that
 // also waits for the signals). Catches SIGINT, SIGTERM and SIGHUP for its
-// whole lifetime: create it before starting work.
-std::unique_ptr<Launcher> MakeProcessLauncher();
+// whole lifetime: create it before starting work. Every log it writes goes
+// through `redactor` a line at a time (the child writes into a pipe): no
+// secret value and no URL password reaches a log file.
+std::unique_ptr<Launcher> MakeProcessLauncher(Redactor redactor = Redactor());
 
 }  // namespace cb

@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "common/process.h"
+#include "common/redact.h"
 #include "test_util.h"
 
 namespace cb {
@@ -41,6 +42,24 @@ TEST_F(Launch, ExitCodeAndOutputInTheLog) {
   EXPECT_EQ(r.outcome.exit_code, 3);
   EXPECT_FALSE(r.outcome.signal.has_value());
   EXPECT_EQ(cbtest::ReadText(dir / "log.txt"), "out\nerr\n");
+}
+
+// Issue 16, item 6: the log is redacted as it is written, even where the
+// child writes a key in two pieces, and later runs append to it.
+TEST_F(Launch, TheLogIsRedactedAsWrittenEvenAKeySplitAcrossWrites) {
+  const std::string key = "cbtest-launch-SECRET-8c2e";
+  launcher = MakeProcessLauncher(Redactor({key}));
+  LaunchResult r =
+      Sh("printf 'error: bad key cbtest-launch-'; sleep 0.1; "
+         "printf 'SECRET-8c2e (quoted)\\n' >&2; echo 'redis://:pw@127.0.0.1:1'; "
+         "printf 'no newline at the end cbtest-launch-SECRET-8c2e'; exit 4");
+  EXPECT_EQ(r.outcome.exit_code, 4);
+  EXPECT_EQ(cbtest::ReadText(dir / "log.txt"),
+            "error: bad key *** (quoted)\nredis://:***@127.0.0.1:1\nno newline at the end ***");
+  Sh("echo second run");
+  EXPECT_EQ(cbtest::ReadText(dir / "log.txt"),
+            "error: bad key *** (quoted)\nredis://:***@127.0.0.1:1\nno newline at the end ***"
+            "second run\n");
 }
 
 TEST_F(Launch, DeathBySignalIsToldApartFromAnExitCode) {
@@ -221,6 +240,36 @@ TEST_F(Process, ADaemonInANewSessionOutlivesTheRun) {
   EXPECT_EQ(SessionOf(daemon), r.pid) << "the daemon is in the session its starter made";
   EXPECT_NE(SessionOf(daemon), SessionOf(::getpid()));
   ::kill(daemon, SIGKILL);
+}
+
+// A daemon outside the group that keeps the redacted log's pipe open does
+// not hold the run up for longer than a short drain.
+TEST_F(Process, ARedactedLogDoesNotWaitForADaemonHoldingItsPipe) {
+  const Redactor redactor;
+  ProcessSpec spec = Sh("setsid sh -c 'echo $$ > " + (dir / "daemon.pid").string() +
+                        "; exec sleep 30' & sleep 0.2; echo up");
+  spec.log_file = dir / "log.txt";
+  spec.log_redactor = &redactor;
+  ProcessResult r = RunProcess(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_LT(r.duration_s, 10) << "waited for the daemon";
+  EXPECT_EQ(cbtest::ReadText(dir / "log.txt"), "up\n");
+  ::kill(std::stoi(cbtest::ReadText(dir / "daemon.pid")), SIGKILL);
+}
+
+TEST_F(Process, StdinTextReachesTheChildThenEndOfFile) {
+  ProcessSpec spec = Sh("cat; echo end");
+  spec.capture = true;
+  spec.stdin_text = "requirepass x\n";
+  spec.timeout_s = 10;
+  ProcessResult r = RunProcess(spec);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.output, "requirepass x\nend\n");
+  spec.stdin_text = std::string(kMaxStdinText + 1, 'x');
+  r = RunProcess(spec);
+  EXPECT_FALSE(r.started);
+  EXPECT_NE(r.start_error.find("more than"), std::string::npos) << r.start_error;
 }
 
 TEST_F(Process, CaptureKeepsAtMostTheCap) {
