@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/redact.h"
 
 namespace cb {
 
@@ -14,14 +15,21 @@ bool RedisUrl::IsLoopback() const {
 
 absl::StatusOr<RedisUrl> ParseRedisUrl(absl::string_view url) {
   auto bad = [&](absl::string_view why) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("Redis URL \"", url, "\": ", why, " (expected redis://HOST:PORT)"));
+    return absl::InvalidArgumentError(absl::StrCat("Redis URL \"", RedactUrlPasswords(url),
+                                                   "\": ", why, " (expected redis://HOST:PORT)"));
   };
   absl::string_view rest = url;
   if (!absl::ConsumePrefix(&rest, "redis://")) return bad("must start with redis://");
-  if (size_t at = rest.find('@'); at != absl::string_view::npos) rest.remove_prefix(at + 1);
   if (size_t slash = rest.find('/'); slash != absl::string_view::npos) rest = rest.substr(0, slash);
   RedisUrl r;
+  // The userinfo ends at the last '@' (as urllib reads it), the password
+  // starts after its first ':'.
+  if (size_t at = rest.rfind('@'); at != absl::string_view::npos) {
+    const absl::string_view userinfo = rest.substr(0, at);
+    if (size_t colon = userinfo.find(':'); colon != absl::string_view::npos)
+      r.password = PercentDecode(userinfo.substr(colon + 1));
+    rest.remove_prefix(at + 1);
+  }
   absl::string_view port_text;
   if (absl::StartsWith(rest, "[")) {
     size_t close = rest.find(']');
@@ -45,6 +53,25 @@ absl::StatusOr<RedisUrl> ParseRedisUrl(absl::string_view url) {
       return bad("the port must be a number from 1 to 65535");
   }
   return r;
+}
+
+std::string PercentDecode(absl::string_view text) {
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && hex(text[i + 1]) >= 0 && hex(text[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2])));
+      i += 2;
+    } else {
+      out.push_back(text[i]);
+    }
+  }
+  return out;
 }
 
 }  // namespace cb

@@ -1,7 +1,18 @@
 #include "common/run_config.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
+#include "common/atomic_file.h"
 #include "common/json_read.h"
+#include "common/redis_url.h"
 
 namespace cb {
 
@@ -20,6 +31,7 @@ boost::json::value RunConfig::ToJson() const {
   o["backoff_s"] = backoff_s;
   o["backoff_max_s"] = backoff_max_s;
   o["redis_url"] = redis_url;
+  if (!redis_url_file.empty()) o["redis_url_file"] = redis_url_file;
   o["registry"] = registry;
   o["pull_retries"] = pull_retries;
   o["min_free_gb"] = min_free_gb;
@@ -32,6 +44,26 @@ boost::json::value RunConfig::ToJson() const {
 }
 
 namespace {
+
+// Under OUT: the Redis URL with its password, one line.
+constexpr char kRedisSecretFile[] = "secrets/redis-url";
+
+// The URL with its password from `file`; it must be `shown` once redacted.
+// `asked_by` names what needs it, for the message.
+absl::StatusOr<std::string> ReadRedisSecret(const std::filesystem::path& file,
+                                            absl::string_view shown, absl::string_view asked_by) {
+  absl::StatusOr<std::string> text = ReadFile(file);
+  if (!text.ok())
+    return absl::FailedPreconditionError(absl::StrCat(
+        asked_by, ": the Redis password is kept in ", file.string(), ", which cannot be read (",
+        text.status().message(), "): run cbgen again with the whole --redis URL"));
+  std::string url(absl::StripTrailingAsciiWhitespace(*text));
+  if (RedactUrlPasswords(url) != shown)
+    return absl::FailedPreconditionError(
+        absl::StrCat(asked_by, ": ", file.string(), " holds the URL of another Redis (",
+                     RedactUrlPasswords(url), "): run cbgen again with the whole --redis URL"));
+  return url;
+}
 
 template <typename T>
 absl::Status Take(const boost::json::value& v, absl::string_view key, absl::string_view source,
@@ -82,6 +114,7 @@ absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
            Take(v, "backoff_s", source, &c.backoff_s),
            Take(v, "backoff_max_s", source, &c.backoff_max_s),
            Take(v, "redis_url", source, &c.redis_url),
+           Take(v, "redis_url_file", source, &c.redis_url_file),
            Take(v, "registry", source, &c.registry),
            Take(v, "pull_retries", source, &c.pull_retries),
            Take(v, "min_free_gb", source, &c.min_free_gb),
@@ -105,7 +138,70 @@ absl::StatusOr<RunConfig> RunConfig::Load(const std::filesystem::path& path) {
           path.string()));
     return v.status();
   }
-  return FromJson(*v, path.string());
+  absl::StatusOr<RunConfig> c = FromJson(*v, path.string());
+  if (!c.ok() || c->redis_url_file.empty()) return c;
+  absl::StatusOr<std::string> secret =
+      ReadRedisSecret(path.parent_path() / c->redis_url_file, c->redis_url, path.string());
+  if (!secret.ok()) return secret.status();
+  c->redis_url_secret = *std::move(secret);
+  return c;
+}
+
+void RunConfig::SetRedisUrl(absl::string_view url) {
+  redis_url = RedactUrlPasswords(url);
+  const absl::string_view password = UrlPassword(url);
+  redis_url_secret = password.empty() || password == kRedacted ? "" : std::string(url);
+}
+
+absl::Status RunConfig::RestoreRedisSecret(const std::filesystem::path& out_dir) {
+  if (!redis_url_secret.empty() || UrlPassword(redis_url) != kRedacted) return absl::OkStatus();
+  absl::StatusOr<std::string> secret =
+      ReadRedisSecret(out_dir / kRedisSecretFile, redis_url, absl::StrCat("--redis ", redis_url));
+  if (!secret.ok()) return secret.status();
+  redis_url_secret = *std::move(secret);
+  return absl::OkStatus();
+}
+
+absl::Status RunConfig::StoreRedisSecret(const std::filesystem::path& out_dir) {
+  namespace fs = std::filesystem;
+  const fs::path file = out_dir / kRedisSecretFile;
+  std::error_code ec;
+  if (redis_url_secret.empty()) {
+    redis_url_file.clear();
+    fs::remove(file, ec);
+    return absl::OkStatus();
+  }
+  fs::create_directories(file.parent_path(), ec);
+  fs::permissions(file.parent_path(), fs::perms::owner_all, ec);
+  if (ec)
+    return absl::FailedPreconditionError(absl::StrCat("cannot make ", file.parent_path().string(),
+                                                      " for the Redis password: ", ec.message()));
+  // Readable by its owner only from its first byte on.
+  const fs::path tmp = absl::StrCat(file.string(), ".tmp.", ::getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  const std::string text = absl::StrCat(redis_url_secret, "\n");
+  const bool written = fd >= 0 && ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
+  const int err = errno;
+  if (fd >= 0) ::close(fd);
+  if (!written || ::rename(tmp.c_str(), file.c_str()) != 0) {
+    const int why = written ? errno : err;
+    fs::remove(tmp, ec);
+    return absl::FailedPreconditionError(absl::StrCat("cannot write the Redis password to ",
+                                                      file.string(), ": ", std::strerror(why)));
+  }
+  redis_url_file = kRedisSecretFile;
+  return absl::OkStatus();
+}
+
+Redactor RunConfig::MakeRedactor() const {
+  std::vector<std::string> more;
+  if (!redis_url_secret.empty()) {
+    const std::string password(UrlPassword(redis_url_secret));
+    more = {password, PercentDecode(password)};
+  }
+  return Redactor::FromEnvironment(api_key_env, more);
 }
 
 }  // namespace cb

@@ -82,7 +82,10 @@ void AddRunConfigOptions(CLI::App& app, RunConfig& r) {
   app.add_option("--cooperbench", r.cooperbench, "The cooperbench executable")
       ->capture_default_str();
   app.add_option("--docker", r.docker, "The docker CLI")->capture_default_str();
-  app.add_option("--redis", r.redis_url, "Redis for coop with messaging")->capture_default_str();
+  app.add_option("--redis", r.redis_url,
+                 "Redis for coop with messaging; a password in it (redis://:PASS@HOST:PORT) "
+                 "is kept in OUT/secrets/redis-url (mode 0600), shown everywhere as ***")
+      ->capture_default_str();
   app.add_option("--redis-server", r.redis_server,
                  "redis-server executable to start a loopback Redis with")
       ->capture_default_str();

@@ -26,7 +26,10 @@ RunConfig DoctorConfig(const DoctorArgs& a) {
   if (!a.dataset_dir.empty()) c.dataset_dir = a.dataset_dir;
   if (!a.cooperbench.empty()) c.cooperbench = a.cooperbench;
   if (!a.docker.empty()) c.docker = a.docker;
-  if (!a.redis_url.empty()) c.redis_url = a.redis_url;
+  if (!a.redis_url.empty()) {
+    c.SetRedisUrl(a.redis_url);  // shown with its password as ***
+    c.RestoreRedisSecret(a.out).IgnoreError();  // a typed *** (PING needs no password)
+  }
   if (!a.redis_server.empty()) c.redis_server = a.redis_server;
   if (!a.api_key_env.empty()) c.api_key_env = a.api_key_env;
   if (!a.model.empty()) c.model = a.model;
@@ -67,8 +70,10 @@ int RunDoctor(const DoctorArgs& a, std::ostream& os) {
   if (config.coop_comm_runs > 0) checks.push_back(CheckRedis(config));
   checks.push_back(CheckDataset(config.dataset_dir, a.subset));
   int failed = 0, warned = 0;
+  // What the checks quote (cooperbench's own output among it) without secrets.
+  const Redactor redactor = config.MakeRedactor();
   for (const CheckResult& c : checks) {
-    os << FormatCheck(c) << "\n";
+    os << redactor.Redact(FormatCheck(c)) << "\n";
     if (!c.ok) ++failed;
     if (c.ok && c.warning) ++warned;
   }

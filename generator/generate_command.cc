@@ -11,6 +11,7 @@
 #include "common/json_read.h"
 #include "common/plan_file.h"
 #include "common/process.h"
+#include "common/redact.h"
 #include "common/redis_url.h"
 #include "generator/dataset.h"
 #include "generator/history.h"
@@ -91,10 +92,15 @@ absl::StatusOr<ExperimentOptions> OptionsFrom(const GenerateArgs& a) {
   return opts;
 }
 
-// The knobs for OUT/config.json, paths made absolute; a Redis the backend
-// cannot reach is refused.
+// The knobs for OUT/config.json, paths made absolute, the Redis URL shown
+// with its password as *** (a `***` typed, as a regeneration does, is the
+// password kept in OUT/secrets/redis-url); a Redis the backend cannot reach
+// is refused.
 absl::StatusOr<RunConfig> RunConfigFrom(const GenerateArgs& a, const ExperimentOptions& opts) {
   RunConfig run = a.run;
+  run.SetRedisUrl(a.run.redis_url);
+  if (absl::Status s = run.RestoreRedisSecret(fs::absolute(a.out).lexically_normal()); !s.ok())
+    return s;
   run.model = a.model;
   run.dataset_dir = fs::absolute(a.dataset_dir).lexically_normal().string();
   if (run.cooperbench.find('/') != std::string::npos)
@@ -116,11 +122,12 @@ absl::StatusOr<RunConfig> RunConfigFrom(const GenerateArgs& a, const ExperimentO
 // cbgen's own command line for the regeneration edge: the arguments it was
 // started with, as typed, run in the folder it was started in (`-C`), so a
 // regeneration makes the same choices (numbers, paths, the agent: chosen again
-// when --agent was not given).
+// when --agent was not given). A URL's password becomes *** (build.ninja
+// holds no secret): the regeneration finds it in OUT/secrets/redis-url.
 std::vector<std::string> RegenArgs(const GenerateArgs& a) {
   std::vector<std::string> args = {
       "-C", a.invoked_in.empty() ? fs::current_path().string() : a.invoked_in};
-  args.insert(args.end(), a.invoked_args.begin(), a.invoked_args.end());
+  for (const std::string& arg : a.invoked_args) args.push_back(RedactUrlPasswords(arg));
   return args;
 }
 
@@ -201,6 +208,7 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
       static_cast<int>(std::count_if(plan->runs.begin(), plan->runs.end(), [](const auto& r) {
         return r.setting == Setting::kCoopComm;
       }));
+  if (absl::Status s = run->StoreRedisSecret(out_abs); !s.ok()) return s;
   if (absl::Status s = WriteOutputs(*plan, *opts, info, *run, output, out_abs); !s.ok()) return s;
   summary.notes.push_back(absl::StrCat("wrote ", a.output, ": ", plan->images.size(),
                                        " image targets, ", plan->runs.size(),

@@ -17,8 +17,9 @@
 
 namespace {
 
-int Fail(absl::string_view message, int code) {
-  std::cerr << "cbrun: error: " << message << "\n";
+// Everything cbrun prints goes through `redactor` (secrets as ***).
+int Fail(const cb::Redactor& redactor, absl::string_view message, int code) {
+  std::cerr << "cbrun: error: " << redactor.Redact(message) << "\n";
   return code;
 }
 
@@ -59,11 +60,17 @@ int main(int argc, char** argv) {
   }
 
   absl::StatusOr<cb::RunConfig> config = cb::RunConfig::Load(config_path);
-  if (!config.ok()) return Fail(config.status().message(), 2);
+  if (!config.ok())
+    return Fail(cb::Redactor::FromEnvironment(cb::RunConfig().api_key_env),
+                config.status().message(), 2);
+  // The key values and the Redis password, kept out of every line printed
+  // and every log written.
+  const cb::Redactor redactor = config->MakeRedactor();
+  auto fail = [&](absl::string_view message, int code) { return Fail(redactor, message, code); };
   const std::filesystem::path out_dir = std::filesystem::path(config_path).parent_path();
   // Created before any work so SIGINT/SIGTERM/SIGHUP are caught from here on.
-  std::unique_ptr<cb::Launcher> launcher = cb::MakeProcessLauncher();
-  cb::StderrReporter reporter;  // the one voice of cbrun's libraries
+  std::unique_ptr<cb::Launcher> launcher = cb::MakeProcessLauncher(redactor);
+  cb::StderrReporter reporter(redactor);  // the one voice of cbrun's libraries
   // Once per ninja invocation, before the first pull or run. A run whose
   // record exists starts nothing (RunPair says so under its lock): a resume
   // without .ninja_log, where every finished pair's cbrun starts once, needs
@@ -72,27 +79,27 @@ int main(int argc, char** argv) {
   std::optional<cb::CooperbenchRelease> release;
   if (!recorded) {
     if (absl::Status s = cb::Preflight(*config, out_dir, reporter, &release); !s.ok())
-      return Fail(s.message(), 2);
+      return fail(s.message(), 2);
   }
 
   if (pull->parsed()) {
-    if (absl::Status s = cb::CheckRepoName(pull_job.repo); !s.ok()) return Fail(s.message(), 2);
+    if (absl::Status s = cb::CheckRepoName(pull_job.repo); !s.ok()) return fail(s.message(), 2);
     pull_job.log_file = out_dir / "logs" / "images" /
                         (pull_job.repo + "-" + cb::TaskFolder(pull_job.task_id) + ".log");
     absl::Status s = cb::PullImage(pull_job, *config, *launcher, reporter);
-    if (!s.ok()) return Fail(s.message(), absl::IsCancelled(s) ? 130 : 1);
+    if (!s.ok()) return fail(s.message(), absl::IsCancelled(s) ? 130 : 1);
     return 0;
   }
 
   std::optional<cb::Setting> setting = cb::ParseSetting(setting_name);
-  if (!setting) return Fail("--setting must be solo, coop-comm or coop-nocomm", 2);
+  if (!setting) return fail("--setting must be solo, coop-comm or coop-nocomm", 2);
   std::vector<std::string> parts = absl::StrSplit(features, ',');
   int a = 0, b = 0;
   if (parts.size() != 2 || !absl::SimpleAtoi(parts[0], &a) || !absl::SimpleAtoi(parts[1], &b) ||
       a < 1 || b < 1 || a == b)
-    return Fail("--features must be two different feature numbers, A,B", 2);
-  if (absl::Status s = cb::CheckRepoName(repo); !s.ok()) return Fail(s.message(), 2);
-  if (absl::Status s = cb::CheckRunName(job.run_name); !s.ok()) return Fail(s.message(), 2);
+    return fail("--features must be two different feature numbers, A,B", 2);
+  if (absl::Status s = cb::CheckRepoName(repo); !s.ok()) return fail(s.message(), 2);
+  if (absl::Status s = cb::CheckRunName(job.run_name); !s.ok()) return fail(s.message(), 2);
   job.setting = *setting;
   job.pair = cb::PairId{repo, task_id, std::min(a, b), std::max(a, b)};
   job.record = record;
@@ -107,10 +114,10 @@ int main(int argc, char** argv) {
   cb::PairResult result = cb::RunPair(job, *config, *launcher, *services, reporter);
   if (result.status == cb::PairStatus::kRecorded) cb::WarnIfOverBudget(out_dir, *config, std::cerr);
   if (result.status == cb::PairStatus::kRecorded || result.status == cb::PairStatus::kAlreadyDone) {
-    std::cout << "cbrun: " << result.message << "\n";
+    std::cout << "cbrun: " << redactor.Redact(result.message) << "\n";
   } else {
     std::cerr << "cbrun: " << (result.status == cb::PairStatus::kInterrupted ? "" : "error: ")
-              << result.message << "\n";
+              << redactor.Redact(result.message) << "\n";
   }
   std::fflush(stdout);
   return result.exit_code;

@@ -25,8 +25,10 @@ constexpr auto kRedisStartPollInterval = std::chrono::milliseconds(50);
 constexpr double kRedisStartPingTimeoutS = 1;
 
 // Starts redis-server in a session of its own (so neither Ninja's Ctrl-C nor
-// cbrun's group kill reaches it), output to its log, no fd of ours inherited.
-absl::Status Spawn(const std::vector<std::string>& argv, const fs::path& log) {
+// cbrun's group kill reaches it), output to its log, no fd of ours inherited,
+// `config` (its password) on its stdin.
+absl::Status Spawn(const std::vector<std::string>& argv, const std::string& config,
+                   const fs::path& log) {
   const std::string exe = FindExecutable(argv[0]);
   if (exe.empty() || ::access(exe.c_str(), X_OK) != 0)
     return absl::NotFoundError(
@@ -38,6 +40,7 @@ absl::Status Spawn(const std::vector<std::string>& argv, const fs::path& log) {
   spec.argv[0] = exe;
   spec.log_file = log;
   spec.new_session = true;
+  spec.stdin_text = config;
   const ProcessResult p = RunProcess(spec);
   if (!p.started) return absl::InternalError(p.start_error);
   // With --daemonize yes this is the parent that forked the server off.
@@ -55,7 +58,10 @@ fs::path RedisDir(const fs::path& services_dir, const RedisUrl& url) {
 
 std::vector<std::string> RedisServerArgs(const std::string& redis_server, const RedisUrl& url,
                                          const fs::path& dir) {
-  std::vector<std::string> args = {redis_server, "--port", absl::StrCat(url.port), "--bind"};
+  std::vector<std::string> args = {redis_server};
+  // "-": the rest of the configuration (the password) from stdin, off the command line.
+  if (!url.password.empty()) args.push_back("-");
+  args.insert(args.end(), {"--port", absl::StrCat(url.port), "--bind"});
   if (url.host == "localhost") {
     // "-::1": IPv6 loopback too when the machine has it, not an error when not.
     args.insert(args.end(), {"127.0.0.1", "-::1"});
@@ -71,9 +77,27 @@ std::vector<std::string> RedisServerArgs(const std::string& redis_server, const 
   return args;
 }
 
+std::string RedisServerStdin(const RedisUrl& url) {
+  if (url.password.empty()) return "";
+  // redis.conf's quoted string: \" and \\ escaped, other bytes below space as \xHH.
+  std::string quoted = "\"";
+  for (char c : url.password) {
+    const auto u = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      quoted += '\\';
+      quoted += c;
+    } else if (u < 0x20 || u == 0x7f) {
+      absl::StrAppend(&quoted, "\\x", absl::Hex(u, absl::kZeroPad2));
+    } else {
+      quoted += c;
+    }
+  }
+  return absl::StrCat("requirepass ", quoted, "\"\n");
+}
+
 absl::Status EnsureRedis(const RunConfig& config, const fs::path& services_dir, bool* started) {
   if (started) *started = false;
-  absl::StatusOr<RedisUrl> url = ParseRedisUrl(config.redis_url);
+  absl::StatusOr<RedisUrl> url = ParseRedisUrl(config.RedisUrlWithPassword());
   if (!url.ok()) return url.status();
   absl::Status ping = PingRedis(*url, kRedisPingTimeoutS);
   if (ping.ok()) return ping;
@@ -92,7 +116,9 @@ absl::Status EnsureRedis(const RunConfig& config, const fs::path& services_dir, 
   if (!lock.ok()) return lock.status();
   if (PingRedis(*url, kRedisPingTimeoutS).ok()) return absl::OkStatus();
   const fs::path log = dir / "redis.log";
-  if (absl::Status s = Spawn(RedisServerArgs(config.redis_server, *url, dir), log); !s.ok())
+  if (absl::Status s =
+          Spawn(RedisServerArgs(config.redis_server, *url, dir), RedisServerStdin(*url), log);
+      !s.ok())
     return s;
   const auto deadline = Clock::now() + kRedisStartTimeout;
   while (true) {

@@ -1,6 +1,7 @@
 // Redis for coop with messaging: starting Debian's redis-server for a
-// loopback URL when nothing answers PING (common/redis_ping.h), once even
-// when several cbruns ask at the same moment.
+// loopback URL when nothing answers PING (common/redis_ping.h), requiring
+// the URL's password if it has one, once even when several cbruns ask at the
+// same moment.
 #pragma once
 
 #include <filesystem>
@@ -19,8 +20,14 @@ std::filesystem::path RedisDir(const std::filesystem::path& services_dir, const 
 
 // Pure: redis-server's command line, bound to the URL's loopback address and
 // port only, daemonized, with its data dir, pid file and log in `dir`.
+// With a password in the URL, "-" follows the executable: the password comes
+// from RedisServerStdin(), so it stays off the command line (and `ps`).
 std::vector<std::string> RedisServerArgs(const std::string& redis_server, const RedisUrl& url,
                                          const std::filesystem::path& dir);
+
+// Pure: what redis-server reads on its stdin: `requirepass "PASSWORD"`, or
+// empty for a URL without a password.
+std::string RedisServerStdin(const RedisUrl& url);
 
 // Makes Redis answer at config.redis_url: OK if it already does; starts one
 // (under a lock in `services_dir`) for a loopback URL; an error naming the URL

@@ -5,7 +5,8 @@
 namespace cb {
 
 void StderrReporter::Note(absl::string_view line) {
-  std::fprintf(stderr, "cbrun: %.*s\n", static_cast<int>(line.size()), line.data());
+  const std::string shown = redactor_.Redact(line);
+  std::fprintf(stderr, "cbrun: %.*s\n", static_cast<int>(shown.size()), shown.data());
   std::fflush(stderr);
 }
 

@@ -4,9 +4,11 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/redact.h"
 
 namespace cb {
 
@@ -18,10 +20,17 @@ class Reporter {
   virtual void Note(absl::string_view line) = 0;
 };
 
-// cbrun's own: "cbrun: LINE" on stderr (Ninja shows it with the edge's output).
+// cbrun's own: "cbrun: LINE" on stderr (Ninja shows it with the edge's
+// output), with secrets as *** (`redactor`: RunConfig::MakeRedactor()).
 class StderrReporter final : public Reporter {
  public:
+  explicit StderrReporter(Redactor redactor = Redactor()) : redactor_(std::move(redactor)) {}
   void Note(absl::string_view line) override;
+  // Also what cbrun's main prints itself.
+  std::string Redact(absl::string_view line) const { return redactor_.Redact(line); }
+
+ private:
+  Redactor redactor_;
 };
 
 // Keeps the lines (for tests, and where nobody should hear them).

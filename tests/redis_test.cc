@@ -40,6 +40,33 @@ TEST(RedisServerArgs, BindsTheLoopbackAddressAndPortOnly) {
   EXPECT_EQ(after("--port"), "6379");
 }
 
+// Issue 16, item 6: a password in the URL is required by the Redis cbrun
+// starts, and reaches redis-server on its stdin, never its command line.
+TEST(RedisServerArgs, APasswordGoesToStdinNotTheCommandLine) {
+  auto url = cb::ParseRedisUrl("redis://:pa%22ss%5Cw%40rd@127.0.0.1:6391/0");
+  ASSERT_TRUE(url.ok()) << url.status();
+  EXPECT_EQ(url->password, "pa\"ss\\w@rd");
+  EXPECT_EQ(url->host, "127.0.0.1");
+  const std::vector<std::string> a = cb::RedisServerArgs("redis-server", *url, "/d");
+  ASSERT_GE(a.size(), 2u);
+  EXPECT_EQ(a[1], "-") << "the rest of the configuration from stdin";
+  for (const std::string& arg : a) EXPECT_EQ(arg.find("rd"), std::string::npos) << arg;
+  EXPECT_EQ(cb::RedisServerStdin(*url), "requirepass \"pa\\\"ss\\\\w@rd\"\n");
+
+  auto plain = cb::ParseRedisUrl("redis://127.0.0.1:6391");
+  EXPECT_EQ(plain->password, "");
+  EXPECT_EQ(cb::RedisServerStdin(*plain), "");
+  EXPECT_EQ(cb::RedisServerArgs("redis-server", *plain, "/d")[1], "--port");
+}
+
+TEST(ParseRedisUrl, ErrorsShowThePasswordAsStars) {
+  auto bad = cb::ParseRedisUrl("redis://:hunter2-long@host:99999");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(std::string(bad.status().message()).find("hunter2"), std::string::npos) << bad.status();
+  EXPECT_NE(std::string(bad.status().message()).find("redis://:***@host:99999"), std::string::npos)
+      << bad.status();
+}
+
 TEST(CanStartRedis, OnlyForLoopback) {
   EXPECT_TRUE(
       cb::CanStartRedis("redis://localhost:6379", *cb::ParseRedisUrl("redis://localhost:6379"))
