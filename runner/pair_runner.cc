@@ -65,7 +65,7 @@ std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& co
       std::string(UpstreamSetting(job.setting))};
   if (job.setting == Setting::kCoopNocomm) args.push_back("--no-messaging");
   args.insert(args.end(), {"-m", job.model, "-a", job.agent, "--backend", job.backend, "-c", "1"});
-  if (NeedsRedis(job.setting)) args.insert(args.end(), {"--redis", config.redis_url});
+  if (NeedsRedis(job.setting)) args.insert(args.end(), {"--redis", config.RedisUrlWithPassword()});
   if (job.has_dataset_dir && !config.dataset_dir.empty())
     args.insert(args.end(), {"--dataset-dir", config.dataset_dir});
   if (job.has_log_dir) args.insert(args.end(), {"--log-dir", place.log_root.string()});
@@ -259,6 +259,7 @@ class PairRun {
   Reporter& reporter_;
   const std::string what_;
   const fs::path pair_log_dir_;
+  const Redactor redactor_ = config_.MakeRedactor();
   Record rec_;
   std::chrono::steady_clock::time_point start_;
 };
@@ -416,6 +417,7 @@ PairRun::Attempted PairRun::Conclude(const AttemptRecord& started, const LaunchR
                                      const Verdict& verdict, const AttemptUsage& usage,
                                      const fs::path& dir) {
   AttemptRecord attempt = AttemptOf(started, launched, verdict, usage);
+  attempt.detail = redactor_.Redact(attempt.detail);  // upstream's text may quote a secret
   if (launched.interrupt_signal != 0) {
     attempt.tag = Tag::kInfraError;
     attempt.reason = Reason::kInterrupted;
@@ -432,7 +434,8 @@ PairRun::Attempted PairRun::Conclude(const AttemptRecord& started, const LaunchR
                                  ReasonName(verdict.reason), ") and ", room.message(),
                                  "; no record was written"))};
   if (verdict.fatal)
-    return {verdict, Fatal(absl::StrCat(ReasonName(verdict.reason), ": ", verdict.detail,
+    return {verdict, Fatal(absl::StrCat(ReasonName(verdict.reason), ": ",
+                                        redactor_.Redact(verdict.detail),
                                         FatalHint(verdict, config_, job_)))};
   return {verdict, std::nullopt};
 }
@@ -539,7 +542,7 @@ PairResult PairRun::Evaluate(int agent_n) {
 PairResult PairRun::WriteTheRecord(const Verdict& verdict) {
   rec_.tag = verdict.tag;
   rec_.reason = verdict.reason;
-  rec_.detail = verdict.detail;
+  rec_.detail = redactor_.Redact(verdict.detail);
   rec_.finished_at = IsoTimeNow();
   rec_.duration_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
