@@ -51,6 +51,14 @@ std::string ForgetStamp() {
   return absl::FormatTime("%Y%m%dT%H%M%SZ", absl::Now(), absl::UTCTimeZone());
 }
 
+fs::path NewForgottenFolder(const fs::path& out) {
+  std::error_code ec;
+  fs::path dest = out / "forgotten" / ForgetStamp();
+  for (int n = 2; fs::exists(dest, ec); ++n)
+    dest = out / "forgotten" / absl::StrCat(ForgetStamp(), "-", n);
+  return dest;
+}
+
 absl::StatusOr<size_t> MoveRecords(const fs::path& out, const std::vector<RecordRow>& rows,
                                    const fs::path& dest) {
   size_t moved = 0;
@@ -93,9 +101,7 @@ absl::Status RunForget(const ForgetArgs& args, std::ostream& os) {
     os << "cbgen forget: no record matches; nothing moved\n";
     return absl::OkStatus();
   }
-  fs::path dest = out / "forgotten" / ForgetStamp();
-  for (int n = 2; fs::exists(dest, ec); ++n)
-    dest = out / "forgotten" / absl::StrCat(ForgetStamp(), "-", n);
+  const fs::path dest = NewForgottenFolder(out);
   for (const RecordRow& r : chosen)
     os << (args.dry_run ? "would forget " : "forget ") << (out / r.rel_path).string() << " ("
        << SettingName(r.setting) << " " << r.pair.repo << "/" << r.pair.task_id << " ["

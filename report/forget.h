@@ -41,6 +41,8 @@ std::vector<RecordRow> SelectForForget(const std::vector<RecordRow>& rows, const
 
 // "20261124T093136Z": the folder name under OUT/forgotten/.
 std::string ForgetStamp();
+// OUT/forgotten/<stamp> (or <stamp>-N) that does not exist yet.
+std::filesystem::path NewForgottenFolder(const std::filesystem::path& out);
 
 // Moves `rows` from OUT/<rel> to `dest`/<rel>. Returns how many moved; on a
 // failure, the ones moved so far stay moved and the error names the file.

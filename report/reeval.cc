@@ -84,9 +84,7 @@ absl::Status RunReeval(const ForgetArgs& args, std::ostream& os) {
     os << "cbgen reeval: no record matches; nothing changed\n";
     return absl::OkStatus();
   }
-  fs::path dest = out / "forgotten" / ForgetStamp();
-  for (int n = 2; fs::exists(dest, ec); ++n)
-    dest = out / "forgotten" / absl::StrCat(ForgetStamp(), "-", n);
+  const fs::path dest = NewForgottenFolder(out);
   size_t requested = 0, skipped = 0;
   for (const RecordRow& r : chosen) {
     absl::StatusOr<boost::json::value> record = ReadJsonFile(out / r.rel_path);
