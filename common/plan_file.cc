@@ -31,6 +31,7 @@ absl::StatusOr<PlanFile> ParsePlanFile(absl::string_view text, absl::string_view
   std::optional<std::string> build_file = StringField(*doc, "build_file");
   if (!build_file) return bad("\"build_file\" is missing or not a string");
   plan.build_file = *build_file;
+  const std::string plan_model = StringField(*doc, "model").value_or("");
   const boost::json::value* runs = Field(*doc, "runs");
   if (runs == nullptr || !runs->is_array()) return bad("\"runs\" is missing or not a list");
   plan.runs.reserve(runs->as_array().size());
@@ -65,6 +66,7 @@ absl::StatusOr<PlanFile> ParsePlanFile(absl::string_view text, absl::string_view
     std::optional<std::string> record = StringField(r, "record");
     if (!record || record->empty()) return bad_run("record");
     run.record = *record;
+    run.model = StringField(r, "model").value_or(plan_model);
     plan.runs.push_back(std::move(run));
     ++i;
   }

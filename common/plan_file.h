@@ -19,6 +19,8 @@
 //             "task_id": 8394, "features": [3, 4],
 //             "record": "out/command-a-solo/dspy_task/task8394/f3_f4.json"}, ...]
 // }
+// A build of several models (cbgen --models) also has "models": [{"model",
+// "run_prefix", "provider", "api_key_env"}, ...] and a "model" in every run.
 // Settings and runs come in build.ninja's order (solo, coop-comm, coop-nocomm;
 // within a setting, the plan's priority order); a cloud backend has no images.
 #pragma once
@@ -46,6 +48,9 @@ struct PlannedRun {
   std::string run_name;
   PairId pair;
   std::string record;  // the edge's output, as build.ninja names it
+  // The model the run's agents use: the run's "model", else the plan's
+  // top-level "model" (a one-model build writes it once).
+  std::string model;
   auto operator<=>(const PlannedRun&) const = default;
 };
 

@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
@@ -37,6 +39,13 @@ boost::json::value RunConfig::ToJson() const {
   o["min_free_gb"] = min_free_gb;
   o["api_key_env"] = api_key_env;
   o["model"] = model;
+  if (!models.empty()) {
+    boost::json::array list;
+    for (const ModelKey& m : models)
+      list.push_back(boost::json::object{
+          {"model", m.model}, {"provider", m.provider}, {"api_key_env", m.api_key_env}});
+    o["models"] = std::move(list);
+  }
   if (budget_warn_usd) o["budget_warn_usd"] = *budget_warn_usd;
   o["image_targets"] = image_targets;
   o["coop_comm_runs"] = coop_comm_runs;
@@ -94,6 +103,24 @@ absl::Status Take(const boost::json::value& v, absl::string_view key, absl::stri
   return absl::OkStatus();
 }
 
+// "models": [{"model", "provider", "api_key_env"}, ...]; errors name `source`.
+absl::Status TakeModels(const boost::json::value& v, absl::string_view source,
+                        std::vector<ModelKey>* models) {
+  const boost::json::value* list = Field(v, "models");
+  if (list == nullptr) return absl::OkStatus();
+  if (!list->is_array())
+    return absl::InvalidArgumentError(absl::StrCat(source, ": \"models\" is not a list"));
+  for (const boost::json::value& m : list->as_array()) {
+    std::optional<std::string> model = StringField(m, "model");
+    std::optional<std::string> env = StringField(m, "api_key_env");
+    if (!model || !env || model->empty() || env->empty())
+      return absl::InvalidArgumentError(absl::StrCat(
+          source, ": \"models\": an entry lacks \"model\" or \"api_key_env\": run cbgen again"));
+    models->push_back(ModelKey{*model, StringField(m, "provider").value_or(""), *env});
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
@@ -123,10 +150,40 @@ absl::StatusOr<RunConfig> RunConfig::FromJson(const boost::json::value& v,
            Take(v, "budget_warn_usd", source, &c.budget_warn_usd),
            Take(v, "image_targets", source, &c.image_targets),
            Take(v, "coop_comm_runs", source, &c.coop_comm_runs),
+           TakeModels(v, source, &c.models),
        }) {
     if (!s.ok()) return s;
   }
   return c;
+}
+
+const std::string& RunConfig::KeyEnvFor(absl::string_view name) const {
+  for (const ModelKey& m : models)
+    if (m.model == name) return m.api_key_env;
+  return api_key_env;
+}
+
+std::vector<std::string> RunConfig::KeyVariables() const {
+  std::vector<std::string> vars = {api_key_env};
+  for (const ModelKey& m : models)
+    if (std::find(vars.begin(), vars.end(), m.api_key_env) == vars.end())
+      vars.push_back(m.api_key_env);
+  return vars;
+}
+
+std::string RunConfig::ModelsUsing(absl::string_view var) const {
+  std::string names;
+  for (const ModelKey& m : models)
+    if (m.api_key_env == var) absl::StrAppend(&names, names.empty() ? "" : ", ", m.model);
+  return names;
+}
+
+std::vector<std::string> RunConfig::Providers() const {
+  std::vector<std::string> providers;
+  for (const ModelKey& m : models)
+    if (std::find(providers.begin(), providers.end(), m.provider) == providers.end())
+      providers.push_back(m.provider);
+  return providers;
 }
 
 absl::StatusOr<RunConfig> RunConfig::Load(const std::filesystem::path& path) {
@@ -201,6 +258,11 @@ Redactor RunConfig::MakeRedactor() const {
     const std::string password(UrlPassword(redis_url_secret));
     more = {password, PercentDecode(password)};
   }
+  // Every model's key variable, whatever its name (--api-key-env MODEL=VAR).
+  for (const ModelKey& m : models)
+    if (m.api_key_env != api_key_env && m.api_key_env != "GOOGLE_APPLICATION_CREDENTIALS")
+      if (const char* value = std::getenv(m.api_key_env.c_str()); value != nullptr)
+        more.emplace_back(value);
   return Redactor::FromEnvironment(api_key_env, more);
 }
 

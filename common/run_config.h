@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 #include "absl/strings/string_view.h"
 
 #include <boost/json.hpp>
@@ -14,6 +15,13 @@
 #include "common/redact.h"
 
 namespace cb {
+
+// A model of the build and where its provider's key lives.
+struct ModelKey {
+  std::string model;
+  std::string provider;     // litellm's (common/provider.h); "" when not known
+  std::string api_key_env;  // the variable holding its key
+};
 
 struct RunConfig {
   std::string cooperbench = "cooperbench";  // executable, looked up on PATH if bare
@@ -46,10 +54,23 @@ struct RunConfig {
   std::string api_key_env = "COHERE_API_KEY";
   std::string model =
       "command-a-03-2025";  // for doctor's price check; runs get -m from build.ninja
+  // Every model of the build (cbgen --models), with its key's variable; a
+  // model not listed uses api_key_env.
+  std::vector<ModelKey> models;
   std::optional<double> budget_warn_usd;
   int image_targets = 0;   // pull targets in build.ninja (for the disk check)
   int coop_comm_runs = 0;  // coop-comm targets: the preflight checks Redis
 
+  // The variable holding `model`'s key.
+  const std::string& KeyEnvFor(absl::string_view model) const;
+  // The variables holding the build's keys: api_key_env, then every other
+  // model's (in config.json's order, each once).
+  std::vector<std::string> KeyVariables() const;
+  // The models whose key is in `var`, comma-separated ("" when none is listed).
+  std::string ModelsUsing(absl::string_view var) const;
+  // The build's distinct providers (more than one: a rejected key stops only
+  // its own provider's runs).
+  std::vector<std::string> Providers() const;
   // Sets redis_url and redis_url_secret from a URL as the user typed it.
   void SetRedisUrl(absl::string_view url);
   // For cooperbench's --redis and a redis-server cbrun starts.

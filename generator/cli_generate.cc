@@ -36,24 +36,39 @@ void AddExperimentOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("--settings", a.settings, "Settings to run: solo, coop-comm, coop-nocomm")
       ->delimiter(',')
       ->capture_default_str();
-  app.add_option("--model", a.model, "Model passed to cooperbench -m")->capture_default_str();
+  CLI::Option* model =
+      app.add_option("--model", a.model, "Model passed to cooperbench -m")->capture_default_str();
+  app.add_option("--models", a.models,
+                 "Several models in one build (comma-separated; instead of --model): every "
+                 "(model, setting, pair), `ninja PREFIX` and `ninja PREFIX-SETTING` per model")
+      ->delimiter(',')
+      ->excludes(model);
   app.add_option("--agent", a.agent,
                  "Agent passed to cooperbench -a (default: the mini-SWE-agent of the installed "
                  "cooperbench: mini_swe_agent before 0.0.12, mini_swe_agent_v2 from 0.0.12)");
   app.add_option("--backend", a.backend, "Sandbox backend: docker, modal or gcp")
       ->check(kKnownBackend)
       ->capture_default_str();
-  app.add_option("--run-prefix", a.run_prefix,
+  app.add_option("--run-prefix", a.run_prefixes,
                  "Run names are PREFIX-solo, PREFIX-coop-comm, PREFIX-coop-nocomm "
-                 "(default: from --model, command-a for command-a-03-2025)");
+                 "(default: from the model, command-a for command-a-03-2025); with --models, "
+                 "MODEL=PREFIX for one model (repeatable)");
   app.add_option("--out", a.out, "Folder for records, logs, stamps and config")
       ->capture_default_str();
   app.add_option("--pull-jobs", a.pull_jobs, "Image pulls at a time")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
-  app.add_option("--max-runs", a.max_runs, "Agent runs at a time, apart from -j (0: no cap)")
-      ->check(CLI::Range(0, 100000))
-      ->capture_default_str();
+  CLI::Option* max_runs =
+      app.add_option("--max-runs", a.max_runs, "Agent runs at a time, apart from -j (0: no cap)")
+          ->check(CLI::Range(0, 100000))
+          ->capture_default_str();
+  app.add_option("--max-runs-per-provider", a.max_runs_per_provider,
+                 "Agent runs at a time per provider (a Ninja pool each; instead of --max-runs)")
+      ->check(CLI::Range(1, 100000))
+      ->excludes(max_runs);
+  app.add_option("--api-key-env", a.api_key_envs,
+                 "Environment variable holding the API key: VAR, or MODEL=VAR for one model "
+                 "(repeatable; default: the provider's, e.g. COHERE_API_KEY, OPENAI_API_KEY)");
 }
 
 // Operational knobs: written to OUT/config.json, kept off build.ninja's
@@ -97,8 +112,6 @@ void AddRunConfigOptions(CLI::App& app, RunConfig& r) {
       ->capture_default_str();
   app.add_option("--min-free-gb", r.min_free_gb, "Free GB Docker needs per image still to pull")
       ->check(kFinite & CLI::Range(0.0, 1e6))
-      ->capture_default_str();
-  app.add_option("--api-key-env", r.api_key_env, "Environment variable holding the API key")
       ->capture_default_str();
   app.add_option("--budget-warn", r.budget_warn_usd,
                  "Warn once total spend in USD passes this (never stops)")

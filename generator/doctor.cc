@@ -31,7 +31,10 @@ RunConfig DoctorConfig(const DoctorArgs& a) {
     c.RestoreRedisSecret(a.out).IgnoreError();  // a typed *** (PING needs no password)
   }
   if (!a.redis_server.empty()) c.redis_server = a.redis_server;
-  if (!a.api_key_env.empty()) c.api_key_env = a.api_key_env;
+  if (!a.api_key_env.empty()) {
+    c.api_key_env = a.api_key_env;
+    c.models.clear();  // the one key named on doctor's command line
+  }
   if (!a.model.empty()) c.model = a.model;
   if (a.min_free_gb >= 0) c.min_free_gb = a.min_free_gb;
   if (!a.settings.empty()) {
@@ -65,8 +68,19 @@ int RunDoctor(const DoctorArgs& a, std::ostream& os) {
       CheckDocker(config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
   CooperbenchRelease release;
   checks.push_back(CheckCooperbench(config, &release));
-  if (checks.back().ok) checks.push_back(CheckModelPrice(release, config.model));
-  checks.push_back(CheckApiKey(config.api_key_env, std::getenv(config.api_key_env.c_str())));
+  if (checks.back().ok) {
+    if (config.models.size() < 2) checks.push_back(CheckModelPrice(release, config.model));
+    for (size_t i = 0; config.models.size() > 1 && i < config.models.size(); ++i)
+      checks.push_back(CheckModelPrice(release, config.models[i].model));
+  }
+  // Every provider's key by its variable's name (never its value); with
+  // several providers, which models each one serves.
+  for (const std::string& var : config.KeyVariables()) {
+    checks.push_back(CheckApiKey(var, std::getenv(var.c_str())));
+    const std::string models = config.ModelsUsing(var);
+    if (config.Providers().size() > 1 && !models.empty())
+      checks.back().detail += absl::StrCat(" (for ", models, ")");
+  }
   if (config.coop_comm_runs > 0) checks.push_back(CheckRedis(config));
   checks.push_back(CheckDataset(config.dataset_dir, a.subset));
   int failed = 0, warned = 0;

@@ -15,6 +15,7 @@
 #include "common/redis_url.h"
 #include "generator/dataset.h"
 #include "generator/history.h"
+#include "generator/model_matrix.h"
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
 #include "generator/plan_file_writer.h"
@@ -86,10 +87,54 @@ absl::StatusOr<ExperimentOptions> OptionsFrom(const GenerateArgs& a) {
     if (std::find(opts.settings.begin(), opts.settings.end(), *setting) == opts.settings.end())
       opts.settings.push_back(*setting);
   }
-  opts.model = a.model;
   opts.backend = a.backend;
-  opts.run_prefix = a.run_prefix.empty() ? DefaultRunPrefix(a.model) : a.run_prefix;
+  opts.max_runs_per_provider = a.max_runs_per_provider;
+  absl::StatusOr<ModelMatrix> matrix = ResolveModelMatrix(
+      a.models.empty() ? std::vector<std::string>{a.model} : a.models, a.run_prefixes,
+      a.api_key_envs);
+  if (!matrix.ok()) return matrix.status();
+  opts.model = matrix->runs.front().model;
+  opts.run_prefix = matrix->runs.front().run_prefix;
+  if (matrix->runs.size() > 1) opts.models = matrix->runs;
+  if (absl::Status s = CheckModels(opts.Models(), opts.settings); !s.ok()) return s;
   return opts;
+}
+
+// mini_swe_agent (up to 0.0.11) and mini_swe_agent_v2 (0.0.12 on) are one
+// agent under two names: upstream renamed it.
+std::string AgentIdentity(absl::string_view agent) {
+  return agent == "mini_swe_agent_v2" ? "mini_swe_agent" : std::string(agent);
+}
+
+// A run is (model, agent, setting): records under one of this build's run
+// names that another model or agent made are never taken as this build's.
+absl::Status CheckRunMakers(const OutHistory& history, const ExperimentOptions& opts,
+                            const fs::path& out) {
+  for (const ModelRun& m : opts.Models()) {
+    for (Setting setting : opts.settings) {
+      const std::string run_name = RunName(m.run_prefix, setting);
+      auto it = history.makers.find(run_name);
+      if (it == history.makers.end()) continue;
+      for (const RunMaker& maker : it->second) {
+        if (maker.model == m.model && AgentIdentity(maker.agent) == AgentIdentity(opts.agent))
+          continue;
+        return absl::FailedPreconditionError(absl::StrCat(
+            (out / run_name).string(), " holds records of model ", maker.model, " with agent ",
+            maker.agent, " (e.g. ", maker.example, "), not of ", m.model, " with agent ",
+            opts.agent, ": a run is one model, agent and setting. Run this build under its own "
+            "names (--run-prefix ", opts.IsMatrix() ? absl::StrCat(m.model, "=") : "", m.run_prefix,
+            "-", opts.agent, "), in another --out, or set those records aside first (cbgen "
+            "forget --out ", out.string(), " --setting ", SettingName(setting), ")"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+std::vector<std::string> PrefixesOf(const ExperimentOptions& opts) {
+  std::vector<std::string> prefixes;
+  for (const ModelRun& m : opts.Models()) prefixes.push_back(m.run_prefix);
+  return prefixes;
 }
 
 // The knobs for OUT/config.json, paths made absolute, the Redis URL shown
@@ -101,7 +146,13 @@ absl::StatusOr<RunConfig> RunConfigFrom(const GenerateArgs& a, const ExperimentO
   run.SetRedisUrl(a.run.redis_url);
   if (absl::Status s = run.RestoreRedisSecret(fs::absolute(a.out).lexically_normal()); !s.ok())
     return s;
-  run.model = a.model;
+  absl::StatusOr<ModelMatrix> matrix = ResolveModelMatrix(
+      a.models.empty() ? std::vector<std::string>{a.model} : a.models, a.run_prefixes,
+      a.api_key_envs);
+  if (!matrix.ok()) return matrix.status();
+  run.model = opts.model;
+  run.api_key_env = matrix->keys.front().api_key_env;
+  run.models = matrix->keys;
   run.dataset_dir = fs::absolute(a.dataset_dir).lexically_normal().string();
   if (run.cooperbench.find('/') != std::string::npos)
     run.cooperbench = fs::absolute(run.cooperbench).lexically_normal().string();
@@ -177,7 +228,7 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   if (!sel.ok()) return sel.status();
   // One walk of OUT's records: durations for the order, and the records the
   // plan leaves out, which build.ninja keeps from `ninja -t cleandead`.
-  const OutHistory history = ReadOutHistory(out_abs, opts->run_prefix);
+  const OutHistory history = ReadOutHistory(out_abs, PrefixesOf(*opts));
   absl::StatusOr<Plan> plan = MakePlan(sel->tasks, *opts, history.durations, history.records);
   if (!plan.ok()) return plan.status();
   GenerateSummary summary;
@@ -186,6 +237,7 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   absl::StatusOr<std::string> agent = agent_choice.Get(&agent_note, &release_warning);
   if (!agent.ok()) return agent.status();
   opts->agent = *agent;
+  if (absl::Status s = CheckRunMakers(history, *opts, a.out); !s.ok()) return s;
   if (!agent_note.empty()) summary.notes.push_back(agent_note);
   if (!release_warning.empty()) summary.notes.push_back(release_warning);
 

@@ -18,12 +18,19 @@ struct GenerateArgs {
   std::string output = "build.ninja";
   std::vector<std::string> settings = {"solo", "coop-comm", "coop-nocomm"};
   std::string model = "command-a-03-2025";
+  std::vector<std::string> models;  // --models A,B: a matrix (empty: the one --model)
   std::string agent;  // empty: the mini-SWE-agent of the installed cooperbench
   std::string backend = "docker";
-  std::string run_prefix;  // default: derived from the model
+  // Each PREFIX (one model) or MODEL=PREFIX; a model not named gets the
+  // prefix derived from it (DefaultRunPrefix).
+  std::vector<std::string> run_prefixes;
+  // Each VAR (every model) or MODEL=VAR; a model not named gets its
+  // provider's variable (common/provider.h), COHERE_API_KEY when unknown.
+  std::vector<std::string> api_key_envs;
   std::string out = "out";
   int pull_jobs = 2;
   int max_runs = 0;
+  int max_runs_per_provider = 0;  // 0: no pool per provider
   RunConfig run;  // operational knobs, written to OUT/config.json
   // How cbgen was started, so that build.ninja's regeneration edge starts it
   // the same way: the folder it ran in and its arguments as typed.

@@ -1,6 +1,7 @@
 #include "generator/history.h"
 
 #include <map>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -35,15 +36,39 @@ std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& fi
 }
 
 OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view run_prefix) {
+  return ReadOutHistory(out, std::vector<std::string>{std::string(run_prefix)});
+}
+
+namespace {
+
+// The model and agent a record names, once per run name and (model, agent).
+void NoteMaker(const boost::json::value& json, const std::filesystem::path& file,
+               const std::string& run_name, OutHistory* history) {
+  RunMaker maker{StringField(json, "model").value_or(""), StringField(json, "agent").value_or(""),
+                 file.string()};
+  std::vector<RunMaker>& makers = history->makers[run_name];
+  for (const RunMaker& m : makers)
+    if (m.model == maker.model && m.agent == maker.agent) return;
+  makers.push_back(std::move(maker));
+}
+
+}  // namespace
+
+OutHistory ReadOutHistory(const std::filesystem::path& out,
+                          const std::vector<std::string>& run_prefixes) {
   OutHistory history;
-  const std::string own_runs = absl::StrCat(run_prefix, "-");
+  std::set<std::string> own_runs;
+  for (const std::string& prefix : run_prefixes)
+    for (Setting setting : AllSettings())
+      own_runs.insert(absl::StrCat(prefix, "-", SettingRunSuffix(setting)));
   std::map<PairId, std::pair<double, int>> sums;
   auto add = [&](const std::filesystem::path& file, absl::string_view run_folder) {
     std::optional<RecordedPair> rec = RecordedPairFromPath(file, run_folder);
     if (rec) history.records.push_back(*rec);
-    if (!absl::StartsWith(run_folder, own_runs)) return;
+    if (!own_runs.count(std::string(run_folder))) return;
     absl::StatusOr<boost::json::value> json = ReadJsonFile(file);
     if (!json.ok()) return;
+    NoteMaker(*json, file, std::string(run_folder), &history);
     auto repo = StringField(*json, "repo");
     auto task = IntField(*json, "task_id");
     auto duration = NumberField(*json, "duration_s");

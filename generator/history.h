@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "generator/model.h"
@@ -19,9 +21,11 @@ std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& fi
 
 // One walk over every record under OUT (common/records_tree.h, any run
 // prefix): `records` lists them all, from their paths; `durations` holds the
-// mean duration per pair of the records under OUT/<run_prefix>-*/ (the only
-// files opened). Unreadable records are left out of the durations: history is
-// a hint.
+// mean duration per pair of the records under OUT/<prefix>-<setting>/ for the
+// build's run prefixes (the only files opened), and `makers` the models and
+// agents those records name. Unreadable records are left out: history is a hint.
+OutHistory ReadOutHistory(const std::filesystem::path& out,
+                          const std::vector<std::string>& run_prefixes);
 OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view run_prefix);
 
 }  // namespace cb

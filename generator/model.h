@@ -22,14 +22,32 @@ struct TaskSpec {
   std::vector<std::pair<int, int>> pairs;  // first < second
 };
 
+// One model of a build and the names its runs go by.
+struct ModelRun {
+  std::string model;       // passed to cooperbench -m
+  std::string run_prefix;  // its run names are <prefix>-<setting>
+  std::string provider;    // litellm's (common/provider.h): its runs share a pool
+  auto operator<=>(const ModelRun&) const = default;
+};
+
 // What decides the experiment's identity (and so appears on edges' command lines).
 struct ExperimentOptions {
   std::vector<Setting> settings;  // in priority order
+  // A one-model build (cbgen --model) sets `model` and `run_prefix` and leaves
+  // `models` empty; a matrix (cbgen --models A,B) lists every model in
+  // `models`, `model` and `run_prefix` being the first's.
   std::string model = "command-a-03-2025";
   std::string agent = "mini_swe_agent";
   std::string backend = "docker";     // docker | modal | gcp
   std::string run_prefix;             // run names are <prefix>-<setting>
   std::filesystem::path out = "out";  // as seen from build.ninja's folder
+  std::vector<ModelRun> models;
+  // Runs at a time per provider (a Ninja pool each); 0: no pool per provider.
+  int max_runs_per_provider = 0;
+
+  // `models`, or the one model of `model` and `run_prefix`.
+  std::vector<ModelRun> Models() const;
+  bool IsMatrix() const { return models.size() > 1; }
 };
 
 struct ImageTarget {
@@ -50,14 +68,16 @@ struct PlannedTask {
 // makes 135,000 of them. Its names come from the Plan that holds it.
 struct RunTarget {
   Setting setting = Setting::kSolo;
-  uint32_t task = 0;  // index into Plan::tasks
+  uint16_t model = 0;  // index into Plan::models
+  uint32_t task = 0;   // index into Plan::tasks
   int feature_a = 0, feature_b = 0;
   double expected_duration_s = 0;  // for longest-first ordering
 };
 
 struct Plan {
   std::string out = "out";  // as seen from build.ninja's folder
-  std::string run_prefix;   // run names are <prefix>-<setting suffix>
+  std::string run_prefix;   // run names are <prefix>-<setting suffix> (the first model's)
+  std::vector<ModelRun> models;  // at least one; a matrix has several
   std::vector<PlannedTask> tasks;
   std::vector<ImageTarget> images;  // empty for cloud backends
   std::vector<RunTarget> runs;      // in scheduling priority order
@@ -83,10 +103,19 @@ struct RecordedPair {
   PairId pair;
 };
 
+// Who made the records of one run name: the model and agent they name.
+struct RunMaker {
+  std::string model, agent;
+  std::string example;  // one record that says so (its path)
+  auto operator<=>(const RunMaker&) const = default;
+};
+
 // What cbgen learns from OUT's records before planning, in one walk.
 struct OutHistory {
-  DurationHistory durations;          // records of this run prefix only
+  DurationHistory durations;          // records of this build's run names only
   std::vector<RecordedPair> records;  // every record, any run prefix
+  // For this build's run names: the (model, agent)s their records name.
+  std::map<std::string, std::vector<RunMaker>> makers;
 };
 
 }  // namespace cb

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -16,6 +17,14 @@
 
 namespace cb {
 namespace {
+
+// The Ninja pool of a provider's runs: "runs_openai".
+std::string ProviderPool(absl::string_view provider) {
+  std::string pool = absl::StrCat("runs_", provider.empty() ? "other" : provider);
+  for (char& c : pool)
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') c = '_';
+  return pool;
+}
 
 // Collects escaping errors so the writer reads as straight-line code.
 class Escaper {
@@ -55,6 +64,19 @@ std::string Header(const Plan& plan, const ExperimentOptions& opts, const BuildF
                                                 {"@PULL_JOBS@", absl::StrCat(info.pull_jobs)},
                                                 {"@MAX_RUNS@", absl::StrCat(info.max_runs)}});
 
+  if (opts.max_runs_per_provider > 0) {
+    absl::StrAppend(&header, "# One pool per provider: one provider's rate limit never idles "
+                             "another's slots.\n");
+    std::vector<std::string> pools;
+    for (const ModelRun& m : plan.models) {
+      const std::string pool = ProviderPool(m.provider);
+      if (std::find(pools.begin(), pools.end(), pool) != pools.end()) continue;
+      pools.push_back(pool);
+      absl::StrAppend(&header, "pool ", pool, "\n  depth = ", opts.max_runs_per_provider, "\n");
+    }
+    header.push_back('\n');
+  }
+
   // Regeneration, the way CMake's Ninja files do it.
   std::vector<std::string> regen_args;
   for (const std::string& a : info.regen_args) regen_args.push_back(ShellQuote(a));
@@ -76,6 +98,30 @@ std::string Header(const Plan& plan, const ExperimentOptions& opts, const BuildF
   }
   absl::StrAppend(&header, "build images: phony", stamps, "\n\n");
   return header;
+}
+
+// A model's pieces of a run edge: in a matrix its `model` binding, with
+// provider pools its `pool` binding (each a whole line, or empty).
+struct ModelPieces {
+  std::string bindings;
+  std::string prefix;  // "PREFIX " before a matrix's descriptions, value-escaped
+};
+
+std::vector<ModelPieces> EscapeModels(const Plan& plan, const ExperimentOptions& opts,
+                                      Escaper& esc) {
+  std::vector<ModelPieces> models;
+  // A plan made by hand (tests) may leave `models` to the options.
+  for (const ModelRun& m : plan.models.empty() ? opts.Models() : plan.models) {
+    ModelPieces p;
+    if (plan.models.size() > 1) {
+      absl::StrAppend(&p.bindings, "  model = ", esc.Arg(m.model), "\n");
+      p.prefix = absl::StrCat(esc.Value(m.run_prefix), " ");
+    }
+    if (opts.max_runs_per_provider > 0)
+      absl::StrAppend(&p.bindings, "  pool = ", ProviderPool(m.provider), "\n");
+    models.push_back(std::move(p));
+  }
+  return models;
 }
 
 // A task's pieces of a run edge, escaped once.
@@ -100,10 +146,14 @@ std::vector<TaskPieces> EscapeTasks(const Plan& plan, Escaper& esc) {
   return tasks;
 }
 
-std::map<Setting, SettingPieces> EscapeSettings(const Plan& plan, Escaper& esc) {
-  std::map<Setting, SettingPieces> settings;
+// Keyed by (model, setting): one run name each.
+using RunKey = std::pair<uint16_t, Setting>;
+RunKey KeyOf(const RunTarget& run) { return {run.model, run.setting}; }
+
+std::map<RunKey, SettingPieces> EscapeSettings(const Plan& plan, Escaper& esc) {
+  std::map<RunKey, SettingPieces> settings;
   for (const RunTarget& run : plan.runs) {
-    SettingPieces& p = settings[run.setting];
+    SettingPieces& p = settings[KeyOf(run)];
     if (p.count++ == 0) {
       const std::string run_name = plan.RunName(run);
       p.record_prefix = esc.Path(RecordRunFolder(plan.out, run_name));
@@ -121,46 +171,75 @@ constexpr size_t kPieceBytes = 1 << 20;
 // full pieces to the sink.
 class RunEdgeWriter {
  public:
-  RunEdgeWriter(const Plan& plan, const std::vector<TaskPieces>& tasks, std::string* buf,
-                NinjaSink& sink)
+  RunEdgeWriter(const Plan& plan, const std::vector<TaskPieces>& tasks,
+                const std::vector<ModelPieces>& models,
+                const std::map<RunKey, SettingPieces>& runs, std::string* buf, NinjaSink& sink)
       : plan_(plan),
         tasks_(tasks),
+        models_(models),
+        runs_(runs),
         buf_(*buf),
         sink_(sink),
         wait_for_images_(plan.images.empty() ? "" : " || images") {}
 
-  absl::Status WriteSetting(Setting setting, const SettingPieces& p) {
+  absl::Status WriteSetting(Setting setting) {
     const absl::string_view name = SettingName(setting);
-    absl::StrAppend(&buf_, "# ", name, ": ", p.count, " pairs\n");
+    size_t count = 0;
+    for (const auto& [key, p] : runs_)
+      if (key.second == setting) count += p.count;
+    absl::StrAppend(&buf_, "# ", name, ": ", count, " pairs\n");
     // Runs in priority order (the plan's order within a setting); each waits
     // (order-only) for every image of the build.
     for (const RunTarget& run : plan_.runs) {
       if (run.setting != setting) continue;
       const TaskPieces& t = tasks_[run.task];
+      const SettingPieces& p = runs_.at(KeyOf(run));
       buf_.append("build ");
-      AppendRecord(p, run);
+      AppendRecord(run);
       absl::StrAppend(&buf_, ": run", wait_for_images_, "\n  setting = ", name,
                       "\n  run_name = ", p.run_name, "\n  repo = ", t.repo, "\n");
       absl::StrAppend(&buf_, "  task = ", plan_.tasks[run.task].task_id,
-                      "\n  features = ", run.feature_a, ",", run.feature_b, "\n  desc = ");
+                      "\n  features = ", run.feature_a, ",", run.feature_b, "\n",
+                      models_[run.model].bindings, "  desc = ", models_[run.model].prefix);
       AppendRunDescription(&buf_, name, t.short_name, run.feature_a, run.feature_b);
       buf_.push_back('\n');
       if (absl::Status s = FlushIfFull(); !s.ok()) return s;
     }
+    return WritePhony(name, [&](const RunTarget& run) { return run.setting == setting; });
+  }
+
+  // A matrix's targets of its own: each model's run names, and the model.
+  absl::Status WriteModelTargets(uint16_t model) {
+    const std::string& prefix = plan_.models[model].run_prefix;
+    std::vector<std::string> names;
+    for (Setting setting : AllSettings()) {
+      if (!runs_.count({model, setting})) continue;
+      names.push_back(RunName(prefix, setting));
+      if (absl::Status s = WritePhony(names.back(), [&](const RunTarget& run) {
+            return run.model == model && run.setting == setting;
+          });
+          !s.ok())
+        return s;
+    }
+    absl::StrAppend(&buf_, "build ", prefix, ": phony ", absl::StrJoin(names, " "), "\n\n");
+    return absl::OkStatus();
+  }
+
+ private:
+  template <typename Pred>
+  absl::Status WritePhony(absl::string_view name, Pred wanted) {
     absl::StrAppend(&buf_, "build ", name, ": phony");
     for (const RunTarget& run : plan_.runs) {
-      if (run.setting != setting) continue;
+      if (!wanted(run)) continue;
       buf_.push_back(' ');
-      AppendRecord(p, run);
+      AppendRecord(run);
       if (absl::Status s = FlushIfFull(); !s.ok()) return s;
     }
     buf_.append("\n\n");
     return absl::OkStatus();
   }
-
- private:
-  void AppendRecord(const SettingPieces& p, const RunTarget& run) {
-    absl::StrAppend(&buf_, p.record_prefix, tasks_[run.task].folder);
+  void AppendRecord(const RunTarget& run) {
+    absl::StrAppend(&buf_, runs_.at(KeyOf(run)).record_prefix, tasks_[run.task].folder);
     AppendRecordFileName(&buf_, run.feature_a, run.feature_b);
   }
   absl::Status FlushIfFull() {
@@ -172,6 +251,8 @@ class RunEdgeWriter {
 
   const Plan& plan_;
   const std::vector<TaskPieces>& tasks_;
+  const std::vector<ModelPieces>& models_;
+  const std::map<RunKey, SettingPieces>& runs_;
   std::string& buf_;
   NinjaSink& sink_;
   const absl::string_view wait_for_images_;
@@ -219,19 +300,27 @@ absl::Status WriteBuildNinja(const Plan& plan, const ExperimentOptions& opts,
   Escaper esc;
   std::string buf = Header(plan, opts, info, esc);
   const std::vector<TaskPieces> tasks = EscapeTasks(plan, esc);
-  const std::map<Setting, SettingPieces> settings = EscapeSettings(plan, esc);
+  const std::map<RunKey, SettingPieces> runs = EscapeSettings(plan, esc);
+  const std::vector<ModelPieces> models = EscapeModels(plan, opts, esc);
+  for (const ModelRun& m : plan.models) esc.Path(m.run_prefix);  // a phony target's name
   const std::vector<std::string> kept = EscapeKeptRecords(plan, esc);
   if (!esc.status().ok()) return esc.status();
 
   // From here on nothing can fail but the sink.
   buf.reserve(std::max(buf.size(), kPieceBytes) + 4096);
-  RunEdgeWriter writer(plan, tasks, &buf, sink);
+  RunEdgeWriter writer(plan, tasks, models, runs, &buf, sink);
   std::vector<std::string> chosen = {"images"};
   for (Setting setting : AllSettings()) {
-    auto it = settings.find(setting);
-    if (it == settings.end()) continue;
+    if (std::none_of(runs.begin(), runs.end(),
+                     [&](const auto& r) { return r.first.second == setting; }))
+      continue;
     chosen.emplace_back(SettingName(setting));
-    if (absl::Status s = writer.WriteSetting(setting, it->second); !s.ok()) return s;
+    if (absl::Status s = writer.WriteSetting(setting); !s.ok()) return s;
+  }
+  if (plan.models.size() > 1) {
+    absl::StrAppend(&buf, "# Each model's runs: ninja PREFIX, ninja PREFIX-SETTING.\n");
+    for (uint16_t m = 0; m < plan.models.size(); ++m)
+      if (absl::Status s = writer.WriteModelTargets(m); !s.ok()) return s;
   }
   if (absl::Status s = WriteKeptRecords(kept, &buf, sink); !s.ok()) return s;
   absl::StrAppend(&buf, "build all: phony ", absl::StrJoin(chosen, " "), "\n", "default all\n");

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/provider.h"
 
 namespace cb {
 
@@ -24,6 +25,11 @@ std::string DefaultRunPrefix(absl::string_view model) {
   }
   while (!name.empty() && (name.front() == '-' || name.front() == '.')) name.erase(0, 1);
   return name.empty() ? "run" : name;
+}
+
+std::vector<ModelRun> ExperimentOptions::Models() const {
+  if (!models.empty()) return models;
+  return {ModelRun{model, run_prefix, ProviderOf(model)}};
 }
 
 std::string RunName(absl::string_view prefix, Setting setting) {
@@ -60,7 +66,7 @@ PairId Plan::Pair(const RunTarget& run) const {
 }
 
 std::string Plan::RunName(const RunTarget& run) const {
-  return cb::RunName(run_prefix, run.setting);
+  return cb::RunName(models.empty() ? run_prefix : models[run.model].run_prefix, run.setting);
 }
 
 std::string Plan::RecordPath(const RunTarget& run) const {
@@ -74,6 +80,7 @@ void AppendRunDescription(std::string* text, absl::string_view setting_name,
 
 std::string Plan::Description(const RunTarget& run) const {
   std::string text;
+  if (models.size() > 1) absl::StrAppend(&text, models[run.model].run_prefix, " ");
   AppendRunDescription(&text, SettingName(run.setting), tasks[run.task].short_name, run.feature_a,
                        run.feature_b);
   return text;
@@ -95,7 +102,8 @@ std::vector<std::string> RecordsLeftOut(const std::vector<TaskSpec>& tasks,
   std::vector<std::string> kept;
   if (recorded.empty()) return kept;
   std::set<std::string> planned_runs;
-  for (Setting setting : opts.settings) planned_runs.insert(RunName(opts.run_prefix, setting));
+  for (const ModelRun& m : opts.Models())
+    for (Setting setting : opts.settings) planned_runs.insert(RunName(m.run_prefix, setting));
   std::map<std::pair<absl::string_view, long long>, const TaskSpec*> by_task;
   for (const TaskSpec& t : tasks) by_task[{t.repo, t.task_id}] = &t;
   for (const RecordedPair& rec : recorded) {
@@ -113,7 +121,53 @@ std::vector<std::string> RecordsLeftOut(const std::vector<TaskSpec>& tasks,
   return kept;
 }
 
+// The names build.ninja gives phony targets besides the records: "all",
+// "images", the settings and, in a matrix, each model's run prefix and run names.
+absl::Status CheckTargetNames(const std::vector<ModelRun>& models,
+                              const std::vector<Setting>& settings) {
+  std::map<std::string, std::string> taken = {{"all", "a Ninja target"},
+                                              {"images", "a Ninja target"}};
+  for (Setting s : AllSettings()) taken[std::string(SettingName(s))] = "a setting's target";
+  if (models.size() < 2) return absl::OkStatus();
+  for (const ModelRun& m : models) {
+    std::vector<std::string> names = {m.run_prefix};
+    for (Setting s : settings) names.push_back(RunName(m.run_prefix, s));
+    for (const std::string& name : names) {
+      const std::string what = absl::StrCat("model ", m.model, "'s target");
+      auto [it, inserted] = taken.emplace(name, what);
+      if (!inserted)
+        return absl::InvalidArgumentError(absl::StrCat(
+            "--models: ", what, " \"", name, "\" is also ", it->second,
+            ": give the model another prefix with --run-prefix ", m.model, "=PREFIX"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status CheckModels(const std::vector<ModelRun>& models, const std::vector<Setting>& settings) {
+  if (models.empty()) return absl::InvalidArgumentError("--model must not be empty");
+  std::map<std::string, std::string> prefixes;  // prefix -> model
+  std::set<std::string> names;
+  for (const ModelRun& m : models) {
+    if (m.model.empty()) return absl::InvalidArgumentError("--model must not be empty");
+    if (!names.insert(m.model).second)
+      return absl::InvalidArgumentError(
+          absl::StrCat("--models: ", m.model, " is named twice: name each model once"));
+    for (Setting setting : settings) {
+      if (absl::Status s = CheckRunName(RunName(m.run_prefix, setting)); !s.ok())
+        return absl::InvalidArgumentError(absl::StrCat("--run-prefix: ", s.message()));
+    }
+    auto [it, inserted] = prefixes.emplace(m.run_prefix, m.model);
+    if (!inserted)
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--models: ", it->second, " and ", m.model, " would both run as \"", m.run_prefix,
+          "-...\": give one of them its own prefix, e.g. --run-prefix ", m.model, "=",
+          m.run_prefix, "-2"));
+  }
+  return CheckTargetNames(models, settings);
+}
 
 absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const ExperimentOptions& opts,
                               const DurationHistory& history,
@@ -124,15 +178,11 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
         absl::StrCat("unknown backend \"", opts.backend, "\": use docker, modal or gcp"));
   if (opts.settings.empty())
     return absl::InvalidArgumentError("no settings chosen: use solo, coop-comm, coop-nocomm");
-  if (opts.model.empty()) return absl::InvalidArgumentError("--model must not be empty");
-
   Plan plan;
   plan.out = opts.out.string();
   plan.run_prefix = opts.run_prefix;
-  for (Setting setting : opts.settings) {
-    if (absl::Status s = CheckRunName(RunName(opts.run_prefix, setting)); !s.ok())
-      return absl::InvalidArgumentError(absl::StrCat("--run-prefix: ", s.message()));
-  }
+  plan.models = opts.Models();
+  if (absl::Status s = CheckModels(plan.models, opts.settings); !s.ok()) return s;
   plan.tasks.reserve(tasks.size());
   for (const TaskSpec& t : tasks)
     plan.tasks.push_back(PlannedTask{t.repo, t.task_id, ShortTaskName(t.repo, t.task_id)});
@@ -148,8 +198,8 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
   for (uint32_t i = 0; i < tasks.size(); ++i) {
     const TaskSpec& t = tasks[i];
     for (auto [a, b] : t.pairs)
-      order.push_back(
-          RunTarget{Setting::kSolo, i, a, b, estimate.For(PairId{t.repo, t.task_id, a, b})});
+      order.push_back(RunTarget{Setting::kSolo, 0, i, a, b,
+                                estimate.For(PairId{t.repo, t.task_id, a, b})});
   }
   std::stable_sort(order.begin(), order.end(), [&](const RunTarget& x, const RunTarget& y) {
     if (x.expected_duration_s != y.expected_duration_s)
@@ -163,10 +213,14 @@ absl::StatusOr<Plan> MakePlan(const std::vector<TaskSpec>& tasks, const Experime
   for (Setting setting : AllSettings()) {
     if (std::find(opts.settings.begin(), opts.settings.end(), setting) == opts.settings.end())
       continue;
-    plan.runs.reserve(plan.runs.size() + order.size());
+    // Models interleaved, so that every provider's pool has work from the start.
+    plan.runs.reserve(plan.runs.size() + order.size() * plan.models.size());
     for (RunTarget run : order) {
       run.setting = setting;
-      plan.runs.push_back(run);
+      for (size_t m = 0; m < plan.models.size(); ++m) {
+        run.model = static_cast<uint16_t>(m);
+        plan.runs.push_back(run);
+      }
     }
   }
   plan.kept_records = RecordsLeftOut(tasks, opts, recorded);

@@ -41,6 +41,10 @@ void AppendRunDescription(std::string* text, absl::string_view setting_name,
 // DurationEstimate(history).For(pair), for one pair.
 double ExpectedDuration(const PairId& pair, const DurationHistory& history);
 
+// A build's models must have distinct names and run prefixes, run names that
+// are valid, and (a matrix) phony target names that clash with nothing.
+absl::Status CheckModels(const std::vector<ModelRun>& models, const std::vector<Setting>& settings);
+
 // One image target per task (docker backend only) and one run target per
 // (setting, pair). Runs are ordered by setting priority (solo, coop-comm,
 // coop-nocomm), and within a setting longest expected first, then by name:

@@ -46,13 +46,17 @@ struct SettingPieces {
   size_t count = 0;
   std::string run_name;       // quoted
   std::string record_prefix;  // escaped, unquoted
+  std::string model;          // a matrix's `, "model": "..."`; else empty
 };
-using SettingPiecesMap = std::map<Setting, SettingPieces>;
+// Keyed by (model, setting): one run name each.
+using SettingPiecesMap = std::map<std::pair<uint16_t, Setting>, SettingPieces>;
 
 SettingPiecesMap PiecesOfSettings(const Plan& plan) {
   SettingPiecesMap settings;
   for (const RunTarget& run : plan.runs) {
-    SettingPieces& p = settings[run.setting];
+    SettingPieces& p = settings[{run.model, run.setting}];
+    if (p.count == 0 && plan.models.size() > 1)
+      p.model = absl::StrCat(", \"model\": ", Quoted(plan.models[run.model].model));
     if (p.count++ == 0) {
       const std::string run_name = plan.RunName(run);
       p.run_name = Quoted(run_name);
@@ -76,6 +80,20 @@ std::vector<TaskPieces> PiecesOfTasks(const Plan& plan) {
   return tasks;
 }
 
+// A matrix's `,\n  "models": [...]`; empty for one model.
+std::string ModelsOf(const Plan& plan) {
+  if (plan.models.size() < 2) return "";
+  std::string text = ",\n  \"models\": [";
+  bool first = true;
+  for (const ModelRun& m : plan.models) {
+    StartItem(&text, &first);
+    absl::StrAppend(&text, "{\"model\": ", Quoted(m.model), ", \"run_prefix\": ",
+                    Quoted(m.run_prefix), ", \"provider\": ", Quoted(m.provider), "}");
+  }
+  EndList(&text, first);
+  return text;
+}
+
 // "{\n  "schema": 1, ... "settings": [" up to the settings list.
 std::string Header(const Plan& plan, const ExperimentOptions& opts,
                    const std::filesystem::path& build_file) {
@@ -83,21 +101,30 @@ std::string Header(const Plan& plan, const ExperimentOptions& opts,
       "{\n  \"schema\": ", kPlanFileSchema, ",\n  \"build_file\": ", Quoted(build_file.string()),
       ",\n  \"out\": ", Quoted(plan.out), ",\n  \"model\": ", Quoted(opts.model),
       ",\n  \"agent\": ", Quoted(opts.agent), ",\n  \"backend\": ", Quoted(opts.backend),
-      ",\n  \"run_prefix\": ", Quoted(plan.run_prefix), ",\n  \"settings\": [");
+      ",\n  \"run_prefix\": ", Quoted(plan.run_prefix), ModelsOf(plan), ",\n  \"settings\": [");
 }
 
 // Every setting asked for, with its run count (0 when the subset gave it none).
 void AppendSettings(const Plan& plan, const ExperimentOptions& opts,
                     const SettingPiecesMap& settings, std::string* buf) {
   bool first = true;
-  for (Setting s : AllSettings()) {
-    if (std::find(opts.settings.begin(), opts.settings.end(), s) == opts.settings.end()) continue;
-    auto it = settings.find(s);
-    StartItem(buf, &first);
-    absl::StrAppend(
-        buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
-        it != settings.end() ? it->second.run_name : Quoted(RunName(plan.run_prefix, s)),
-        ", \"runs\": ", it != settings.end() ? it->second.count : size_t{0}, "}");
+  // A plan made by hand (tests) may leave `models` to the options.
+  const std::vector<ModelRun> models = plan.models.empty() ? opts.Models() : plan.models;
+  for (uint16_t m = 0; m < models.size(); ++m) {
+    for (Setting s : AllSettings()) {
+      if (std::find(opts.settings.begin(), opts.settings.end(), s) == opts.settings.end())
+        continue;
+      auto it = settings.find({m, s});
+      StartItem(buf, &first);
+      absl::StrAppend(
+          buf, "{\"setting\": \"", SettingName(s), "\", \"run_name\": ",
+          it != settings.end() ? it->second.run_name
+                               : Quoted(RunName(models[m].run_prefix, s)),
+          ", \"runs\": ", it != settings.end() ? it->second.count : size_t{0},
+          models.size() > 1 ? absl::StrCat(", \"model\": ", Quoted(models[m].model))
+                                 : std::string(),
+          "}");
+    }
   }
   EndList(buf, first);
 }
@@ -121,7 +148,7 @@ void AppendRun(const Plan& plan, const RunTarget& run, const SettingPieces& sett
                   run.feature_a, ", ", run.feature_b, "], \"record\": \"", setting.record_prefix,
                   task.folder);
   AppendRecordFileName(buf, run.feature_a, run.feature_b);
-  buf->append("\"}");
+  absl::StrAppend(buf, "\"", setting.model, "}");
 }
 
 // The runs, setting by setting, handed to `sink` whenever `buf` passes
@@ -132,12 +159,10 @@ absl::Status StreamRuns(const Plan& plan, const SettingPiecesMap& settings, Plan
   buf->reserve(std::max(buf->size(), kPiece) + 4096);
   bool first = true;
   for (Setting s : AllSettings()) {
-    auto it = settings.find(s);
-    if (it == settings.end()) continue;
     for (const RunTarget& run : plan.runs) {
       if (run.setting != s) continue;
       StartItem(buf, &first);
-      AppendRun(plan, run, it->second, tasks[run.task], buf);
+      AppendRun(plan, run, settings.at({run.model, run.setting}), tasks[run.task], buf);
       if (buf->size() >= kPiece) {
         if (absl::Status st = sink(*buf); !st.ok()) return st;
         buf->clear();

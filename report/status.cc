@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <set>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -14,6 +15,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/json_read.h"
+#include "common/provider.h"
 #include "report/report_summary.h"
 
 namespace cb {
@@ -90,29 +92,43 @@ std::vector<RunningPair> FindRunningPairs(const fs::path& out,
 
 namespace {
 
-using Key = std::pair<Setting, PairId>;
+// A (setting, run, pair): runs of several models share their pairs, never
+// their records.
+using Key = std::tuple<Setting, std::string, PairId>;
 
-// Counts the records into `v`; returns their (setting, pair)s.
+void CountRecord(const RecordRow& r, const CostBases& bases, SettingProgress* p) {
+  ++p->done;
+  switch (r.tag) {
+    case Tag::kPass: ++p->pass; break;
+    case Tag::kFail: ++p->fail; break;
+    case Tag::kInfraError: ++p->infra_error; break;
+  }
+  p->cost_usd += r.cost_usd;
+  p->cost_unknown_attempts += r.cost_unknown_attempts;
+  p->cost_estimate.Add(r, bases);
+}
+
+RunProgress& RunOf(StatusView* v, const std::string& run_name, const std::string& model,
+                   Setting setting) {
+  RunProgress& run = v->runs[run_name];
+  if (run.model.empty()) run.model = model;
+  run.setting = setting;
+  return run;
+}
+
+// Counts the records into `v`; returns their (run, pair)s.
 std::set<Key> CountRecords(const std::vector<RecordRow>& rows, StatusView* v) {
   std::set<Key> recorded;
   double duration_sum = 0;
   v->cost_bases = BuildCostBases(rows);
   for (const RecordRow& r : rows) {
-    SettingProgress& p = v->settings[r.setting];
-    ++p.done;
-    switch (r.tag) {
-      case Tag::kPass: ++p.pass; break;
-      case Tag::kFail: ++p.fail; break;
-      case Tag::kInfraError: ++p.infra_error; break;
-    }
-    p.cost_usd += r.cost_usd;
+    CountRecord(r, v->cost_bases, &v->settings[r.setting]);
+    CountRecord(r, v->cost_bases, &RunOf(v, r.run_name, r.model, r.setting).progress);
     v->spend_usd += r.cost_usd;
-    p.cost_unknown_attempts += r.cost_unknown_attempts;
     v->cost_unknown_attempts += r.cost_unknown_attempts;
-    p.cost_estimate.Add(r, v->cost_bases);
     v->cost_estimate.Add(r, v->cost_bases);
     duration_sum += r.duration_s;
-    recorded.insert({r.setting, r.pair});
+    recorded.insert({r.setting, r.run_name, r.pair});
   }
   v->finished = static_cast<long long>(rows.size());
   if (!rows.empty()) v->mean_duration_s = duration_sum / static_cast<double>(rows.size());
@@ -140,25 +156,41 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   v.plan_known = planned.has_value();
   v.running = running;
   for (Setting s : AllSettings()) v.settings[s];
+  std::map<std::string, std::string> model_of;  // run name -> model, from the plan
+  if (planned)
+    for (const PlannedRun& p : *planned) model_of.emplace(p.run_name, p.model);
   const std::set<Key> recorded = CountRecords(rows, &v);
   std::set<Key> busy, all = recorded;
   for (const RunningPair& r : running) {
-    if (!r.setting || recorded.count({*r.setting, r.pair})) continue;
+    if (!r.setting || recorded.count({*r.setting, r.run_name, r.pair})) continue;
     ++v.settings[*r.setting].running;
-    busy.insert({*r.setting, r.pair});
-    all.insert({*r.setting, r.pair});
+    RunProgress& run = RunOf(&v, r.run_name, model_of[r.run_name], *r.setting);
+    ++run.progress.running;
+    ++v.providers[ProviderOf(run.model)].running;
+    busy.insert({*r.setting, r.run_name, r.pair});
+    all.insert({*r.setting, r.run_name, r.pair});
   }
   long long pending = 0;
   if (planned) {
     for (const PlannedRun& p : *planned) {
-      const Key k{p.setting, p.pair};
+      const Key k{p.setting, p.run_name, p.pair};
       if (recorded.count(k) || busy.count(k)) continue;
       ++v.settings[p.setting].pending;
+      ++RunOf(&v, p.run_name, p.model, p.setting).progress.pending;
+      ProviderProgress& provider = v.providers[ProviderOf(p.model)];
+      ++provider.pending;
+      ++provider.pending_by_run[p.run_name];
       ++pending;
       all.insert(k);
     }
   }
-  for (const Key& k : all) ++v.settings[k.first].pairs;
+  std::set<std::string> models;
+  for (auto& [run_name, run] : v.runs) models.insert(run.model);
+  v.several_models = models.size() > 1;
+  for (const auto& [setting, run_name, pair] : all) {
+    ++v.settings[setting].pairs;
+    ++v.runs[run_name].progress.pairs;
+  }
   v.eta_s = Eta(v, pending, busy.size(), now);
   return v;
 }
@@ -180,13 +212,47 @@ std::string Describe(const RunningPair& r) {
 
 }  // namespace
 
-void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
+namespace {
+
+void WriteProgressRow(absl::string_view name, const SettingProgress& p, bool plan_known,
+                      std::ostream& os) {
+  os << absl::StrFormat("%-12s %6d %6d %8d %8s %6d %6d %6d %10.2f\n", name, p.pairs, p.done,
+                        p.running, plan_known ? absl::StrCat(p.pending) : "?", p.pass, p.fail,
+                        p.infra_error, p.cost_usd);
+}
+
+// A build of several models: a row per model and setting, then each
+// provider's runs running and waiting for its pool.
+void WriteRunsText(const StatusView& v, std::ostream& os) {
+  size_t width = 5;
+  for (const auto& [name, run] : v.runs) width = std::max(width, run.model.size());
+  os << absl::StrFormat("%-*s ", width, "model");
   os << absl::StrFormat("%-12s %6s %6s %8s %8s %6s %6s %6s %10s\n", "setting", "pairs", "done",
                         "running", "pending", "pass", "fail", "infra", "spend USD");
-  for (const auto& [st, p] : v.settings)
-    os << absl::StrFormat("%-12s %6d %6d %8d %8s %6d %6d %6d %10.2f\n", SettingName(st), p.pairs,
-                          p.done, p.running, v.plan_known ? absl::StrCat(p.pending) : "?", p.pass,
-                          p.fail, p.infra_error, p.cost_usd);
+  for (const auto& [name, run] : v.runs) {
+    os << absl::StrFormat("%-*s ", width, run.model.empty() ? "?" : run.model);
+    WriteProgressRow(SettingName(run.setting), run.progress, v.plan_known, os);
+  }
+  for (const auto& [provider, p] : v.providers) {
+    std::string waiting;
+    for (const auto& [run_name, n] : p.pending_by_run)
+      absl::StrAppend(&waiting, waiting.empty() ? "" : ", ", run_name, " ", n);
+    os << absl::StrFormat("provider %s: %d running, %d waiting for its pool%s\n",
+                          provider.empty() ? "(unknown)" : provider, p.running, p.pending,
+                          waiting.empty() ? "" : absl::StrCat(" (", waiting, ")"));
+  }
+}
+
+}  // namespace
+
+void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
+  if (v.several_models) {
+    WriteRunsText(v, os);
+  } else {
+    os << absl::StrFormat("%-12s %6s %6s %8s %8s %6s %6s %6s %10s\n", "setting", "pairs", "done",
+                          "running", "pending", "pass", "fail", "infra", "spend USD");
+    for (const auto& [st, p] : v.settings) WriteProgressRow(SettingName(st), p, v.plan_known, os);
+  }
   if (!v.plan_known) os << "(no plan.json in OUT: pending unknown; run cbgen again to write it)\n";
   os << absl::StrFormat(
       "spend so far: $%.2f over %d finished pairs (all attempts; attempts still "
@@ -236,24 +302,51 @@ namespace {
 boost::json::value OptionalNumber(const std::optional<double>& v) {
   return v ? boost::json::value(*v) : boost::json::value(nullptr);
 }
+
+boost::json::object ProgressJson(const SettingProgress& p, bool plan_known) {
+  return boost::json::object{
+      {"pairs", p.pairs},
+      {"done", p.done},
+      {"running", p.running},
+      {"pending", plan_known ? boost::json::value(p.pending) : boost::json::value(nullptr)},
+      {"pass", p.pass},
+      {"fail", p.fail},
+      {"infra_error", p.infra_error},
+      {"cost_usd", p.cost_usd},
+      {"cost_unknown_attempts", p.cost_unknown_attempts},
+      {"cost_estimate_usd", OptionalNumber(p.cost_estimate.estimate_usd())}};
+}
+
+// "models": {MODEL: {SETTING: {...}}}, "providers": {PROVIDER: {...}}.
+void AddRunsJson(const StatusView& v, boost::json::object* root) {
+  boost::json::object models;
+  for (const auto& [name, run] : v.runs) {
+    boost::json::object entry = ProgressJson(run.progress, v.plan_known);
+    entry["run_name"] = name;
+    boost::json::value& model = models[run.model];
+    if (!model.is_object()) model.emplace_object();
+    model.as_object()[std::string(SettingName(run.setting))] = std::move(entry);
+  }
+  boost::json::object providers;
+  for (const auto& [provider, p] : v.providers) {
+    boost::json::object waiting;
+    for (const auto& [run_name, n] : p.pending_by_run) waiting[run_name] = n;
+    providers[provider] = boost::json::object{
+        {"running", p.running}, {"pending", p.pending}, {"pending_by_run", std::move(waiting)}};
+  }
+  (*root)["models"] = std::move(models);
+  (*root)["providers"] = std::move(providers);
+}
+
 }  // namespace
 
 boost::json::object StatusToJson(const StatusView& v, absl::Time now) {
   boost::json::object root;
   boost::json::object settings;
   for (const auto& [st, p] : v.settings)
-    settings[std::string(SettingName(st))] = boost::json::object{
-        {"pairs", p.pairs},
-        {"done", p.done},
-        {"running", p.running},
-        {"pending", v.plan_known ? boost::json::value(p.pending) : boost::json::value(nullptr)},
-        {"pass", p.pass},
-        {"fail", p.fail},
-        {"infra_error", p.infra_error},
-        {"cost_usd", p.cost_usd},
-        {"cost_unknown_attempts", p.cost_unknown_attempts},
-        {"cost_estimate_usd", OptionalNumber(p.cost_estimate.estimate_usd())}};
+    settings[std::string(SettingName(st))] = ProgressJson(p, v.plan_known);
   root["settings"] = std::move(settings);
+  if (v.several_models) AddRunsJson(v, &root);
   root["spend_usd"] = v.spend_usd;
   root["cost_unknown_attempts"] = v.cost_unknown_attempts;
   root["cost_estimate"] =

@@ -47,9 +47,27 @@ struct SettingProgress {
   CostEstimate cost_estimate;
 };
 
+// One run (model x setting) of a build of several models.
+struct RunProgress {
+  std::string model;
+  Setting setting = Setting::kSolo;
+  SettingProgress progress;
+};
+
+// A provider's runs (litellm's, common/provider.h): those running and those
+// still waiting for its pool (pending), by run name.
+struct ProviderProgress {
+  long long running = 0, pending = 0;
+  std::map<std::string, long long> pending_by_run;
+};
+
 struct StatusView {
   bool plan_known = false;
-  std::map<Setting, SettingProgress> settings;  // all three
+  std::map<Setting, SettingProgress> settings;  // all three, summed over the runs
+  // By run name (PREFIX-SETTING); more than one model: the text shows these.
+  std::map<std::string, RunProgress> runs;
+  std::map<std::string, ProviderProgress> providers;  // "" : not known
+  bool several_models = false;
   double spend_usd = 0;                         // attempts whose cost is known
   long long cost_unknown_attempts = 0;          // left out of spend_usd
   CostBases cost_bases;                         // report/cost_estimate.h

@@ -13,6 +13,7 @@
 #include "runner/image_puller.h"
 #include "runner/pair_runner.h"
 #include "runner/preflight.h"
+#include "runner/provider_gate.h"
 #include "runner/services.h"
 
 namespace {
@@ -110,8 +111,26 @@ int main(int argc, char** argv) {
     job.cooperbench_release = release->version;
   }
 
+  // Several providers: a missing or rejected key stops only its provider's runs.
+  cb::ProviderGate gate(*config, out_dir, job.model);
+  std::optional<std::string> stopped;
+  if (!recorded) {
+    stopped = gate.Stopped();
+    if (!stopped) stopped = gate.StopIfKeyMissing();
+  }
+  if (stopped) {
+    std::cerr << "cbrun: error: " << redactor.Redact(*stopped) << "\n";
+    return 0;
+  }
+
   std::unique_ptr<cb::AttemptServices> services = cb::MakeServices(*config, out_dir, reporter);
   cb::PairResult result = cb::RunPair(job, *config, *launcher, *services, reporter);
+  if (result.status == cb::PairStatus::kFatal && result.fatal_reason &&
+      gate.StopForFatal(*result.fatal_reason, result.message)) {
+    std::cerr << "cbrun: error: " << redactor.Redact(gate.Stopped().value_or(result.message))
+              << "\n";
+    return 0;
+  }
   if (result.status == cb::PairStatus::kRecorded) cb::WarnIfOverBudget(out_dir, *config, std::cerr);
   if (result.status == cb::PairStatus::kRecorded || result.status == cb::PairStatus::kAlreadyDone) {
     std::cout << "cbrun: " << redactor.Redact(result.message) << "\n";

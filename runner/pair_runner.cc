@@ -117,9 +117,10 @@ std::string FatalHint(const Verdict& verdict, const RunConfig& config, const Pai
   if (verdict.reason == Reason::kCooperbenchNotFound)
     return " (install cooperbench or pass --cooperbench PATH to cbgen)";
   if (verdict.reason == Reason::kAuthFailed)
-    return absl::StrCat(" (check ", config.api_key_env, ")");
+    return absl::StrCat(" (check ", config.KeyEnvFor(job.model), ")");
   if (verdict.reason == Reason::kPermissionDenied)
-    return absl::StrCat(" (the key in ", config.api_key_env, " may not use model ", job.model,
+    return absl::StrCat(" (the key in ", config.KeyEnvFor(job.model), " may not use model ",
+                        job.model,
                         ": check the key's access or pick another --model)");
   if (verdict.reason == Reason::kUnknownAgent)
     return " (regenerate with cbgen --agent NAME, one of those, or without --agent for the "
@@ -433,10 +434,13 @@ PairRun::Attempted PairRun::Conclude(const AttemptRecord& started, const LaunchR
               Fatal(absl::StrCat(PhaseName(attempt.phase), " attempt ", attempt.n, " ended (",
                                  ReasonName(verdict.reason), ") and ", room.message(),
                                  "; no record was written"))};
-  if (verdict.fatal)
-    return {verdict, Fatal(absl::StrCat(ReasonName(verdict.reason), ": ",
-                                        redactor_.Redact(verdict.detail),
-                                        FatalHint(verdict, config_, job_)))};
+  if (verdict.fatal) {
+    PairResult fatal = Fatal(absl::StrCat(ReasonName(verdict.reason), ": ",
+                                          redactor_.Redact(verdict.detail),
+                                          FatalHint(verdict, config_, job_)));
+    fatal.fatal_reason = verdict.reason;
+    return {verdict, std::move(fatal)};
+  }
   return {verdict, std::nullopt};
 }
 

@@ -61,6 +61,9 @@ struct PairResult {
   int exit_code = 1;
   std::string message;  // one line for the user
   std::optional<Record> record;
+  // kFatal from an attempt's verdict: its reason (auth_failed,
+  // permission_denied, ...); nullopt for other fatal stops.
+  std::optional<Reason> fatal_reason;
 };
 
 // The cooperbench command line of one agent attempt (`run ... --no-auto-eval`;

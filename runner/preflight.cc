@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 
@@ -24,7 +25,12 @@ std::vector<CheckResult> PreflightChecks(const RunConfig& config, const fs::path
   // knows the image is really missing.
   if (config.image_targets > 0) checks.push_back(CheckDocker(config, 0));
   checks.push_back(CheckCooperbench(config, release));
-  checks.push_back(CheckApiKey(config.api_key_env, std::getenv(config.api_key_env.c_str())));
+  // One provider: its key stops the build, as always. Several: each run
+  // checks its own provider's key (runner/provider_gate.h).
+  if (config.Providers().size() < 2) {
+    for (const std::string& var : config.KeyVariables())
+      checks.push_back(CheckApiKey(var, std::getenv(var.c_str())));
+  }
   if (config.coop_comm_runs > 0) checks.push_back(CheckRedis(config));
   if (!config.dataset_dir.empty()) checks.push_back(CheckDatasetDir(config.dataset_dir));
   return checks;

@@ -76,7 +76,7 @@ TEST(WritePlanFile, ReadsBackWithEveryPathAsThePlanNamesIt) {
   std::vector<PlannedRun> expected;
   for (const RunTarget& run : plan.runs)
     expected.push_back(
-        PlannedRun{run.setting, plan.RunName(run), plan.Pair(run), plan.RecordPath(run)});
+        PlannedRun{run.setting, plan.RunName(run), plan.Pair(run), plan.RecordPath(run), o.model});
   std::sort(expected.begin(), expected.end());
   EXPECT_EQ(back->runs, expected);
   EXPECT_EQ(back->runs[0].record,
@@ -246,6 +246,35 @@ TEST(PlanFileEndToEnd, ReportAndStatusNeedOnlyPlanJson) {
   EXPECT_NE(text.output.find("(no plan.json in OUT: pending unknown; run cbgen again to write it)"),
             std::string::npos)
       << text.output;
+}
+
+}  // namespace
+}  // namespace cb
+
+namespace cb {
+namespace {
+
+TEST(WritePlanFile, AMatrixNamesEachRunsModel) {
+  ExperimentOptions o;
+  o.settings = {Setting::kSolo};
+  o.models = {ModelRun{"command-a-03-2025", "command-a", "cohere"},
+              ModelRun{"gpt-4o", "gpt-4o", "openai"}};
+  o.model = o.models[0].model;
+  o.run_prefix = o.models[0].run_prefix;
+  absl::StatusOr<Plan> plan = MakePlan({TaskSpec{"dspy_task", 8394, {3, 4}, {{3, 4}}}}, o, {});
+  ASSERT_TRUE(plan.ok()) << plan.status();
+  const std::string text = RenderPlanFile(*plan, o, "/exp/build.ninja");
+  EXPECT_NE(text.find("\"models\": [\n    {\"model\": \"command-a-03-2025\", \"run_prefix\": "
+                      "\"command-a\", \"provider\": \"cohere\"},"),
+            std::string::npos)
+      << text;
+  absl::StatusOr<PlanFile> back = ParsePlanFile(text, "out/plan.json");
+  ASSERT_TRUE(back.ok()) << back.status();
+  ASSERT_EQ(back->runs.size(), 2u);
+  EXPECT_EQ(back->runs[0].run_name, "command-a-solo");
+  EXPECT_EQ(back->runs[0].model, "command-a-03-2025");
+  EXPECT_EQ(back->runs[1].run_name, "gpt-4o-solo");
+  EXPECT_EQ(back->runs[1].model, "gpt-4o");
 }
 
 }  // namespace

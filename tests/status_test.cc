@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "absl/time/clock.h"
@@ -33,11 +34,48 @@ TEST(Status, LockHeldSeesAnotherHolderAndLeavesTheLockFree) {
 cb::RecordRow Done(cb::Setting s, int a, cb::Tag tag, double cost, double duration) {
   cb::RecordRow r;
   r.setting = s;
+  r.run_name = "run";
   r.pair = cb::PairId{"r_task", 1, a, a + 1};
   r.tag = tag;
   r.cost_usd = cost;
   r.duration_s = duration;
   return r;
+}
+
+TEST(Status, SeveralModelsPerRunAndProvidersWaitingForTheirPools) {
+  using cb::Setting;
+  std::vector<cb::PlannedRun> plan;
+  for (const auto& [run, model] : {std::pair<std::string, std::string>{"command-a-solo",
+                                                                       "command-a-03-2025"},
+                                   {"gpt-4o-solo", "gpt-4o"}})
+    for (int a = 1; a <= 3; ++a)
+      plan.push_back({Setting::kSolo, run, {"r_task", 1, a, a + 1}, "", model});
+  cb::RecordRow done = Done(Setting::kSolo, 1, cb::Tag::kPass, 0.5, 20);
+  done.run_name = "command-a-solo";
+  done.model = "command-a-03-2025";
+  const absl::Time now = absl::FromUnixSeconds(1000000);
+  cb::RunningPair running{Setting::kSolo, "gpt-4o-solo", {"r_task", 1, 1, 2}, 1,
+                          now - absl::Seconds(5), ""};
+  const cb::StatusView v = cb::ComputeStatus(plan, {done}, {running}, now);
+  EXPECT_TRUE(v.several_models);
+  EXPECT_EQ(v.settings.at(Setting::kSolo).pairs, 6) << "the same pair under two models: two runs";
+  EXPECT_EQ(v.runs.at("command-a-solo").progress.done, 1);
+  EXPECT_EQ(v.runs.at("command-a-solo").progress.pending, 2);
+  EXPECT_EQ(v.runs.at("gpt-4o-solo").progress.running, 1);
+  EXPECT_EQ(v.runs.at("gpt-4o-solo").progress.pending, 2);
+  EXPECT_EQ(v.runs.at("gpt-4o-solo").model, "gpt-4o");
+  EXPECT_EQ(v.providers.at("openai").running, 1);
+  EXPECT_EQ(v.providers.at("openai").pending, 2);
+  EXPECT_EQ(v.providers.at("cohere").pending, 2);
+  std::ostringstream text;
+  cb::WriteStatusText(v, now, text);
+  EXPECT_NE(text.str().find("gpt-4o            solo"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("provider openai: 1 running, 2 waiting for its pool (gpt-4o-solo 2)"),
+            std::string::npos)
+      << text.str();
+  const boost::json::object json = cb::StatusToJson(v, now);
+  EXPECT_EQ(json.at("models").at("gpt-4o").at("solo").at("pending"), 2);
+  EXPECT_EQ(json.at("providers").at("cohere").at("pending"), 2);
 }
 
 TEST(Status, CountsRunningPendingSpendAndEta) {
