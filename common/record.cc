@@ -60,6 +60,11 @@ std::optional<long long> Record::input_tokens() const {
 std::optional<long long> Record::output_tokens() const {
   return SumKnown(attempts, &AttemptRecord::output_tokens);
 }
+std::optional<long long> Record::messages_sent() const {
+  for (auto a = attempts.rbegin(); a != attempts.rend(); ++a)
+    if (a->phase == Phase::kAgent) return a->messages_sent;
+  return std::nullopt;
+}
 long long Record::tokens_unknown_attempts() const {
   long long n = 0;
   for (const AttemptRecord& a : attempts)
@@ -85,6 +90,7 @@ boost::json::object AttemptToJson(const AttemptRecord& a) {
   j["tokens"] = boost::json::object{{"input", OptValue(a.input_tokens)},
                                     {"output", OptValue(a.output_tokens)}};
   j["log_dir"] = a.log_dir;
+  if (a.messages_sent) j["messages_sent"] = *a.messages_sent;
   return j;
 }
 
@@ -141,6 +147,7 @@ absl::StatusOr<AttemptRecord> ParseAttempt(const boost::json::value& v, absl::st
       return NotAnAttempt(source, "tokens");
   }
   a.log_dir = StringField(v, "log_dir").value_or("");
+  if (std::optional<long long> m = IntField(v, "messages_sent"); m && *m >= 0) a.messages_sent = *m;
   return a;
 }
 
@@ -173,6 +180,7 @@ boost::json::value Record::ToJson() const {
   o["feature2_passed"] = OptValue(feature2_passed);
   o["merge_status"] = OptValue(merge_status);
   o["merge_strategy"] = OptValue(merge_strategy);
+  o["messages_sent"] = OptValue(messages_sent());
   boost::json::array list;
   for (const AttemptRecord& a : attempts) list.push_back(AttemptToJson(a));
   o["attempts"] = std::move(list);

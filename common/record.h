@@ -44,6 +44,8 @@ struct AttemptRecord {
   std::optional<long long> output_tokens;
   std::string log_dir;
   std::string cooperbench_release;  // "0.0.19"; empty: not known
+  // Agent attempts of coop: result.json's messages_sent; nullopt: unknown, solo or evaluation.
+  std::optional<long long> messages_sent;
 };
 
 // One attempt as JSON (records' "attempts" and each attempt's attempt.json), and
@@ -78,6 +80,8 @@ struct Record {
   std::optional<long long> input_tokens() const;
   std::optional<long long> output_tokens() const;
   long long tokens_unknown_attempts() const;
+  // The last agent attempt's messages_sent; nullopt: unknown (or solo).
+  std::optional<long long> messages_sent() const;
   boost::json::value ToJson() const;
 };
 

@@ -34,7 +34,10 @@ Subcommand AddReportCommand(CLI::App& app) {
       "report", "Summarize the records under OUT: pass rates, coordination gap, cost, difficulty");
   AddOutOptions(sub, args->out, args->build_file);
   sub->add_flag("--json", args->json, "Print JSON instead of tables");
-  sub->add_option("--html", args->html, "Also write a self-contained HTML page with charts");
+  sub->add_option("--html", args->html,
+                  "Also write an HTML report: FILE (or DIR/index.html for --html DIR/) with SVG "
+                  "figures, and one self-contained page per pair in pairs/ beside it (no "
+                  "scripts, nothing fetched)");
   sub->add_option("--csv", args->csv, "Also write one CSV row per record");
   return Subcommand{
       sub, [args] { return ExitCode(RunReport(*args, std::cout, std::cerr), "cbgen report"); }};

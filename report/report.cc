@@ -7,6 +7,7 @@
 #include "common/json_read.h"
 #include "report/report_csv.h"
 #include "report/report_data.h"
+#include "report/pair_page_files.h"
 #include "report/report_html.h"
 #include "report/report_summary.h"
 #include "report/report_text.h"
@@ -38,11 +39,10 @@ absl::StatusOr<std::optional<PlanFile>> ReadReportPlan(const ReportArgs& args,
 // --html FILE and --csv FILE, each written atomically.
 absl::Status WriteReportFiles(const ReportArgs& args, const Summary& summary,
                               const RecordSet& records, const std::string& source) {
-  if (!args.html.empty()) {
-    std::ostringstream html;
-    WriteReportHtml(summary, "CooperBench results", source, html);
-    if (absl::Status s = WriteFileAtomically(args.html, html.str()); !s.ok()) return s;
-  }
+  if (!args.html.empty())
+    if (absl::Status s = WriteHtmlReport(args.html, summary, records.rows, args.out, source);
+        !s.ok())
+      return s;
   if (!args.csv.empty()) {
     std::ostringstream csv;
     WriteRecordsCsv(records.rows, csv);

@@ -79,6 +79,12 @@ void ParseAttempts(const boost::json::array& list, RecordRow* r) {
       row.cost_usd = std::max(0.0, NumberField(a, "cost_usd").value_or(0));
     row.duration_s = std::max(0.0, NumberField(a, "duration_s").value_or(0));
     row.cooperbench_release = StringField(a, "cooperbench_release").value_or("");
+    row.n = static_cast<int>(std::max(0LL, IntField(a, "n").value_or(0)));
+    row.evaluates = static_cast<int>(std::max(0LL, IntField(a, "evaluates").value_or(0)));
+    row.tag = ParseTag(StringField(a, "tag").value_or("")).value_or(Tag::kInfraError);
+    row.reason = ParseReason(StringField(a, "reason").value_or("")).value_or(Reason::kUnknown);
+    row.detail = StringField(a, "detail").value_or("");
+    row.log_dir = StringField(a, "log_dir").value_or("");
     r->attempt_list.push_back(std::move(row));
   }
   r->eval_attempts = eval;
@@ -115,6 +121,7 @@ absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_
   r.feature2_passed = BoolField(v, "feature2_passed");
   r.merge_status = StringField(v, "merge_status");
   r.merge_strategy = StringField(v, "merge_strategy");
+  if (std::optional<long long> m = IntField(v, "messages_sent"); m && *m >= 0) r.messages_sent = *m;
   return r;
 }
 

@@ -27,6 +27,12 @@ struct AttemptRow {
   std::optional<double> cost_usd;  // nullopt: unknown (killed before upstream reported)
   double duration_s = 0;
   std::string cooperbench_release;  // empty: not known
+  int n = 0;          // agent: attempt-N; eval: eval-N inside attempt-`evaluates`
+  int evaluates = 0;  // eval: the agent attempt it tests
+  Tag tag = Tag::kInfraError;
+  Reason reason = Reason::kUnknown;
+  std::string detail;
+  std::string log_dir;  // as recorded (may be relative to where cbrun ran)
 };
 
 // One record, flattened to what the reports use.
@@ -52,6 +58,7 @@ struct RecordRow {
   std::string started_at, finished_at;
   std::optional<bool> feature1_passed, feature2_passed;
   std::optional<std::string> merge_status, merge_strategy;  // coop, newer records only
+  std::optional<long long> messages_sent;  // coop: last agent attempt's; nullopt: unknown/older
 };
 
 // The merge.strategy upstream (0.0.16+) gives a coop pair that passed through

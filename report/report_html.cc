@@ -1,41 +1,23 @@
 #include "report/report_html.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <sstream>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "report/html_figures_data.h"
+#include "report/pair_page.h"
+#include "report/report_models.h"
 #include "report/report_text.h"
 
 namespace cb {
 
-std::string HtmlEscape(absl::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 namespace {
-
-const char* SettingColor(Setting s) {
-  switch (s) {
-    case Setting::kSolo: return "#4e79a7";
-    case Setting::kCoopComm: return "#f28e2b";
-    case Setting::kCoopNocomm: return "#59a14f";
-  }
-  return "#999";
-}
 
 struct Outcome {
   const char* name;
@@ -47,32 +29,15 @@ const Outcome kOutcomes[] = {{"pass", "#59a14f", &GroupStats::pass},
                              {"infra_error", "#edc948", &GroupStats::infra_error},
                              {"pending", "#bab0ac", &GroupStats::pending}};
 
-std::string SvgOpen(int width, int height, absl::string_view label) {
-  return absl::StrFormat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
-      "role=\"img\" aria-label=\"%s\"><title>%s</title>\n",
-      width, height, width, height, HtmlEscape(label), HtmlEscape(label));
-}
-
-std::string Text(double x, double y, absl::string_view text, absl::string_view anchor = "middle",
-                 absl::string_view extra = "") {
-  return absl::StrFormat("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\"%s>%s</text>\n", x, y,
-                         anchor, extra, HtmlEscape(text));
-}
-
-std::string Rect(double x, double y, double w, double h, absl::string_view fill,
-                 absl::string_view tip) {
-  return absl::StrFormat(
-      "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-      "fill=\"%s\"><title>%s</title></rect>\n",
-      x, y, std::max(0.0, w), std::max(0.0, h), fill, HtmlEscape(tip));
-}
-
-std::string Line(double x1, double y1, double x2, double y2, absl::string_view stroke = "#333") {
-  return absl::StrFormat(
-      "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
-      "stroke-width=\"1.5\"/>\n",
-      x1, y1, x2, y2, stroke);
+// The settings in the build (planned or recorded), in their order.
+std::vector<Setting> BuiltSettings(const Summary& s) {
+  std::vector<Setting> out;
+  for (Setting st : AllSettings()) {
+    auto it = s.settings.find(st);
+    if (s.built.count(st) || (s.built.empty() && it != s.settings.end() && it->second.pairs > 0))
+      out.push_back(st);
+  }
+  return out;
 }
 
 // Vertical bars, one per setting, with optional interval whiskers; y from 0 to y_max.
@@ -86,8 +51,9 @@ std::string VerticalBars(absl::string_view label, const std::vector<Setting>& se
   auto y_of = [&](double v) { return top + plot_h * (1 - std::clamp(v / y_max, 0.0, 1.0)); };
   for (int i = 0; i <= 4; ++i) {
     const double v = y_max * i / 4;
-    svg += Line(left, y_of(v), width - 10, y_of(v), "#ddd");
-    svg += Text(left - 6, y_of(v) + 4,
+    svg += SvgLine(left, y_of(v), width - 10, y_of(v), "#ddd");
+    svg +=
+        SvgText(left - 6, y_of(v) + 4,
                 percent ? absl::StrFormat("%.0f%%", v * 100) : absl::StrFormat("$%.2f", v), "end");
   }
   const double slot = (width - left - 10) / static_cast<double>(settings.size());
@@ -96,49 +62,51 @@ std::string VerticalBars(absl::string_view label, const std::vector<Setting>& se
     const std::string name(SettingName(settings[i]));
     if (values[i]) {
       const std::string shown = percent ? Percent(values[i]) : absl::StrFormat("$%.2f", *values[i]);
-      svg += Rect(x, y_of(*values[i]), w, y_of(0) - y_of(*values[i]), SettingColor(settings[i]),
-                  absl::StrCat(name, ": ", shown));
-      svg += Text(x + w / 2, y_of(*values[i]) - 4, shown);
+      svg += SvgRect(x, y_of(*values[i]), w, y_of(0) - y_of(*values[i]), SettingColor(settings[i]),
+                     absl::StrCat(name, ": ", shown));
+      svg += SvgText(x + w / 2, y_of(*values[i]) - 4, shown);
     } else {
-      svg += Text(x + w / 2, y_of(0) - 4, "no data");
+      svg += SvgText(x + w / 2, y_of(0) - 4, "none finished");
     }
     if (i < intervals.size() && intervals[i]) {
       const double cx = x + w / 2;
-      svg += Line(cx, y_of(intervals[i]->low), cx, y_of(intervals[i]->high));
-      svg += Line(cx - 6, y_of(intervals[i]->low), cx + 6, y_of(intervals[i]->low));
-      svg += Line(cx - 6, y_of(intervals[i]->high), cx + 6, y_of(intervals[i]->high));
+      svg += SvgLine(cx, y_of(intervals[i]->low), cx, y_of(intervals[i]->high));
+      svg += SvgLine(cx - 6, y_of(intervals[i]->low), cx + 6, y_of(intervals[i]->low));
+      svg += SvgLine(cx - 6, y_of(intervals[i]->high), cx + 6, y_of(intervals[i]->high));
     }
-    svg += Text(x + w / 2, height - bottom + 18, name);
+    svg += SvgText(x + w / 2, height - bottom + 18, name);
   }
-  svg += Line(left, y_of(0), width - 10, y_of(0));
+  svg += SvgLine(left, y_of(0), width - 10, y_of(0));
   return svg + "</svg>\n";
 }
 
 // Horizontal grouped bars: pass rate of each setting within each repository.
 std::string RepoBars(const Summary& s) {
+  const std::vector<Setting> built = BuiltSettings(s);
   const int bar = 9, gap = 10, left = 230, width = 640;
   const int plot_w = width - left - 60;
+  const int per_repo = bar * static_cast<int>(built.size());
   int height = 30;
-  height += static_cast<int>(s.repos.size()) * (bar * 3 + gap);
+  height += static_cast<int>(s.repos.size()) * (per_repo + gap);
   std::string svg = SvgOpen(width, height + 20, "Pass rate per setting per repository");
   double y = 10;
   for (int i = 0; i <= 4; ++i) {
     const double x = left + plot_w * i / 4.0;
-    svg += Line(x, 5, x, height - 15, "#ddd");
-    svg += Text(x, height, absl::StrFormat("%d%%", i * 25));
+    svg += SvgLine(x, 5, x, height - 15, "#ddd");
+    svg += SvgText(x, height, absl::StrFormat("%d%%", i * 25));
   }
   for (const auto& [repo, groups] : s.repos) {
-    svg += Text(left - 8, y + bar * 1.5 + 4, repo, "end");
-    for (Setting st : AllSettings()) {
+    svg += SvgText(left - 8, y + per_repo / 2.0 + 4, repo, "end");
+    for (Setting st : built) {
       auto it = groups.find(st);
       if (it != groups.end() && it->second.pass_rate) {
         const double w = plot_w * *it->second.pass_rate;
-        svg +=
-            Rect(left, y, w, bar - 1, SettingColor(st),
-                 absl::StrFormat("%s %s: %s of %d finished", repo, SettingName(st),
-                                 Percent(it->second.pass_rate), it->second.pass + it->second.fail));
-        svg += Text(left + w + 4, y + bar - 1, Percent(it->second.pass_rate), "start",
-                    " font-size=\"9\"");
+        svg += SvgRect(
+            left, y, w, bar - 1, SettingColor(st),
+            absl::StrFormat("%s %s: %s of %d finished", repo, SettingName(st),
+                            Percent(it->second.pass_rate), it->second.pass + it->second.fail));
+        svg += SvgText(left + w + 4, y + bar - 1, Percent(it->second.pass_rate), "start",
+                       " font-size=\"9\"");
       }
       y += bar;
     }
@@ -149,28 +117,31 @@ std::string RepoBars(const Summary& s) {
 
 // Stacked horizontal bars: pass / fail / infra_error / pending per setting.
 std::string OutcomeBars(const Summary& s) {
+  const std::vector<Setting> built = BuiltSettings(s);
   const int width = 640, left = 110, bar = 28, plot_w = width - left - 20;
-  const int height = 3 * (bar + 14) + 50;
+  const int height = static_cast<int>(built.size()) * (bar + 14) + 50;
   std::string svg = SvgOpen(width, height, "Outcome breakdown per setting");
   double y = 10;
-  for (const auto& [st, g] : s.settings) {
-    svg += Text(left - 8, y + bar / 2.0 + 4, SettingName(st), "end");
+  for (Setting st : built) {
+    const GroupStats& g = s.settings.at(st);
+    svg += SvgText(left - 8, y + bar / 2.0 + 4, SettingName(st), "end");
     double x = left;
     for (const Outcome& o : kOutcomes) {
       const long long n = g.*(o.count);
       if (g.pairs == 0 || n == 0) continue;
       const double w = plot_w * static_cast<double>(n) / static_cast<double>(g.pairs);
-      svg += Rect(x, y, w, bar, o.color, absl::StrFormat("%s %s: %d", SettingName(st), o.name, n));
-      if (w > 22) svg += Text(x + w / 2, y + bar / 2.0 + 4, absl::StrCat(n));
+      svg +=
+          SvgRect(x, y, w, bar, o.color, absl::StrFormat("%s %s: %d", SettingName(st), o.name, n));
+      if (w > 22) svg += SvgText(x + w / 2, y + bar / 2.0 + 4, absl::StrCat(n));
       x += w;
     }
-    if (g.pairs == 0) svg += Text(left + 4, y + bar / 2.0 + 4, "no pairs", "start");
+    if (g.pairs == 0) svg += SvgText(left + 4, y + bar / 2.0 + 4, "no pairs", "start");
     y += bar + 14;
   }
   double lx = left;
   for (const Outcome& o : kOutcomes) {
-    svg += Rect(lx, y + 4, 12, 12, o.color, o.name);
-    svg += Text(lx + 16, y + 14, o.name, "start");
+    svg += SvgRect(lx, y + 4, 12, 12, o.color, o.name);
+    svg += SvgText(lx + 16, y + 14, o.name, "start");
     lx += 110;
   }
   return svg + "</svg>\n";
@@ -184,25 +155,17 @@ std::string Count(const std::optional<long long>& n) {
   return n ? absl::StrCat(*n) : "n/a";
 }
 
-// <!DOCTYPE> to <body>, with the page's style sheet.
-void WriteHead(const std::string& title, std::ostream& os) {
-  os << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-     << "<title>" << HtmlEscape(title) << "</title>\n"
-     << "<style>\n"
-        "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}\n"
-        "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:3px 8px;"
-        "text-align:right}td:first-child,th:first-child{text-align:left}\n"
-        "svg{font-size:11px;display:block;margin:1em 0}figure{margin:0}"
-        "figcaption{font-weight:bold}.note{color:#555}\n"
-        "</style>\n</head>\n<body>\n";
-}
-
-void WriteIntro(const Summary& s, const std::string& title, const std::string& source,
-                std::ostream& os) {
-  os << "<h1>" << HtmlEscape(title) << "</h1>\n<p class=\"note\">" << s.records << " records from "
-     << HtmlEscape(source) << ". Pass rate = pass / (pass + fail): infra errors are excluded. "
+void WriteIntro(const Summary& s, const HtmlIndex& index, std::ostream& os) {
+  os << "<h1>" << HtmlEscape(index.title) << "</h1>\n<p class=\"note\">" << s.records
+     << " records from " << HtmlEscape(index.source)
+     << ". Pass rate = pass / (pass + fail): infra errors are excluded. "
      << "Cost counts every attempt whose cost is known. Intervals are 95% Wilson score "
-        "intervals.</p>\n";
+        "intervals (gaps: "
+     << HtmlEscape(kGapMethod) << ").";
+  if (index.rows != nullptr && !index.pairs_href.empty())
+    os << " Every pair has a page of its own (patches, test output, merge, messages): "
+          "<a href=\"#pairs\">the pairs</a>.";
+  os << "</p>\n";
 }
 
 // One row of the settings table.
@@ -222,14 +185,15 @@ std::string SettingRow(Setting st, const GroupStats& g) {
       Cell(g.mean_attempts ? absl::StrFormat("%.2f", *g.mean_attempts) : "-"), "</tr>\n");
 }
 
-// The settings table and, under it, the usage notes of the text report.
-void WriteSettingsTable(const Summary& s, std::ostream& os) {
-  os << "<h2>Settings</h2>\n<table>\n<tr><th>setting</th><th>pairs</th><th>done</th><th>pass</th>"
+// The settings table (settings in the build) and, under it, the usage notes of the text report.
+void WriteSettingsTable(const Summary& s, absl::string_view heading, std::ostream& os) {
+  os << "<h2>" << HtmlEscape(heading)
+     << "</h2>\n<table>\n<tr><th>setting</th><th>pairs</th><th>done</th><th>pass</th>"
         "<th>fail</th><th>infra_error</th><th>pending</th><th>pass rate</th><th>95% CI</th>"
         "<th>of which agent 1 alone</th><th>cost USD</th><th>cost unknown (attempts)</th>"
         "<th>tokens in</th><th>tokens out</th><th>median s</th><th>p90 s</th>"
         "<th>mean attempts</th></tr>\n";
-  for (const auto& [st, g] : s.settings) os << SettingRow(st, g);
+  for (Setting st : BuiltSettings(s)) os << SettingRow(st, s.settings.at(st));
   os << "</table>\n";
   std::ostringstream notes;
   WriteUsageNotes(s, notes);
@@ -237,9 +201,14 @@ void WriteSettingsTable(const Summary& s, std::ostream& os) {
     os << "<p class=\"note\">" << HtmlEscape(line) << "</p>\n";
 }
 
-// The four charts: pass rate, outcomes and cost per setting, pass rate per repository.
+void Figure(absl::string_view caption, const std::string& svg, std::ostream& os) {
+  os << "<figure><figcaption>" << HtmlEscape(caption) << "</figcaption>\n" << svg << "</figure>\n";
+}
+
+// The four charts of one model: pass rate, outcomes and cost per setting, pass rate per repository.
 void WriteCharts(const Summary& s, std::ostream& os) {
-  const std::vector<Setting> settings = AllSettings();
+  const std::vector<Setting> settings = BuiltSettings(s);
+  if (settings.empty()) return;
   std::vector<std::optional<double>> rates, costs;
   std::vector<std::optional<Interval>> cis;
   double max_cost = 0;
@@ -250,16 +219,14 @@ void WriteCharts(const Summary& s, std::ostream& os) {
     costs.push_back(g.done > 0 ? std::optional<double>(g.cost_usd) : std::nullopt);
     max_cost = std::max(max_cost, g.cost_usd);
   }
-  os << "<figure><figcaption>Pass rate per setting (95% interval)</figcaption>\n"
-     << VerticalBars("Pass rate per setting with 95% intervals", settings, rates, cis, 1.0, true)
-     << "</figure>\n";
-  os << "<figure><figcaption>Outcomes per setting</figcaption>\n"
-     << OutcomeBars(s) << "</figure>\n";
-  os << "<figure><figcaption>Cost per setting (USD, all attempts whose cost is known)"
-        "</figcaption>\n"
-     << VerticalBars("Cost per setting in USD", settings, costs, {},
-                     max_cost > 0 ? max_cost * 1.15 : 1.0, false)
-     << "</figure>\n";
+  Figure("Pass rate per setting (95% interval)",
+         VerticalBars("Pass rate per setting with 95% intervals", settings, rates, cis, 1.0, true),
+         os);
+  Figure("Outcomes per setting", OutcomeBars(s), os);
+  Figure("Cost per setting (USD, all attempts whose cost is known)",
+         VerticalBars("Cost per setting in USD", settings, costs, {},
+                      max_cost > 0 ? max_cost * 1.15 : 1.0, false),
+         os);
   os << "<figure><figcaption>Pass rate per setting per repository</figcaption>\n";
   for (Setting st : settings)
     os << "<span style=\"color:" << SettingColor(st) << "\">&#9632;</span> "
@@ -267,13 +234,45 @@ void WriteCharts(const Summary& s, std::ostream& os) {
   os << "\n" << RepoBars(s) << "</figure>\n";
 }
 
+// The figures across models (one model: its gaps, difficulty, messages and merges).
+void WriteModelFigures(const Summary& s, const std::vector<RecordRow>* rows, std::ostream& os) {
+  if (s.several_models()) {
+    const RateFigure rates = PassRateByModel(s);
+    if (!rates.empty())
+      Figure("Pass rate per model and setting (95% Wilson interval)",
+             GroupedRateBars("Pass rate per model and setting", rates.series, rates.groups), os);
+  }
+  const std::vector<ForestRow> gaps = GapForestRows(s);
+  if (!gaps.empty())
+    Figure(
+        "Coordination gap: solo minus coop pass rate, on the pairs finished in both (95% "
+        "interval)",
+        ForestPlot("Coordination gap per model and coop setting", gaps), os);
+  if (rows == nullptr) return;
+  const struct {
+    RateFigure fig;
+    const char* caption;
+    const char* label;
+  } figures[] = {
+      {CoopByDifficulty(s, *rows),
+       "Coop pass rate by solo difficulty (tasks bucketed by the share of their pairs solo "
+       "solved; tasks solo never finished are left out)",
+       "Coop pass rate by solo difficulty"},
+      {OutcomeByMessages(s, *rows), "coop-comm pass rate by messages sent (result.json)",
+       "coop-comm pass rate by messages sent"},
+      {MergeConflictRate(s, *rows),
+       "Merge-conflict rate: merge status conflicts or error, among coop records with a merge "
+       "status",
+       "Merge-conflict rate per model and coop setting"}};
+  for (const auto& f : figures)
+    if (!f.fig.empty()) Figure(f.caption, GroupedRateBars(f.label, f.fig.series, f.fig.groups), os);
+}
+
 void WriteGapTable(const Summary& s, std::ostream& os) {
-  os << "<h2>Coordination gap</h2>\n<p class=\"note\">Solo pass rate minus coop pass rate, on the "
-        "pairs finished (pass or fail) in both. 95% CI: "
-     << HtmlEscape(kGapMethod)
-     << ".</p>\n<table>\n<tr><th>coop setting</th><th>pairs</th>"
-        "<th>solo</th><th>coop</th><th>gap (points)</th><th>95% CI</th></tr>\n";
+  os << "<table>\n<tr><th>coop setting</th><th>pairs</th><th>solo</th><th>coop</th>"
+        "<th>gap (points)</th><th>95% CI</th></tr>\n";
   for (const Gap& g : s.gaps) {
+    if (!s.built.empty() && (!s.built.count(g.coop) || !s.built.count(Setting::kSolo))) continue;
     os << "<tr>" << Cell(SettingName(g.coop)) << Cell(absl::StrCat(g.table.n()));
     if (g.result)
       os << Cell(Percent(g.result->x_rate)) << Cell(Percent(g.result->y_rate))
@@ -296,42 +295,144 @@ void WriteReasonsTable(const Summary& s, std::ostream& os) {
   os << "</table>\n";
 }
 
+// "dspy_task/8394 [3,4]", a link to the pair's page when there are pages.
+std::string PairCell(const PairId& p, const HtmlIndex& index) {
+  const std::string text =
+      absl::StrFormat("%s/%d [%d,%d]", p.repo, p.task_id, p.feature_a, p.feature_b);
+  if (index.rows == nullptr || index.pairs_href.empty()) return Cell(text);
+  return absl::StrCat("<td><a href=\"",
+                      HtmlEscape(absl::StrCat(index.pairs_href, PairPageFileName(p))), "\">",
+                      HtmlEscape(text), "</a></td>");
+}
+
 // Tasks, then pairs, hardest first.
-void WriteDifficultyTables(const Summary& s, std::ostream& os) {
+void WriteDifficultyTables(const Summary& s, const HtmlIndex& index, std::ostream& os) {
   os << "<h2>Difficulty from solo (hardest first)</h2>\n<table>\n<tr><th>task</th><th>solved "
-        "solo</th>"
-        "<th>finished solo</th><th>share</th></tr>\n";
+        "solo</th><th>finished solo</th><th>share</th></tr>\n";
   for (const TaskDifficulty& t : s.tasks)
     os << "<tr>" << Cell(absl::StrCat(t.repo, "/", t.task_id)) << Cell(absl::StrCat(t.solved))
        << Cell(absl::StrCat(t.finished)) << Cell(Percent(t.solved_share)) << "</tr>\n";
-  os << "</table>\n<table>\n<tr><th>pair</th><th>solo</th><th>coop-comm</th><th>coop-nocomm</th></"
-        "tr>\n";
+  const std::vector<Setting> built = BuiltSettings(s);
+  os << "</table>\n<table>\n<tr><th>pair</th>";
+  for (Setting st : built) os << "<th>" << SettingName(st) << "</th>";
+  os << "</tr>\n";
   for (const PairDifficulty& d : s.pairs) {
-    auto coop = [&](Setting st) {
+    os << "<tr>" << PairCell(d.pair, index);
+    for (Setting st : built) {
       auto it = d.coop.find(st);
-      return it == d.coop.end() ? absl::string_view("-") : TagName(it->second);
-    };
-    os << "<tr>"
-       << Cell(absl::StrFormat("%s/%d [%d,%d]", d.pair.repo, d.pair.task_id, d.pair.feature_a,
-                               d.pair.feature_b))
-       << Cell(TagName(d.solo)) << Cell(coop(Setting::kCoopComm))
-       << Cell(coop(Setting::kCoopNocomm)) << "</tr>\n";
+      os << Cell(st == Setting::kSolo ? TagName(d.solo)
+                 : it == d.coop.end() ? absl::string_view("-")
+                                      : TagName(it->second));
+    }
+    os << "</tr>\n";
   }
   os << "</table>\n";
 }
 
+// Every pair with a record, linked to its page, with each record's tag per setting.
+void WritePairList(const Summary& s, const HtmlIndex& index, std::ostream& os) {
+  if (index.rows == nullptr || index.pairs_href.empty()) return;
+  std::map<PairId, std::map<Setting, std::vector<const RecordRow*>>> pairs;
+  std::set<Setting> settings;
+  for (const RecordRow& r : *index.rows) {
+    pairs[r.pair][r.setting].push_back(&r);
+    settings.insert(r.setting);
+  }
+  os << "<h2 id=\"pairs\">Pairs</h2>\n<p class=\"note\">" << pairs.size()
+     << " pairs with records; each links to its page.</p>\n<table>\n<tr><th>pair</th>";
+  for (Setting st : settings) os << "<th>" << SettingName(st) << "</th>";
+  os << "</tr>\n";
+  for (const auto& [pair, by_setting] : pairs) {
+    os << "<tr>" << PairCell(pair, index);
+    for (Setting st : settings) {
+      auto it = by_setting.find(st);
+      std::vector<std::string> tags;
+      if (it != by_setting.end())
+        for (const RecordRow* r : it->second)
+          tags.push_back(s.several_models()
+                             ? absl::StrCat(RunPrefixOf(r->run_name), ": ", TagName(r->tag))
+                             : std::string(TagName(r->tag)));
+      os << Cell(tags.empty() ? "-" : absl::StrJoin(tags, ", "));
+    }
+    os << "</tr>\n";
+  }
+  os << "</table>\n";
+}
+
+// Every two models, on the pairs both ran: pass rates per setting, and gaps.
+void WriteComparisons(const Summary& s, std::ostream& os) {
+  if (s.comparisons.empty()) return;
+  os << "<h2>Model comparisons</h2>\n<p class=\"note\">" << HtmlEscape(kModelDifferenceMethodWhy)
+     << ". " << HtmlEscape(kGapDifferenceMethodWhy)
+     << ".</p>\n<table>\n<tr><th>A</th><th>B</th><th>what</th><th>pairs</th><th>A</th><th>B</th>"
+        "<th>A - B (points)</th><th>95% CI</th></tr>\n";
+  auto ci = [](const Interval& i) { return absl::StrCat(Points(i.low), " to ", Points(i.high)); };
+  for (const ModelComparison& c : s.comparisons) {
+    const std::string a = Cell(s.models[c.a].label), b = Cell(s.models[c.b].label);
+    for (const SettingComparison& sc : c.settings) {
+      os << "<tr>" << a << b << Cell(absl::StrCat(SettingName(sc.setting), " pass rate"))
+         << Cell(absl::StrCat(sc.table.n()));
+      if (sc.result)
+        os << Cell(Percent(sc.result->x_rate)) << Cell(Percent(sc.result->y_rate))
+           << Cell(Points(sc.result->difference)) << Cell(ci(sc.result->ci));
+      else
+        os << Cell("-") << Cell("-") << Cell("-") << Cell("-");
+      os << "</tr>\n";
+    }
+    for (const GapComparison& g : c.gaps) {
+      os << "<tr>" << a << b << Cell(absl::StrCat(SettingName(g.coop), " gap"))
+         << Cell(absl::StrCat(g.pairs)) << Cell(g.a_gap ? Points(*g.a_gap) : "-")
+         << Cell(g.b_gap ? Points(*g.b_gap) : "-") << Cell(g.result ? Points(g.result->mean) : "-")
+         << Cell(g.result ? ci(g.result->ci) : "-") << "</tr>\n";
+    }
+  }
+  os << "</table>\n";
+}
+
+// One model: the page as before issue 17, with the new figures and links.
+void WriteOneModel(const Summary& s, const HtmlIndex& index, std::ostream& os) {
+  WriteSettingsTable(s, "Settings", os);
+  WriteCharts(s, os);
+  WriteModelFigures(s, index.rows, os);
+  os << "<h2>Coordination gap</h2>\n<p class=\"note\">Solo pass rate minus coop pass rate, on the "
+        "pairs finished (pass or fail) in both. 95% CI: "
+     << HtmlEscape(kGapMethod) << ".</p>\n";
+  WriteGapTable(s, os);
+  WriteReasonsTable(s, os);
+  WriteDifficultyTables(s, index, os);
+}
+
+// Several models: each one's table and gaps, the figures across them, their comparisons.
+void WriteSeveralModels(const Summary& s, const HtmlIndex& index, std::ostream& os) {
+  os << "<p class=\"note\">" << s.models.size()
+     << " models (run groups), each summarized on its own records; nothing is pooled across "
+        "them.</p>\n";
+  WriteModelFigures(s, index.rows, os);
+  for (const ModelGroup& m : s.models) {
+    WriteSettingsTable(m.summary, absl::StrCat("Model ", m.label), os);
+    os << "<p class=\"note\">Coordination gap of " << HtmlEscape(m.label)
+       << " (solo minus coop, pairs finished in both):</p>\n";
+    WriteGapTable(m.summary, os);
+  }
+  WriteComparisons(s, os);
+}
+
 }  // namespace
+
+void WriteReportHtml(const Summary& s, const HtmlIndex& index, std::ostream& os) {
+  os << HtmlHead(index.title);
+  WriteIntro(s, index, os);
+  if (s.several_models())
+    WriteSeveralModels(s, index, os);
+  else
+    WriteOneModel(s, index, os);
+  WritePairList(s, index, os);
+  os << "</body>\n</html>\n";
+}
 
 void WriteReportHtml(const Summary& s, const std::string& title, const std::string& source,
                      std::ostream& os) {
-  WriteHead(title, os);
-  WriteIntro(s, title, source, os);
-  WriteSettingsTable(s, os);
-  WriteCharts(s, os);
-  WriteGapTable(s, os);
-  WriteReasonsTable(s, os);
-  WriteDifficultyTables(s, os);
-  os << "</body>\n</html>\n";
+  WriteReportHtml(s, HtmlIndex{title, source, nullptr, ""}, os);
 }
 
 }  // namespace cb

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
+
+#include <boost/math/distributions/students_t.hpp>
 
 namespace cb {
 
@@ -59,6 +62,27 @@ std::optional<PairedDifference> NewcombePaired(const PairedTable& t) {
       std::sqrt(std::max(0.0, x_up * x_up - 2 * phi * x_up * y_down + y_down * y_down));
   d.ci = Interval{std::max(-1.0, d.difference - lower), std::min(1.0, d.difference + upper)};
   return d;
+}
+
+std::optional<MeanDifference> PairedMeanT(const std::vector<double>& differences) {
+  if (differences.size() < 2) return std::nullopt;
+  MeanDifference m;
+  m.n = static_cast<long long>(differences.size());
+  const double n = static_cast<double>(m.n);
+  m.mean = std::accumulate(differences.begin(), differences.end(), 0.0) / n;
+  double squares = 0;
+  for (double d : differences) squares += (d - m.mean) * (d - m.mean);
+  m.sd = std::sqrt(squares / (n - 1));
+  m.df = n - 1;
+  const double se = m.sd / std::sqrt(n);
+  if (se <= 0) {
+    m.ci = Interval{m.mean, m.mean};
+    return m;
+  }
+  m.t = m.mean / se;
+  const double q = boost::math::quantile(boost::math::students_t(m.df), 0.975);
+  m.ci = Interval{m.mean - q * se, m.mean + q * se};
+  return m;
 }
 
 }  // namespace cb

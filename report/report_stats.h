@@ -1,6 +1,7 @@
 // Pure statistics for `cbgen report`: order statistics, the Wilson interval of
-// one proportion, and Newcombe's interval for the difference of two paired
-// proportions. Closed forms only: the same records always give the same numbers.
+// one proportion, Newcombe's interval for the difference of two paired
+// proportions, and Student's t interval of a mean of paired differences.
+// Closed forms only: the same records always give the same numbers.
 #pragma once
 
 #include <optional>
@@ -47,5 +48,24 @@ std::optional<PairedDifference> NewcombePaired(const PairedTable& t);
 // The one-line name of the method above, for reports.
 inline constexpr char kGapMethod[] =
     "Newcombe hybrid score interval for paired proportions (method 10), 95%, deterministic";
+
+// The mean of per-pair differences and its two-sided 95% Student t interval:
+// mean -/+ t(0.975, n - 1) * sd / sqrt(n), sd the sample standard deviation
+// (n - 1 in the denominator), as R's t.test(x, y, paired = TRUE) computes it.
+struct MeanDifference {
+  long long n = 0;
+  double mean = 0;
+  double sd = 0;
+  double df = 0;            // n - 1
+  std::optional<double> t;  // mean / (sd / sqrt(n)); nullopt when sd is 0
+  Interval ci;              // [mean, mean] when sd is 0
+};
+
+// nullopt for fewer than 2 differences (no spread to estimate).
+std::optional<MeanDifference> PairedMeanT(const std::vector<double>& differences);
+
+// The one-line name of the method above, for reports.
+inline constexpr char kPairedTMethod[] =
+    "paired Student t interval of the mean per-pair difference, 95%, n - 1 degrees of freedom";
 
 }  // namespace cb

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "report/report_models.h"
 
 namespace cb {
 
@@ -220,10 +221,13 @@ void RankDifficulty(const std::map<Key, const RecordRow*>& by_key, Summary* s) {
 
 }  // namespace
 
-Summary Summarize(const std::vector<RecordRow>& rows,
-                  const std::optional<std::vector<PlannedRun>>& planned) {
+Summary SummarizeRunGroup(const std::vector<RecordRow>& rows,
+                          const std::optional<std::vector<PlannedRun>>& planned) {
   Summary s;
   s.plan_known = planned.has_value();
+  for (const RecordRow& r : rows) s.built.insert(r.setting);
+  if (planned)
+    for (const PlannedRun& p : *planned) s.built.insert(p.setting);
   s.records = static_cast<long long>(rows.size());
   const std::map<Key, const RecordRow*> by_key = IndexRecords(rows, &s);
   s.cost_bases = BuildCostBases(rows);
@@ -241,6 +245,22 @@ Summary Summarize(const std::vector<RecordRow>& rows,
   RankDifficulty(by_key, &s);
   for (const RecordRow& r : rows)
     if (r.tag != Tag::kPass) ++s.reasons[r.setting][r.reason];
+  return s;
+}
+
+Summary Summarize(const std::vector<RecordRow>& rows,
+                  const std::optional<std::vector<PlannedRun>>& planned) {
+  std::vector<ModelGroup> groups = GroupByRunPrefix(rows, planned);
+  Summary s;
+  if (groups.size() == 1) {
+    s = groups[0].summary;  // one model: the report as it always was
+  } else {
+    s.plan_known = planned.has_value();
+    s.records = static_cast<long long>(rows.size());
+    for (Setting st : AllSettings()) s.settings[st];  // present, empty: never pooled
+  }
+  s.comparisons = CompareModels(groups);
+  s.models = std::move(groups);
   return s;
 }
 
@@ -358,13 +378,22 @@ boost::json::object ReasonsToJson(const Summary& s) {
 
 }  // namespace
 
-boost::json::object SummaryToJson(const Summary& s) {
+boost::json::object RunGroupToJson(const Summary& s) {
   boost::json::object root = DefinitionsToJson(s);
   root["settings"] = GroupsToJson(s.settings);
   root["repos"] = ReposToJson(s);
   root["gap"] = GapsToJson(s);
   root["difficulty"] = DifficultyToJson(s);
   root["reasons"] = ReasonsToJson(s);
+  return root;
+}
+
+boost::json::object SummaryToJson(const Summary& s) {
+  if (s.several_models()) return SeveralModelsToJson(s);
+  boost::json::object root = RunGroupToJson(s);
+  root["methods"] = MethodsToJson();
+  root["models"] = ModelsToJson(s);
+  root["comparisons"] = ComparisonsToJson(s);
   return root;
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "report/report_models.h"
 
 namespace cb {
 
@@ -121,7 +122,8 @@ void WriteSettingsSection(const Summary& s, const std::string& source, std::ostr
         "Cost counts every attempt whose cost is known.\n\n";
 
   Header(os, "setting", 12);
-  for (const auto& [st, g] : s.settings) Row(os, SettingName(st), 12, g);
+  for (const auto& [st, g] : s.settings)
+    if (s.built.count(st)) Row(os, SettingName(st), 12, g);
   os << absl::StrFormat("%-12s %6s %6s %6s %6s %6s %8s  %-20s %10.2f\n", "total", "", "", "", "",
                         "", "", "", s.total_cost_usd);
   WriteUsageNotes(s, os);
@@ -142,6 +144,7 @@ void WriteGaps(const Summary& s, std::ostream& os) {
   os << "\nCoordination gap: solo pass rate minus coop pass rate, on pairs finished in both\n"
      << "  95% CI: " << kGapMethod << "\n";
   for (const Gap& g : s.gaps) {
+    if (!s.built.count(g.coop)) continue;
     if (!g.result) {
       os << absl::StrFormat("  %-12s no pairs finished in both solo and %s\n", SettingName(g.coop),
                             SettingName(g.coop));
@@ -197,14 +200,124 @@ void WriteReasons(const Summary& s, std::ostream& os) {
   if (!any) os << "  none\n";
 }
 
-}  // namespace
+// "$0.68 ($2.03 over 3 passes)".
+std::string CostPerSolvedText(const CostPerSolved& c) {
+  if (!c.spend_usd) return "unknown (an attempt of unknown cost has no basis for an estimate)";
+  if (!c.usd) return absl::StrFormat("- (no pass; $%.2f spent)", *c.spend_usd);
+  return absl::StrFormat("$%.2f ($%.2f over %d pass%s)", *c.usd, *c.spend_usd, c.solved,
+                         c.solved == 1 ? "" : "es");
+}
 
-void WriteReportText(const Summary& s, const std::string& source, std::ostream& os) {
+// After what a one-model report always said: cost per solved pair, and which
+// interval each number has and why.
+void WriteCostPerSolvedAndMethods(const Summary& s, std::ostream& os) {
+  os << "\nCost per solved pair\n  " << kCostPerSolvedDefinition << "\n";
+  for (const auto& [st, g] : s.settings)
+    if (s.built.count(st))
+      os << absl::StrFormat("  %-12s %s\n", SettingName(st), CostPerSolvedText(CostPerSolvedOf(g)));
+  os << "\nIntervals\n  " << kPassRateMethodWhy << "\n  " << kGapMethodWhy << "\n";
+}
+
+// The opening lines and one row per model x setting built.
+void WriteModelsOverview(const Summary& s, const std::string& source, std::ostream& os) {
+  os << "Results: " << s.records << " records in " << source << " from " << s.models.size()
+     << " models (run groups), each reported on its own records: nothing is pooled\n";
+  if (!s.plan_known) os << "(no build.ninja found: pairs total = pairs done, pending unknown)\n";
+  os << "Pass rate = pass / (pass + fail): infra errors are excluded from it. Cost counts every "
+        "attempt whose cost is known; estimate: of the attempts of unknown cost.\n\n";
+  size_t width = 24;
+  for (const ModelGroup& g : s.models) width = std::max(width, g.label.size() + 13);
+  const int w = static_cast<int>(width);
+  os << absl::StrFormat("%-*s %6s %6s %6s %6s %6s %8s  %-20s %10s %12s  %s\n", w, "model / setting",
+                        "pairs", "done", "pass", "fail", "infra", "pending", "pass rate (95% CI)",
+                        "cost USD", "estimate USD", "cost per solved pair");
+  for (const ModelGroup& g : s.models)
+    for (const auto& [st, c] : g.cost_per_solved) {
+      const GroupStats& x = g.summary.settings.at(st);
+      const std::optional<double> estimate = x.cost_estimate.estimate_usd();
+      os << absl::StrFormat("%-*s %6d %6d %6d %6d %6d %8d  %-20s %10.2f %12s  %s\n", w,
+                            absl::StrCat(g.label, " ", SettingName(st)), x.pairs, x.done, x.pass,
+                            x.fail, x.infra_error, x.pending, RateWithCi(x), x.cost_usd,
+                            estimate ? absl::StrFormat("%.2f", *estimate) : std::string("unknown"),
+                            !c.spend_usd ? std::string("unknown")
+                            : c.usd      ? absl::StrFormat("$%.2f", *c.usd)
+                                         : "-");
+    }
+  os << "  " << kCostPerSolvedDefinition << "\n";
+}
+
+void WriteSettingComparison(const SettingComparison& c, std::ostream& os) {
+  if (!c.result) {
+    os << absl::StrFormat("    pass rate %-12s no pairs both finished\n", SettingName(c.setting));
+    return;
+  }
+  os << absl::StrFormat(
+      "    pass rate %-12s %s points (95%% CI %s to %s) on %d pairs: %s vs %s (both pass %d, A "
+      "only %d, B only %d, neither %d)\n",
+      SettingName(c.setting), Points(c.result->difference), Points(c.result->ci.low),
+      Points(c.result->ci.high), c.table.n(), Percent(c.result->x_rate), Percent(c.result->y_rate),
+      c.table.both, c.table.x_only, c.table.y_only, c.table.neither);
+}
+
+void WriteGapComparison(const GapComparison& c, std::ostream& os) {
+  const std::string name(SettingName(c.coop));
+  if (c.pairs == 0) {
+    os << absl::StrFormat("    gap       %-12s no pairs with all four records finished\n", name);
+    return;
+  }
+  std::vector<std::string> counts;
+  for (const auto& [d, n] : c.d_counts)
+    counts.push_back(absl::StrFormat(d == 0 ? "%d: %d" : "%+d: %d", d, n));
+  const std::string tail = absl::StrFormat("on %d pair%s: gap A %s, B %s (pairs per d: %s)",
+                                           c.pairs, c.pairs == 1 ? "" : "s", Points(*c.a_gap),
+                                           Points(*c.b_gap), absl::StrJoin(counts, ", "));
+  if (!c.result) {
+    os << absl::StrFormat("    gap       %-12s %s points, too few pairs for an interval, %s\n",
+                          name, Points(*c.a_gap - *c.b_gap), tail);
+    return;
+  }
+  os << absl::StrFormat(
+      "    gap       %-12s %s points (95%% CI %s to %s, t %s, df %.0f) %s\n", name,
+      Points(c.result->mean), Points(c.result->ci.low), Points(c.result->ci.high),
+      c.result->t ? absl::StrFormat("%.2f", *c.result->t) : std::string("-"), c.result->df, tail);
+}
+
+// Every two models: A minus B, on the pairs both ran.
+void WriteComparisons(const Summary& s, std::ostream& os) {
+  os << "\nComparisons across models: A minus B, on the same pairs\n"
+     << "  pass rate: per setting, on the pairs both finished (pass or fail); "
+     << kModelDifferenceMethodWhy
+     << "\n  gap: per coop setting, on the pairs where all four records finished, the mean of d = "
+        "(A solo - A coop) - (B solo - B coop) = gap A - gap B; "
+     << kGapDifferenceMethodWhy << "\n";
+  for (const ModelComparison& c : s.comparisons) {
+    os << "  A " << s.models[c.a].label << " minus B " << s.models[c.b].label << "\n";
+    for (const SettingComparison& sc : c.settings) WriteSettingComparison(sc, os);
+    for (const GapComparison& gc : c.gaps) WriteGapComparison(gc, os);
+  }
+}
+
+// Today's report of one run group.
+void WriteRunGroup(const Summary& s, const std::string& source, std::ostream& os) {
   WriteSettingsSection(s, source, os);
   WriteRepoTable(s, os);
   WriteGaps(s, os);
   WriteDifficulty(s, os);
   WriteReasons(s, os);
+  WriteCostPerSolvedAndMethods(s, os);
+}
+
+}  // namespace
+
+void WriteReportText(const Summary& s, const std::string& source, std::ostream& os) {
+  if (!s.several_models()) return WriteRunGroup(s, source, os);
+  WriteModelsOverview(s, source, os);
+  for (const ModelGroup& g : s.models) {
+    os << "\n==== " << g.label << " (run prefix " << (g.run_prefix.empty() ? "none" : g.run_prefix)
+       << ") ====\n";
+    WriteRunGroup(g.summary, source, os);
+  }
+  WriteComparisons(s, os);
 }
 
 }  // namespace cb

@@ -116,6 +116,8 @@ AttemptUsage UsageOf(const AttemptEvidence& e) {
     return u;
   }
   const boost::json::value& result = *e.result;
+  if (std::optional<long long> m = IntField(result, "messages_sent"); m && *m >= 0 && *m <= 1'000'000)
+    u.messages_sent = *m;
 
   std::vector<const boost::json::value*> agents;
   if (const boost::json::value* a = Field(result, "agent"); a && !a->is_null()) agents.push_back(a);

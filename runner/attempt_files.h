@@ -37,6 +37,7 @@ struct AttemptUsage {
   std::optional<double> cost_usd = 0;
   std::optional<long long> input_tokens;
   std::optional<long long> output_tokens;
+  std::optional<long long> messages_sent;  // coop: result.json's messages_sent, when there
 };
 AttemptUsage UsageOf(const AttemptEvidence& evidence);
 

@@ -172,6 +172,7 @@ AttemptRecord AttemptOf(const AttemptRecord& started, const LaunchResult& launch
   attempt.cost_usd = usage.cost_usd;
   attempt.input_tokens = usage.input_tokens;
   attempt.output_tokens = usage.output_tokens;
+  attempt.messages_sent = usage.messages_sent;
   return attempt;
 }
 

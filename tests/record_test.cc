@@ -215,6 +215,7 @@ TEST(RecordJson, OldRecordsLoadAsBefore) {
   EXPECT_EQ(row->feature1_passed, true);
   EXPECT_FALSE(row->merge_status.has_value());
   EXPECT_FALSE(row->merge_strategy.has_value());
+  EXPECT_FALSE(row->messages_sent.has_value()) << "older records: messages unknown";
   // Older still: no tokens at all reads as 0, as it always did.
   absl::StatusOr<RecordRow> bare =
       ParseRecord(boost::json::parse(R"({"tag":"fail","setting":"solo","repo":"r","task_id":1,
@@ -288,6 +289,13 @@ TEST(RecordFromRun, CoopPassThroughAgent1AloneWithUnknownTokensAndCost) {
   EXPECT_DOUBLE_EQ(rec.at("cost_usd").to_number<double>(), 0);
   EXPECT_EQ(rec.at("cost_unknown_attempts"), 1);
   EXPECT_TRUE(rec.at("attempts").at(0).at("cost_usd").is_null());
+  // result.json's messages_sent, from the agent attempt (the evaluation has none).
+  EXPECT_EQ(rec.at("messages_sent"), 2);
+  EXPECT_EQ(rec.at("attempts").at(0).at("messages_sent"), 2);
+  EXPECT_FALSE(rec.at("attempts").at(1).as_object().contains("messages_sent"));
+  absl::StatusOr<RecordRow> row = ParseRecord(rec, "r.json");
+  ASSERT_TRUE(row.ok()) << row.status();
+  EXPECT_EQ(row->messages_sent, 2);
 }
 
 // The words records store are the enum's, both ways, and nothing else parses.

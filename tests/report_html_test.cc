@@ -5,7 +5,9 @@
 #include <sstream>
 
 #include "common/record.h"
+#include "pair_page_util.h"
 #include "report/report_html.h"
+#include "chromium_util.h"
 #include "test_util.h"
 
 namespace {
@@ -40,11 +42,7 @@ void WriteRecords(const fs::path& out) {
   }
 }
 
-size_t Count(const std::string& text, const std::string& needle) {
-  size_t n = 0;
-  for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) ++n;
-  return n;
-}
+using cbtest::Count;
 
 TEST(ReportHtml, EscapesText) {
   EXPECT_EQ(cb::HtmlEscape("<a href=\"x\">Tom's & co</a>"),
@@ -60,11 +58,14 @@ TEST(ReportHtml, OneSelfContainedPageWithFourSvgCharts) {
   EXPECT_NE(r.output.find("HTML report: report.html"), std::string::npos) << r.output;
   const std::string html = cbtest::ReadText(dir / "report.html");
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
-  EXPECT_EQ(Count(html, "<svg"), 4u);
-  EXPECT_EQ(Count(html, "</svg>"), 4u);
+  // The four charts of one model and the forest plot of its gaps (figures that
+  // need the records, e.g. by messages sent, come with the pair pages).
+  EXPECT_GE(Count(html, "<svg"), 5u);
+  EXPECT_EQ(Count(html, "</svg>"), Count(html, "<svg"));
   for (const char* chart :
        {"Pass rate per setting with 95% intervals", "Outcome breakdown per setting",
-        "Cost per setting in USD", "Pass rate per setting per repository"})
+        "Cost per setting in USD", "Pass rate per setting per repository",
+        "Coordination gap per model and coop setting"})
     EXPECT_NE(html.find(chart), std::string::npos) << chart;
   // Nothing to fetch: no scripts, links, images or remote URLs (the SVG namespace is not fetched).
   EXPECT_EQ(Count(html, "<script"), 0u);
@@ -108,10 +109,8 @@ TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
                       "<td>2</td><td>n/a</td><td>n/a</td>"),
             std::string::npos)
       << html;
-  EXPECT_NE(html.find("<td>solo</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>"
-                      "<td>-</td><td>-</td><td>-</td><td>0.00</td><td>0</td><td>0</td><td>0</td>"),
-            std::string::npos)
-      << "solo has no agent-1-alone count; no records: 0 tokens\n"
+  EXPECT_EQ(html.find("<td>solo</td>"), std::string::npos)
+      << "solo is not in the build (no plan, no records): no row\n"
       << html;
   EXPECT_NE(
       html.find("<p class=\"note\">Cost unknown for 2 attempts (coop-comm 2), left out of the "
@@ -135,31 +134,10 @@ TEST(ReportHtml, ShowsUnknownTokensCostAndAgent1AlonePasses) {
   EXPECT_NE(csv.find(",1,1,clean,naive,"), std::string::npos) << csv;
 }
 
-// Runs headless Chromium on `page`; returns its exit code and puts the console
-// lines ("...:CONSOLE:N] message, source: ...") in `console`.
-int RunChromium(const fs::path& work, const std::string& action, const fs::path& page,
-                std::string* console, std::string* output) {
-  const fs::path profile = work / ("profile-" + std::to_string(::rand()));
-  const std::string cmd =
-      "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-      "--disable-background-networking --disable-component-update --disable-sync "
-      "--user-data-dir=" +
-      cbtest::Sh(profile.string()) + " --enable-logging=stderr --v=0 " + action + " " +
-      cbtest::Sh("file://" + page.string()) + " 2>" + cbtest::Sh((work / "stderr.txt").string());
-  cbtest::CommandResult r = cbtest::Run(cmd, work);
-  *output = r.output;
-  std::istringstream err(cbtest::ReadText(work / "stderr.txt"));
-  console->clear();
-  for (std::string line; std::getline(err, line);)
-    if (line.find(":CONSOLE") != std::string::npos) *console += line + "\n";
-  return r.exit_code;
-}
+using cbtest::RunChromium;
 
 TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleMessages) {
-  if (cbtest::Run("command -v chromium").exit_code != 0) {
-    if (cbtest::InCi()) FAIL() << "chromium is required in CI (apt-get install -y chromium)";
-    GTEST_SKIP() << "skipped: chromium is not installed (apt-get install -y chromium)";
-  }
+  REQUIRE_CHROMIUM();
   cbtest::TempDir dir;
   WriteRecords(dir / "out");
   ASSERT_EQ(
@@ -177,7 +155,7 @@ TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleMessages) {
   // The report: parsed into a DOM with its SVG charts, and nothing on the console.
   ASSERT_EQ(RunChromium(dir.path(), "--dump-dom", dir / "report.html", &console, &dom), 0) << dom;
   EXPECT_EQ(console, "");
-  EXPECT_EQ(Count(dom, "<svg"), 4u) << dom.substr(0, 2000);
+  EXPECT_GE(Count(dom, "<svg"), 5u) << dom.substr(0, 2000);
   EXPECT_NE(dom.find("<rect"), std::string::npos);
   EXPECT_NE(dom.find("pallets_click_task"), std::string::npos);
 
@@ -193,6 +171,66 @@ TEST(ReportHtml, RendersInHeadlessChromiumWithoutConsoleMessages) {
   const std::string png = cbtest::ReadText(dir / "shot.png");
   ASSERT_GT(png.size(), 10000u);
   EXPECT_EQ(png.substr(1, 3), "PNG");
+}
+
+// The width `page` lays out to in a 1280x900 window, and the window's: a copy
+// of it beside it with a script that writes both into the DOM (the page has none).
+std::pair<int, int> LaidOutWidth(const fs::path& work, const fs::path& page) {
+  std::string html = cbtest::ReadText(page);
+  html.insert(html.rfind("</body>"),
+              "<script>document.body.setAttribute('data-measure', "
+              "document.scrollingElement.scrollWidth + 'x' + window.innerWidth);</script>");
+  const fs::path copy = page.parent_path() / ("measure-" + page.filename().string());
+  cbtest::WriteText(copy, html);
+  std::string console, dom;
+  EXPECT_EQ(RunChromium(work, "--window-size=1280,900 --dump-dom", copy, &console, &dom), 0);
+  EXPECT_EQ(console, "");
+  fs::remove(copy);
+  const size_t at = dom.find("data-measure=\"");
+  if (at == std::string::npos) return {-1, -1};
+  int scroll = -1, window = -1;
+  std::sscanf(dom.c_str() + at + 14, "%dx%d", &scroll, &window);
+  return {scroll, window};
+}
+
+// index.html and a pair page from what the double left: no console messages,
+// the patch and the messages are in the DOM, and neither scrolls sideways at 1280 px.
+TEST(ReportHtml, IndexAndPairPageRenderAtWindowWidth) {
+  REQUIRE_CHROMIUM();
+  cbtest::TempDir dir;
+  const fs::path out = dir / "out";
+  WriteRecords(out);
+  const cb::PairId pair{"dspy_task", 8394, 3, 4};
+  for (cb::Setting s : cb::AllSettings())
+    cbtest::RunDouble(cbtest::WriteRecordWithAttempt(out, s, pair, cb::Tag::kPass, 0.1), s, pair);
+  // A very long patch line must wrap, not widen the page.
+  const fs::path solo_patch =
+      cbtest::UpstreamDir(dir / "out/logs/command-a-solo/dspy_task/task8394/f3_f4/attempt-1",
+                          cb::Setting::kSolo, pair) /
+      "solo.patch";
+  cbtest::WriteText(solo_patch, cbtest::ReadText(solo_patch) + "+" + std::string(3000, 'x') + "\n");
+  cbtest::WriteReport(out, dir / "html" / "index.html");
+  const fs::path index = dir / "html" / "index.html";
+  const fs::path page = dir / "html" / "pairs" / cb::PairPageFileName(pair);
+  ASSERT_TRUE(fs::exists(page));
+
+  std::string console, dom;
+  ASSERT_EQ(RunChromium(dir.path(), "--dump-dom", index, &console, &dom), 0) << dom;
+  EXPECT_EQ(console, "");
+  EXPECT_NE(dom.find("href=\"pairs/dspy_task-task8394-f3_f4.html\""), std::string::npos);
+  ASSERT_EQ(RunChromium(dir.path(), "--dump-dom", page, &console, &dom), 0) << dom;
+  EXPECT_EQ(console, "");
+  EXPECT_NE(dom.find("<span class=\"add\">+    return 3</span>"), std::string::npos) << dom;
+  EXPECT_NE(dom.find("I am editing src/feature3.py lines 1-3 for feature 3."), std::string::npos);
+  EXPECT_NE(dom.find("OK: I keep to src/feature4.py for feature 4."), std::string::npos);
+  EXPECT_EQ(Count(dom, "<script"), 0u);
+
+  for (const fs::path& p : {index, page}) {
+    const auto [scroll, window] = LaidOutWidth(dir.path(), p);
+    EXPECT_EQ(window, 1280) << p;
+    EXPECT_GT(scroll, 0) << p;
+    EXPECT_LE(scroll, window) << p << " scrolls sideways";
+  }
 }
 
 }  // namespace

@@ -548,11 +548,19 @@ TEST(ReportEndToEnd, FlashWithEveryOutcomeAgreesWithTheRecords) {
   const std::string csv = cbtest::ReadText(x.dir / "report.csv");
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 151);
   EXPECT_EQ(csv.rfind("setting,run_name,repo,task_id,", 0), 0u);
-  // HTML: one file with the four charts inline.
+  // HTML: the index with its charts inline, and a page per pair beside it.
   const std::string html = cbtest::ReadText(x.dir / "report.html");
   size_t svgs = 0;
   for (size_t p = html.find("<svg"); p != std::string::npos; p = html.find("<svg", p + 1)) ++svgs;
-  EXPECT_EQ(svgs, 4u);
+  EXPECT_GE(svgs, 5u);
+  size_t pages = 0;
+  for (const auto& page : fs::directory_iterator(x.dir / "pairs")) {
+    ++pages;
+    EXPECT_NE(html.find("href=\"pairs/" + page.path().filename().string() + "\""),
+              std::string::npos)
+        << page.path();
+  }
+  EXPECT_EQ(pages, 50u) << "one page per pair of flash";
 
   // The terminal table.
   rep = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report", x.dir.path());

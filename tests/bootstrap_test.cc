@@ -1,0 +1,192 @@
+// Issue 18, item 7, the newcomer's way in: `scripts/bootstrap --cooperbench CHECKOUT`
+// installs upstream's cooperbench from a local checkout into a virtualenv (Debian's python3,
+// --system-site-packages) and links it into $PREFIX/bin, so that `cbgen doctor` finds it on
+// PATH without --cooperbench. The checkout is a copy of ../shared/upstream/cooperbench-0.0.19
+// (or CBTEST_UPSTREAM_ROOT): required in CI, reported as not run elsewhere when absent.
+//
+// bootstrap runs with --no-packages --no-build (no apt-get, no network, and the build
+// directory is left alone: this test may run from any build, e.g. a sanitizer one) and
+// CBGEN naming this build's cbgen for the doctor it runs at the end. Quick: a venv without
+// pip, a wheel built by Debian's hatchling, no network (pip --no-index).
+//
+// Debian packages neither litellm nor modal, which upstream's CLI imports before it can print
+// `run --help` (what doctor's cooperbench check runs). bootstrap says so and installs no
+// stand-ins; this test checks that, then runs doctor with the test stand-ins of
+// tests/upstream/fillins on PYTHONPATH, for that process only (as upstream_test.cc does for
+// CBTEST_COOPERBENCH).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "test_util.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using cbtest::CommandResult;
+using cbtest::Sh;
+
+constexpr char kRelease[] = "0.0.19";
+
+fs::path UpstreamRoot() {
+  if (const char* root = std::getenv("CBTEST_UPSTREAM_ROOT"); root && *root) return root;
+  return (cbtest::SourceDir() / ".." / "shared" / "upstream").lexically_normal();
+}
+
+fs::path UpstreamSource() {
+  return UpstreamRoot() / (std::string("cooperbench-") + kRelease);
+}
+
+std::string UpstreamMissing() {
+  if (fs::exists(UpstreamSource() / "pyproject.toml")) return "";
+  return "upstream's source " + UpstreamSource().string() + " is not here";
+}
+
+// What --cooperbench CHECKOUT needs from Debian (scripts/bootstrap installs these).
+std::string DebianPythonMissing() {
+  CommandResult r = cbtest::Run("/usr/bin/python3 -c 'import venv, pip, hatchling'");
+  if (r.exit_code == 0) return "";
+  return "Debian's python3-venv, python3-pip and python3-hatchling (scripts/bootstrap installs "
+         "them): " +
+         r.output;
+}
+
+std::string Bootstrap() {
+  return Sh((cbtest::SourceDir() / "scripts" / "bootstrap").string());
+}
+
+// The doctor line of one check ("ok    cooperbench: ..."), or "".
+std::string CheckLine(const std::string& output, const std::string& name) {
+  for (const char* verdict : {"ok    ", "warn  ", "FAIL  "}) {
+    const std::string head = verdict + name + ": ";
+    size_t at = output.find(head);
+    if (at != std::string::npos) return output.substr(at, output.find('\n', at) - at);
+  }
+  return "";
+}
+
+bool Has(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+class BootstrapCooperbench : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CBTEST_REQUIRE(UpstreamMissing(), "../shared/upstream (cooperbench 0.0.19's source)");
+    CBTEST_REQUIRE(DebianPythonMissing(), "Debian's Python packaging tools");
+    // A local checkout the user owns (the shared copy may have no write bits).
+    CommandResult copy = cbtest::Run("cp -R " + Sh(UpstreamSource().string()) + " " +
+                                     Sh(checkout().string()) + " && chmod -R u+w " +
+                                     Sh(checkout().string()));
+    ASSERT_EQ(copy.exit_code, 0) << copy.output;
+    fs::create_directories(work());
+  }
+
+  // Physical paths, as bootstrap prints them (TMPDIR may be a symbolic link).
+  fs::path root() const { return fs::canonical(dir_.path()); }
+  fs::path checkout() const { return root() / "CooperBench"; }
+  fs::path prefix() const { return root() / "prefix"; }
+  fs::path venv() const { return prefix() / "lib" / "cbgen" / "cooperbench-venv"; }
+  fs::path work() const { return root() / "work"; }  // where the newcomer runs bootstrap
+
+  // PREFIX=<tmp>/prefix scripts/bootstrap --no-install --no-packages --no-build ARGS, in work().
+  CommandResult RunBootstrap(const std::string& args) const {
+    return cbtest::Run("env -u COOPERBENCH_VENV PREFIX=" + Sh(prefix().string()) +
+                           " CBGEN=" + Sh(cbtest::Cbgen()) + " " + Bootstrap() +
+                           " --no-install --no-packages --no-build " + args,
+                       work());
+  }
+
+  cbtest::TempDir dir_;
+};
+
+TEST_F(BootstrapCooperbench, LocalCheckoutIsFoundByDoctorWithoutCooperbenchOption) {
+  const std::string venv_exe = (venv() / "bin" / "cooperbench").string();
+  const std::string link = (prefix() / "bin" / "cooperbench").string();
+
+  CommandResult boot = RunBootstrap("--cooperbench ../CooperBench");  // relative to work()
+  ASSERT_EQ(boot.exit_code, 0) << boot.output;
+  EXPECT_TRUE(Has(boot.output, "made the virtualenv " + venv().string())) << boot.output;
+  EXPECT_TRUE(Has(boot.output, std::string("cooperbench ") + kRelease + " installed in " +
+                                   venv().string() + " from " + checkout().string()))
+      << boot.output;
+  EXPECT_TRUE(Has(boot.output, "linked " + link + " -> " + venv_exe)) << boot.output;
+  // The doctor bootstrap ran at the end spoke (its verdict line).
+  EXPECT_TRUE(Has(boot.output, "bootstrap: cbgen doctor (in " + work().string() + "):"))
+      << boot.output;
+  EXPECT_TRUE(Has(boot.output, "doctor: ")) << boot.output;
+  EXPECT_TRUE(Has(boot.output, "run `cooperbench prepare`")) << boot.output;
+
+  ASSERT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(fs::read_symlink(link).string(), venv_exe);
+  // A real install: pip's dist-info, the console script's #! names the venv's python.
+  EXPECT_EQ(cbtest::ReadText(venv_exe).rfind("#!" + (venv() / "bin" / "python3").string() + "\n",
+                                             0),
+            0u)
+      << cbtest::ReadText(venv_exe);
+
+  // Honest about what Debian lacks, and no test stand-in slipped into the user's venv.
+  if (cbtest::Run("/usr/bin/python3 -c 'import litellm'").exit_code != 0) {
+    EXPECT_TRUE(Has(boot.output, "litellm>=1.0 (missing)")) << boot.output;
+    EXPECT_TRUE(Has(boot.output, "cooperbench does NOT start")) << boot.output;
+    EXPECT_TRUE(Has(boot.output, (venv() / "bin" / "python3").string() +
+                                     " -m pip install '" + checkout().string() + "'"))
+        << boot.output;
+    CommandResult imp = cbtest::Run(Sh((venv() / "bin" / "python3").string()) +
+                                    " -c 'import litellm'");
+    EXPECT_NE(imp.exit_code, 0) << "bootstrap put a litellm into the venv: " << imp.output;
+  }
+
+  // cbgen doctor, no --cooperbench: PATH finds the link, its #! the venv, the venv's
+  // dist-info the release; `run --help` works with the stand-ins on PYTHONPATH.
+  const std::string fillins = (cbtest::SourceDir() / "tests" / "upstream" / "fillins").string();
+  CommandResult doctor = cbtest::Run("PATH=" + Sh(prefix().string() + "/bin") + ":\"$PATH\"" +
+                                         " PYTHONPATH=" + Sh(fillins) + " " + Sh(cbtest::Cbgen()) +
+                                         " doctor",
+                                     work());
+  const std::string line = CheckLine(doctor.output, "cooperbench");
+  EXPECT_EQ(line.rfind("ok    cooperbench: ", 0), 0u) << doctor.output;
+  EXPECT_TRUE(Has(line, link + ": release " + kRelease + " (supported:")) << doctor.output;
+  EXPECT_EQ(fs::canonical(link), fs::canonical(venv_exe)) << "doctor's cooperbench is the venv's";
+
+  // Again: idempotent, the same venv and link.
+  CommandResult again = RunBootstrap("--cooperbench " + Sh(checkout().string()));
+  ASSERT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_TRUE(Has(again.output, "reusing the virtualenv " + venv().string())) << again.output;
+  EXPECT_TRUE(Has(again.output, std::string("cooperbench ") + kRelease + " installed in " +
+                                    venv().string()))
+      << again.output;
+  EXPECT_EQ(fs::read_symlink(link).string(), venv_exe);
+}
+
+TEST_F(BootstrapCooperbench, RefusesWhatItShouldNotTouch) {
+  // A folder without pyproject.toml is not a checkout.
+  fs::create_directories(root() / "empty");
+  CommandResult r = RunBootstrap("--cooperbench " + Sh((root() / "empty").string()));
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Has(r.output, "no pyproject.toml in")) << r.output;
+
+  // A venv folder that holds something else is left alone.
+  fs::create_directories(root() / "notavenv");
+  cbtest::WriteText(root() / "notavenv" / "precious.txt", "keep\n");
+  r = RunBootstrap("--cooperbench ../CooperBench --cooperbench-venv ../notavenv");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Has(r.output, "is not a virtualenv; not touching it")) << r.output;
+  EXPECT_EQ(cbtest::ReadText(root() / "notavenv" / "precious.txt"), "keep\n");
+
+  // A cooperbench that is not our link is not replaced.
+  fs::create_directories(prefix() / "bin");
+  cbtest::WriteText(prefix() / "bin" / "cooperbench", "#!/bin/sh\n");
+  r = RunBootstrap("--cooperbench ../CooperBench");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_TRUE(Has(r.output, "exists and is not a link")) << r.output;
+  EXPECT_EQ(cbtest::ReadText(prefix() / "bin" / "cooperbench"), "#!/bin/sh\n");
+
+  // Unknown options are refused before anything happens.
+  r = RunBootstrap("--no-such-option");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_TRUE(Has(r.output, "unknown option '--no-such-option'")) << r.output;
+}
+
+}  // namespace
