@@ -7,10 +7,8 @@
 
 namespace cb {
 
-Subcommand AddDoctorCommand(CLI::App& app) {
+RunSubcommand AddDoctorOptions(CLI::App* sub) {
   auto args = std::make_shared<DoctorArgs>();
-  CLI::App* sub = app.add_subcommand(
-      "doctor", "Check Docker, cooperbench, the API key, Redis and the dataset before a build");
   sub->add_option("subset", args->subset, "Subset to check (lite, flash, all, or a file)");
   sub->add_option("--out", args->out,
                   "Folder with config.json written by cbgen (its settings "
@@ -29,7 +27,7 @@ Subcommand AddDoctorCommand(CLI::App& app) {
                   "Model whose price litellm should know (default: config.json's, else "
                   "command-a-03-2025)");
   sub->add_option("--min-free-gb", args->min_free_gb, "Free GB Docker needs per image to pull");
-  return Subcommand{sub, [args] { return RunDoctor(*args, std::cout); }};
+  return [args] { return RunDoctor(*args, std::cout); };
 }
 
 }  // namespace cb

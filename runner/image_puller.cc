@@ -21,8 +21,11 @@ bool Succeeded(const LaunchResult& r) {
   return r.outcome.started && r.outcome.exit_code == 0 && r.interrupt_signal == 0;
 }
 
-absl::Status Interrupted(const LaunchResult& r) {
-  return absl::CancelledError(absl::StrCat("interrupted (signal ", r.interrupt_signal, ")"));
+// The signal is the launcher's (Launcher::interrupt_signal), which cbrun
+// exits with (128 + it).
+absl::Status Interrupted(int sig) {
+  return absl::CancelledError(absl::StrCat("interrupted (signal ", sig,
+                                           "); no stamp written, the pull runs again next time"));
 }
 
 }  // namespace
@@ -52,7 +55,7 @@ class Puller {
   absl::Status Run() {
     LaunchResult inspect =
         Docker({"image", "inspect", "--format", "{{.Id}}", canonical_}, kDockerLocalTimeoutS);
-    if (inspect.interrupt_signal) return Interrupted(inspect);
+    if (inspect.interrupt_signal) return Interrupted(inspect.interrupt_signal);
     if (!inspect.outcome.started)
       return absl::FailedPreconditionError(
           absl::StrCat("cannot run docker: ", inspect.outcome.start_error,
@@ -91,13 +94,13 @@ class Puller {
     bool ok = false;
     for (int i = 1; i <= tries && !ok; ++i) {
       LaunchResult pull = Docker({"pull", source_}, kDockerPullTimeoutS);
-      if (pull.interrupt_signal) return Interrupted(pull);
+      if (pull.interrupt_signal) return Interrupted(pull.interrupt_signal);
       ok = Succeeded(pull);
       if (!ok && i < tries) {
         const double delay = config_.backoff_s * (1 << (i - 1));
         reporter_.Note(absl::StrFormat("pull %s failed (try %d of %d); again in %.0fs", source_, i,
                                        tries, delay));
-        if (!launcher_.Sleep(delay)) return Interrupted(pull);
+        if (!launcher_.Sleep(delay)) return Interrupted(launcher_.interrupt_signal());
       }
     }
     if (!ok)
@@ -106,7 +109,7 @@ class Puller {
                                                  " (log: ", job_.log_file.string(), ")"));
     if (source_ == canonical_) return absl::OkStatus();
     LaunchResult tag = Docker({"tag", source_, canonical_}, kDockerLocalTimeoutS);
-    if (tag.interrupt_signal) return Interrupted(tag);
+    if (tag.interrupt_signal) return Interrupted(tag.interrupt_signal);
     if (!Succeeded(tag))
       return absl::InternalError(absl::StrCat("docker tag ", source_, " ", canonical_,
                                               " failed: ", LogTail(job_.log_file, 2)));
@@ -117,7 +120,7 @@ class Puller {
     LaunchResult verify =
         Docker({"run", "--rm", "--entrypoint", "", canonical_, "test", "-d", "/workspace/repo"},
                kDockerVerifyTimeoutS);
-    if (verify.interrupt_signal) return Interrupted(verify);
+    if (verify.interrupt_signal) return Interrupted(verify.interrupt_signal);
     if (Succeeded(verify)) return absl::OkStatus();
     return absl::FailedPreconditionError(absl::StrCat(
         "image ", canonical_, " failed its check (no /workspace/repo, or it does not start): ",

@@ -19,7 +19,10 @@ struct PullJob {
   std::filesystem::path log_file;  // docker's output, appended
 };
 
-// Notes (a failed try, the wait before the next) go to `reporter`.
+// Notes (a failed try, the wait before the next) go to `reporter`. A signal
+// to cbrun (SIGINT, SIGTERM, SIGHUP) ends the docker command and gives a
+// Cancelled status; `launcher.interrupt_signal()` is the signal, cbrun exits
+// with ExitInterrupted of it (common/exit_codes.h).
 absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher,
                        Reporter& reporter);
 

@@ -10,6 +10,7 @@
 #include "common/attempt_file.h"
 #include "common/cooperbench_release.h"
 #include "common/disk_check.h"
+#include "common/exit_codes.h"
 #include "common/file_lock.h"
 #include "common/json_read.h"
 #include "common/log_tail.h"
@@ -100,9 +101,8 @@ std::vector<std::string> CooperbenchEvalArgs(const PairJob& job, const RunConfig
 
 namespace {
 
-// Exit codes of a pair's cbrun (see PairStatus).
-constexpr int kExitFatal = 2;
-constexpr int kExitRecordNotWritten = 1;
+// Exit codes of a pair's cbrun (see PairStatus): common/exit_codes.h.
+constexpr int kExitRecordNotWritten = kExitFailed;
 // Enough of cooperbench.log to find argparse's usage error or a traceback's end.
 constexpr int kLogLinesForClassify = 20;
 
@@ -249,7 +249,7 @@ class PairRun {
     return Done(PairStatus::kFatal, kExitFatal, std::move(message));
   }
   PairResult Interrupted(int sig) const {
-    return Done(PairStatus::kInterrupted, 128 + sig,
+    return Done(PairStatus::kInterrupted, ExitInterrupted(sig),
                 absl::StrCat("interrupted (signal ", sig,
                              "); no record written, the pair resumes there next time"));
   }
