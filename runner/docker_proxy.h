@@ -3,41 +3,27 @@
 // talks to Docker during the attempt (the docker CLI of mini-swe-agent, the
 // Docker Python SDK of the agent v1 and of every evaluation) goes through it.
 // Everything is forwarded to the real daemon byte for byte, except a
-// container-create request (POST [/vN.NN]/containers/create[?query]): its
-// JSON body gets the label cbrun.attempt=<label value> in `Labels`, with
-// Content-Length fixed, and the first one creates the marker file. Responses
-// are never parsed, only piped; a request with `Connection: Upgrade` (exec
-// start, attach) turns the connection into two raw byte pipes.
+// container-create request: its JSON body gets the label
+// cbrun.attempt=<label value> (runner/docker_request_rewriter.h, which knows
+// HTTP), and the first one creates the marker file. Responses are never
+// parsed, only piped; after a request with `Connection: Upgrade` (exec start,
+// attach) both directions are raw byte pipes.
 //
-// Threads: one accepting, two per client connection (client -> daemon, parsing
-// requests with Boost.Beast; daemon -> client, raw). Blocking Asio I/O, with
-// every signal blocked in these threads (cbrun's signal_set gets them).
-// Nothing is printed: errors are returned or counted in stats().
+// Threads: one accepting here, two per client connection
+// (runner/docker_connection.h). Blocking Asio I/O, with every signal blocked
+// in these threads (cbrun's signal_set gets them). Nothing is printed: errors
+// are returned or counted in stats().
 #pragma once
 
 #include <filesystem>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <thread>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace cb {
-
-// Pure: true for a request docker's router would take as container create:
-// POST to /containers/create or /v<digits and dots>/containers/create, with
-// any query string, after percent-decoding the path.
-bool IsContainerCreate(std::string_view method, std::string_view target);
-
-// Pure: a create request's JSON body with `label_key`=`label_value` in
-// `Labels` (absent, null or an object; Go matches keys case-insensitively, so
-// an object under `labels` is merged in and the key dropped). Whitespace only
-// counts as {}. An error for anything else (not JSON, not an object, Labels
-// of another type).
-absl::StatusOr<std::string> AddLabelToCreateBody(std::string_view body, std::string_view label_key,
-                                                 std::string_view label_value);
 
 class DockerProxy {
  public:

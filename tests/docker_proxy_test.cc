@@ -1,5 +1,5 @@
-// The per-attempt Docker Engine API proxy (runner/docker_proxy.h): the pure
-// label edit, the forwarding against a fake daemon (byte for byte, keep-alive,
+// The per-attempt Docker Engine API proxy (runner/docker_proxy.h): the
+// forwarding against a fake daemon (byte for byte, keep-alive,
 // chunked bodies, upgrades, malformed requests, Stop), and against the real
 // dockerd through the docker CLI, raw HTTP and the Docker Python SDK.
 #include "runner/docker_proxy.h"
@@ -27,6 +27,7 @@
 #include <boost/beast/http.hpp>
 
 #include "runner/container_tracker.h"
+#include "runner/docker_connection.h"
 #include "services_test_util.h"
 
 namespace {
@@ -225,62 +226,6 @@ Forwarded SplitRequest(const std::string& s) {
   const size_t end = s.find("\r\n\r\n");
   if (end == std::string::npos) return {s, ""};
   return {s.substr(0, end + 4), s.substr(end + 4)};
-}
-
-// ---------------------------------------------------------------------------
-// Pure functions.
-
-TEST(IsContainerCreate, MatchesDockersRouter) {
-  for (const char* t :
-       {"/containers/create", "/containers/create?name=x&platform=", "/v1.41/containers/create",
-        "/v1.41/containers/create?name=minisweagent-1", "/v1/containers/create",
-        "/containers/cr%65ate", "http://docker/v1.41/containers/create"})
-    EXPECT_TRUE(cb::IsContainerCreate("POST", t)) << t;
-  for (const char* t : {"/containers/create/", "/containers/json", "/v1.41/containers/abc/start",
-                        "/vx/containers/create", "/v/containers/create", "/containers/create2",
-                        "/exec/create", "/containers/cr%zzate", "/images/create"})
-    EXPECT_FALSE(cb::IsContainerCreate("POST", t)) << t;
-  EXPECT_FALSE(cb::IsContainerCreate("GET", "/containers/create"));
-  EXPECT_FALSE(cb::IsContainerCreate("post", "/containers/create"));
-}
-
-boost::json::object Labels(const absl::StatusOr<std::string>& body) {
-  EXPECT_TRUE(body.ok()) << body.status();
-  if (!body.ok()) return {};
-  return boost::json::parse(*body).as_object().at("Labels").as_object();
-}
-
-TEST(AddLabelToCreateBody, AbsentNullOrObject) {
-  using boost::json::object;
-  EXPECT_EQ(Labels(cb::AddLabelToCreateBody(R"({"Image":"i"})", "cbrun.attempt", "A.1")),
-            (object{{"cbrun.attempt", "A.1"}}));
-  EXPECT_EQ(
-      Labels(cb::AddLabelToCreateBody(R"({"Image":"i","Labels":null})", "cbrun.attempt", "A.1")),
-      (object{{"cbrun.attempt", "A.1"}}));
-  EXPECT_EQ(Labels(cb::AddLabelToCreateBody(R"({"Labels":{"k":"v","cbrun.attempt":"forged"}})",
-                                            "cbrun.attempt", "A.1")),
-            (object{{"k", "v"}, {"cbrun.attempt", "A.1"}}));
-  // Go matches keys case-insensitively: "labels" ends up in the same map.
-  auto merged = cb::AddLabelToCreateBody(R"({"labels":{"a":"1"},"Labels":{"b":"2"}})",
-                                         "cbrun.attempt", "A.1");
-  EXPECT_EQ(Labels(merged), (object{{"a", "1"}, {"b", "2"}, {"cbrun.attempt", "A.1"}}));
-  EXPECT_FALSE(boost::json::parse(*merged).as_object().contains("labels"));
-  // Everything else is kept.
-  auto body = cb::AddLabelToCreateBody(
-      R"({"Image":"i","Cmd":["sleep","1"],"HostConfig":{"Memory":1073741824}})", "cbrun.attempt",
-      "A.1");
-  ASSERT_TRUE(body.ok());
-  const boost::json::object o = boost::json::parse(*body).as_object();
-  EXPECT_EQ(o.at("Image"), "i");
-  EXPECT_EQ(o.at("HostConfig").at("Memory").to_number<int64_t>(), 1073741824);
-  EXPECT_EQ(Labels(cb::AddLabelToCreateBody("  \r\n", "cbrun.attempt", "A.1")),
-            (object{{"cbrun.attempt", "A.1"}}));
-}
-
-TEST(AddLabelToCreateBody, RefusesWhatItCannotLabel) {
-  for (const char* bad : {"not json", "[1,2]", "null", R"({"Labels":["a=b"]})",
-                          R"({"Labels":"a=b"})", R"({"Image":"i")"})
-    EXPECT_FALSE(cb::AddLabelToCreateBody(bad, "cbrun.attempt", "A.1").ok()) << bad;
 }
 
 // ---------------------------------------------------------------------------
@@ -539,6 +484,156 @@ TEST(DockerProxy, ManyShortConnections) {
     ::close(fd);
   }
   EXPECT_EQ(f.proxy->stats().connections, 50);
+}
+
+// ---------------------------------------------------------------------------
+// One connection on its own: its State as each side ends.
+
+// Counts what a connection reports; can refuse to have creates sent.
+class RecordingObserver : public cb::ConnectionObserver {
+ public:
+  bool allow_creates = true;
+  bool BeforeLabelledCreate(std::string* why) override {
+    if (!allow_creates) *why = "no marker";
+    return allow_creates;
+  }
+  void LabelledCreateSent() override { ++creates; }
+  void Refused(const std::string& why) override { Note(&refused, why); }
+  void DaemonUnreachable(const std::string& why) override { Note(&unreachable, why); }
+  std::string last() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_;
+  }
+  std::atomic<int> creates{0}, refused{0}, unreachable{0};
+
+ private:
+  void Note(std::atomic<int>* counter, const std::string& why) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++*counter;
+    last_ = why;
+  }
+  std::mutex mu_;
+  std::string last_;
+};
+
+// A daemon socket the test accepts on and answers by hand, and a connection
+// whose client is one end of a socket pair.
+struct ConnectionFixture {
+  using State = cb::DockerConnection::State;
+  ShortDir dir;
+  asio::io_context io;
+  RecordingObserver observer;
+  std::vector<cb::DockerConnection::Endpoint> daemon_endpoints;
+  int listen_fd = -1, client = -1, daemon = -1;
+  std::unique_ptr<cb::DockerConnection> connection;
+
+  explicit ConnectionFixture(bool daemon_listens = true) {
+    const fs::path socket = dir.path / "daemon.sock";
+    daemon_endpoints.emplace_back(asio::local::stream_protocol::endpoint(socket.string()));
+    if (daemon_listens) {
+      listen_fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un a{};
+      a.sun_family = AF_UNIX;
+      std::strncpy(a.sun_path, socket.c_str(), sizeof a.sun_path - 1);
+      ::bind(listen_fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+      ::listen(listen_fd, 4);
+    }
+    int pair[2];
+    ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair);
+    client = pair[0];
+    connection = cb::DockerConnection::Adopt(io, pair[1], daemon_endpoints, "L.1", observer);
+  }
+  ~ConnectionFixture() {
+    connection.reset();
+    for (int fd : {listen_fd, client, daemon})
+      if (fd >= 0) ::close(fd);
+  }
+  // Starts the connection and accepts its connection to the daemon.
+  bool StartAndAccept() {
+    if (!connection->Start()) return false;
+    daemon = ::accept4(listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+    return daemon >= 0 && WaitForState(State::kOpen);
+  }
+  bool WaitForState(State s) {
+    return cbtest::WaitFor([&] { return connection->state() == s; }, 5);
+  }
+};
+
+TEST(DockerConnection, ClientEndsFirstThenTheDaemon) {
+  ConnectionFixture f;
+  ASSERT_TRUE(f.connection);
+  EXPECT_EQ(f.connection->state(), ConnectionFixture::State::kConnecting);
+  ASSERT_TRUE(f.StartAndAccept());
+  const std::string ping = "GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n";
+  ASSERT_TRUE(SendAll(f.client, ping));
+  ::shutdown(f.client, SHUT_WR);
+  bool eof = false;
+  EXPECT_EQ(ReadToEof(f.daemon, 5, &eof), ping);
+  EXPECT_TRUE(eof) << "the client's end reaches the daemon";
+  EXPECT_TRUE(f.WaitForState(ConnectionFixture::State::kHalfClosedByClient));
+  EXPECT_FALSE(f.connection->Done());
+  ASSERT_TRUE(SendAll(f.daemon, "HTTP/1.1 200 OK\r\n\r\nOK"));
+  ::shutdown(f.daemon, SHUT_WR);
+  EXPECT_EQ(ReadToEof(f.client, 5, &eof), "HTTP/1.1 200 OK\r\n\r\nOK");
+  EXPECT_TRUE(eof);
+  EXPECT_TRUE(f.WaitForState(ConnectionFixture::State::kClosed));
+  EXPECT_TRUE(f.connection->Done());
+  f.connection->Join();
+  EXPECT_EQ(f.observer.refused + f.observer.unreachable, 0) << f.observer.last();
+}
+
+TEST(DockerConnection, DaemonEndsFirstAndTheClientMayStillSend) {
+  ConnectionFixture f;
+  ASSERT_TRUE(f.StartAndAccept());
+  ASSERT_TRUE(SendAll(f.daemon, "bye"));
+  ::shutdown(f.daemon, SHUT_WR);
+  bool eof = false;
+  EXPECT_EQ(ReadToEof(f.client, 5, &eof), "bye");
+  EXPECT_TRUE(eof);
+  EXPECT_TRUE(f.WaitForState(ConnectionFixture::State::kHalfClosedByDaemon));
+  const std::string ping = "GET /_ping HTTP/1.1\r\n\r\n";
+  ASSERT_TRUE(SendAll(f.client, ping));
+  ::shutdown(f.client, SHUT_WR);
+  EXPECT_EQ(ReadToEof(f.daemon, 5, &eof), ping);
+  EXPECT_TRUE(f.WaitForState(ConnectionFixture::State::kClosed));
+}
+
+TEST(DockerConnection, AnUnreachableDaemonClosesItAtOnce) {
+  ConnectionFixture f(/*daemon_listens=*/false);
+  ASSERT_TRUE(f.connection->Start());
+  EXPECT_TRUE(f.WaitForState(ConnectionFixture::State::kClosed));
+  bool eof = false;
+  ReadToEof(f.client, 5, &eof);
+  EXPECT_TRUE(eof);
+  EXPECT_EQ(f.observer.unreachable, 1);
+  EXPECT_NE(f.observer.last().find("cannot connect to the Docker daemon"), std::string::npos);
+}
+
+TEST(DockerConnection, AbortEndsBothPumps) {
+  ConnectionFixture f;
+  ASSERT_TRUE(f.StartAndAccept());
+  f.connection->Abort();
+  f.connection->Join();
+  EXPECT_EQ(f.connection->state(), ConnectionFixture::State::kClosed);
+  bool eof = false;
+  ReadToEof(f.client, 5, &eof);
+  EXPECT_TRUE(eof);
+}
+
+TEST(DockerConnection, ACreateTheObserverForbidsNeverReachesTheDaemon) {
+  ConnectionFixture f;
+  f.observer.allow_creates = false;
+  ASSERT_TRUE(f.StartAndAccept());
+  const std::string ping = "GET /_ping HTTP/1.1\r\n\r\n";
+  ASSERT_TRUE(SendAll(f.client, ping + "POST /containers/create HTTP/1.1\r\n"
+                                       "Content-Length: 2\r\n\r\n{}" + ping));
+  bool eof = false;
+  EXPECT_EQ(ReadToEof(f.daemon, 5, &eof), ping) << "the request before it, and nothing after";
+  EXPECT_TRUE(eof);
+  EXPECT_TRUE(f.WaitForState(ConnectionFixture::State::kClosed));
+  EXPECT_EQ(f.observer.refused, 1);
+  EXPECT_EQ(f.observer.last(), "no marker");
+  EXPECT_EQ(f.observer.creates, 0);
 }
 
 // ---------------------------------------------------------------------------
