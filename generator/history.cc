@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/json_read.h"
+#include "common/record.h"
 #include "common/records_tree.h"
 
 namespace cb {
@@ -42,10 +42,9 @@ OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view ru
 namespace {
 
 // The model and agent a record names, once per run name and (model, agent).
-void NoteMaker(const boost::json::value& json, const std::filesystem::path& file,
+void NoteMaker(const Record& record, const std::filesystem::path& file,
                const std::string& run_name, OutHistory* history) {
-  RunMaker maker{StringField(json, "model").value_or(""), StringField(json, "agent").value_or(""),
-                 file.string()};
+  RunMaker maker{record.model, record.agent, file.string()};
   std::vector<RunMaker>& makers = history->makers[run_name];
   for (const RunMaker& m : makers)
     if (m.model == maker.model && m.agent == maker.agent) return;
@@ -66,21 +65,11 @@ OutHistory ReadOutHistory(const std::filesystem::path& out,
     std::optional<RecordedPair> rec = RecordedPairFromPath(file, run_folder);
     if (rec) history.records.push_back(*rec);
     if (!own_runs.count(std::string(run_folder))) return;
-    absl::StatusOr<boost::json::value> json = ReadJsonFile(file);
-    if (!json.ok()) return;
-    NoteMaker(*json, file, std::string(run_folder), &history);
-    auto repo = StringField(*json, "repo");
-    auto task = IntField(*json, "task_id");
-    auto duration = NumberField(*json, "duration_s");
-    const boost::json::value* features = Field(*json, "features");
-    if (!repo || !task || !duration || !features || !features->is_array() ||
-        features->get_array().size() != 2 || !features->get_array()[0].is_int64() ||
-        !features->get_array()[1].is_int64())
-      return;
-    PairId id{*repo, *task, static_cast<int>(features->get_array()[0].get_int64()),
-              static_cast<int>(features->get_array()[1].get_int64())};
-    auto& [sum, n] = sums[id];
-    sum += *duration;
+    absl::StatusOr<Record> record = ReadRecordFile(file);
+    if (!record.ok()) return;
+    NoteMaker(*record, file, std::string(run_folder), &history);
+    auto& [sum, n] = sums[record->pair];
+    sum += record->duration_s;
     ++n;
   };
   ForEachRecordFile(out, add);

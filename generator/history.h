@@ -23,7 +23,8 @@ std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& fi
 // prefix): `records` lists them all, from their paths; `durations` holds the
 // mean duration per pair of the records under OUT/<prefix>-<setting>/ for the
 // build's run prefixes (the only files opened), and `makers` the models and
-// agents those records name. Unreadable records are left out: history is a hint.
+// agents those records name. Records common/record.h cannot read are left out:
+// history is a hint.
 OutHistory ReadOutHistory(const std::filesystem::path& out,
                           const std::vector<std::string>& run_prefixes);
 OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view run_prefix);

@@ -14,15 +14,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The attempts a record lists; attempts it cannot read are left out.
+// The attempts a record lists (none when it cannot be read).
 std::vector<AttemptRecord> AttemptsOf(const boost::json::value& record) {
-  std::vector<AttemptRecord> attempts;
-  const boost::json::value* list = Field(record, "attempts");
-  if (list == nullptr || !list->is_array()) return attempts;
-  for (const boost::json::value& v : list->as_array())
-    if (absl::StatusOr<AttemptRecord> a = ParseAttempt(v, "record"); a.ok())
-      attempts.push_back(*a);
-  return attempts;
+  absl::StatusOr<Record> r = Record::FromJson(record, "record");
+  return r.ok() ? std::move(r->attempts) : std::vector<AttemptRecord>();
 }
 
 // upstream's result.json under an agent attempt's folder: --log-dir is the

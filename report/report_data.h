@@ -65,9 +65,11 @@ struct RecordRow {
 // the first agent's patch alone after the merge failed.
 inline constexpr char kAgent1AloneStrategy[] = "solo-agent1";
 
-// Reads one record document; errors name `source` and the bad field. A tag
-// that is not pass, fail or infra_error makes it unreadable; a reason word not
-// in common/reason.h's list reads as Reason::kUnknown.
+// A record (common/record.h, its one reader) as the reports use it; rel_path
+// is left empty. The totals are the record's own (Record::totals()).
+RecordRow RowFromRecord(const Record& record);
+
+// Record::FromJson, then RowFromRecord: errors name `source` and the bad field.
 absl::StatusOr<RecordRow> ParseRecord(const boost::json::value& v, absl::string_view source);
 
 struct RecordSet {

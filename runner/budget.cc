@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cerrno>
 #include <system_error>
 #include <vector>
@@ -11,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/json_read.h"
+#include "common/record.h"
 #include "common/records_tree.h"
 #include "report/cost_estimate.h"
 #include "report/report_data.h"
@@ -24,14 +24,15 @@ Spend TotalSpend(const fs::path& out) {
   ForEachRecordFile(out, [&](const fs::path& file, absl::string_view) {
     absl::StatusOr<boost::json::value> doc = ReadJsonFile(file);
     if (!doc.ok()) return;
-    absl::StatusOr<RecordRow> row = ParseRecord(*doc, file.string());
-    if (row.ok()) {
-      rows.push_back(std::move(*row));
+    absl::StatusOr<Record> record = Record::FromJson(*doc, file.string());
+    if (record.ok()) {
+      rows.push_back(RowFromRecord(*record));
       return;
     }
+    const RecordTotals stated = StatedCostOfUnreadableRecord(*doc);
     RecordRow bare;  // its cost counts; its unknown attempts have no basis
-    bare.cost_usd = NumberField(*doc, "cost_usd").value_or(0);
-    bare.cost_unknown_attempts = std::max(0LL, IntField(*doc, "cost_unknown_attempts").value_or(0));
+    bare.cost_usd = stated.cost_usd;
+    bare.cost_unknown_attempts = stated.cost_unknown_attempts;
     rows.push_back(std::move(bare));
   });
   const CostBases bases = BuildCostBases(rows);
