@@ -1,6 +1,6 @@
 // Why a record (or an attempt) has its tag: one word from a closed list, the
 // same in classification, retries, records, the report and `cbgen forget`.
-// README, "Tags and reasons", says which evidence leads to which reason.
+// doc/manual.md, "Tags and reasons", says which evidence leads to which reason.
 #pragma once
 
 #include <optional>

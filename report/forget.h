@@ -1,7 +1,6 @@
 // `cbgen forget --tag TAG [--setting S] [--repo R] [--reason W]`: moves the
 // matching records to OUT/forgotten/<timestamp>/ (same relative paths, never
-// deleted), so the next `ninja` runs exactly those pairs again. Its command
-// line: generator/results_commands.h.
+// deleted), so the next `ninja` runs exactly those pairs again.
 #pragma once
 
 #include <filesystem>

@@ -1,7 +1,6 @@
 // `cbgen report`: reads the records under OUT (and the plan in OUT/plan.json)
 // and prints what they say; --json, --html FILE, --csv FILE for other readers.
-// Reads records only: never calls cooperbench. Its command line:
-// generator/results_commands.h.
+// Reads records only: never calls cooperbench.
 #pragma once
 
 #include <ostream>

@@ -1,7 +1,6 @@
 // `cbgen status`: what a running `ninja` is doing, read from OUT while it
 // runs: done / running / pending per setting, spend so far, the running pairs
-// (their .lock is held) with attempt and elapsed time, and an ETA. Its command
-// line: generator/results_commands.h.
+// (their .lock is held) with attempt and elapsed time, and an ETA.
 #pragma once
 
 #include <filesystem>

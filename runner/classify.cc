@@ -281,7 +281,7 @@ std::optional<Verdict> TestsFailed(const AttemptEvidence& e) {
   return Make(Tag::kFail, Reason::kTestsFailed, "");
 }
 
-// The tables: rules in order, the first that applies decides (README, "Tags and reasons").
+// The tables: rules in order, the first that applies decides (doc/manual.md, "Tags and reasons").
 constexpr Rule kAgentRules[] = {
     NotStarted, TimedOut, KilledBySignal, ExitedNonZero, NoResult, AgentError, AgentsFinished,
 };

@@ -66,7 +66,7 @@ TEST_F(NinjaTools, CleanKeepsEveryRecordAndTheNextNinjaStartsNoAgent) {
 TEST_F(NinjaTools, CleanOfANamedTargetDeletesItsRecords) {
   // `ninja -t clean solo` is a deliberate choice: Ninja's CleanTarget removes
   // the outputs under the target whatever their rule (generator or not), so
-  // the README says it re-runs (and re-pays) those pairs.
+  // the manual says it re-runs (and re-pays) those pairs.
   cbtest::CommandResult clean = cbtest::Run("ninja -t clean solo", x.dir.path());
   ASSERT_EQ(clean.exit_code, 0) << clean.output;
   EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 4u) << clean.output;
