@@ -109,7 +109,7 @@ struct Summary {
   // One per run group, sorted by label; none in a summary SummarizeRunGroup made.
   std::vector<ModelGroup> models;
   std::vector<ModelComparison> comparisons;  // every two groups; none for one group
-  bool several_models() const { return models.size() > 1; }
+  bool several_models() const;  // defined below ModelGroup (a complete type there)
 };
 
 // Spend of one model x setting per pair it solved: known cost plus the
@@ -161,6 +161,8 @@ struct ModelComparison {
   std::vector<SettingComparison> settings;  // settings both groups built
   std::vector<GapComparison> gaps;          // coop settings both built along with solo
 };
+
+inline bool Summary::several_models() const { return models.size() > 1; }
 
 // One line each, for every renderer: why a cost is unknown and what to do,
 // what "n/a" tokens mean, and what the agent-1-alone count is.

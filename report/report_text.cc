@@ -267,7 +267,7 @@ void WriteGapComparison(const GapComparison& c, std::ostream& os) {
   }
   std::vector<std::string> counts;
   for (const auto& [d, n] : c.d_counts)
-    counts.push_back(absl::StrFormat(d == 0 ? "%d: %d" : "%+d: %d", d, n));
+    counts.push_back(d == 0 ? absl::StrFormat("%d: %d", d, n) : absl::StrFormat("%+d: %d", d, n));
   const std::string tail = absl::StrFormat("on %d pair%s: gap A %s, B %s (pairs per d: %s)",
                                            c.pairs, c.pairs == 1 ? "" : "s", Points(*c.a_gap),
                                            Points(*c.b_gap), absl::StrJoin(counts, ", "));
