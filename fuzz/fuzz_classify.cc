@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "common/json_read.h"
+#include "util/json_read.h"
 #include "runner/attempt_files.h"
 #include "runner/classify.h"
 

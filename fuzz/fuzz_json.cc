@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "common/json_read.h"
+#include "util/json_read.h"
 
 namespace {
 

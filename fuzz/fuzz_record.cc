@@ -5,9 +5,9 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "common/json_read.h"
-#include "common/plan_file.h"
-#include "report/report_data.h"
+#include "util/json_read.h"
+#include "core/plan_file.h"
+#include "results/report_data.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view text(reinterpret_cast<const char*>(data), size);

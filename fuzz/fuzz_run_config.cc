@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "common/json_read.h"
-#include "common/run_config.h"
+#include "util/json_read.h"
+#include "core/run_config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   absl::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <set>
 
-#include "common/naming.h"
+#include "core/naming.h"
 #include "generator/subset.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
-#include "common/atomic_file.h"
+#include "util/atomic_file.h"
 #include "generator/subset.h"
 
 namespace cb {

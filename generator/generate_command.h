@@ -7,7 +7,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "common/run_config.h"
+#include "core/run_config.h"
 #include "generator/model.h"
 
 namespace cb {
@@ -25,7 +25,7 @@ struct GenerateArgs {
   // prefix derived from it (DefaultRunPrefix).
   std::vector<std::string> run_prefixes;
   // Each VAR (every model) or MODEL=VAR; a model not named gets its
-  // provider's variable (common/provider.h), COHERE_API_KEY when unknown.
+  // provider's variable (core/provider.h), COHERE_API_KEY when unknown.
   std::vector<std::string> api_key_envs;
   std::string out = "out";
   int pull_jobs = 2;

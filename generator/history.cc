@@ -7,8 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/record.h"
-#include "common/records_tree.h"
+#include "core/record.h"
+#include "core/records_tree.h"
 
 namespace cb {
 

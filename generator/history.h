@@ -19,11 +19,11 @@ namespace cb {
 std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& file,
                                                  absl::string_view run_folder);
 
-// One walk over every record under OUT (common/records_tree.h, any run
+// One walk over every record under OUT (core/records_tree.h, any run
 // prefix): `records` lists them all, from their paths; `durations` holds the
 // mean duration per pair of the records under OUT/<prefix>-<setting>/ for the
 // build's run prefixes (the only files opened), and `makers` the models and
-// agents those records name. Records common/record.h cannot read are left out:
+// agents those records name. Records core/record.h cannot read are left out:
 // history is a hint.
 OutHistory ReadOutHistory(const std::filesystem::path& out,
                           const std::vector<std::string>& run_prefixes);

@@ -8,8 +8,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/naming.h"
-#include "common/setting.h"
+#include "core/naming.h"
+#include "core/setting.h"
 
 namespace cb {
 
@@ -26,7 +26,7 @@ struct TaskSpec {
 struct ModelRun {
   std::string model;       // passed to cooperbench -m
   std::string run_prefix;  // its run names are <prefix>-<setting>
-  std::string provider;    // litellm's (common/provider.h): its runs share a pool
+  std::string provider;    // litellm's (core/provider.h): its runs share a pool
   auto operator<=>(const ModelRun&) const = default;
 };
 

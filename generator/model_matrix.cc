@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/provider.h"
+#include "core/provider.h"
 #include "generator/plan.h"
 
 namespace cb {

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/run_config.h"
+#include "core/run_config.h"
 #include "generator/model.h"
 
 namespace cb {

@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/provider.h"
+#include "core/provider.h"
 
 namespace cb {
 

@@ -7,9 +7,9 @@
 #include <boost/json.hpp>
 
 #include "absl/strings/str_cat.h"
-#include "common/naming.h"
-#include "common/plan_file.h"
-#include "common/setting.h"
+#include "core/naming.h"
+#include "core/plan_file.h"
+#include "core/setting.h"
 #include "generator/plan.h"
 
 namespace cb {

@@ -1,4 +1,4 @@
-// Writing a Plan as OUT/plan.json (the format: common/plan_file.h), to a sink
+// Writing a Plan as OUT/plan.json (the format: core/plan_file.h), to a sink
 // or a string; never touches the disk itself.
 #pragma once
 

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/json_read.h"
-#include "common/naming.h"
+#include "util/json_read.h"
+#include "core/naming.h"
 
 namespace cb {
 namespace {

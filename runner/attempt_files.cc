@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/atomic_file.h"
-#include "common/json_read.h"
+#include "util/atomic_file.h"
+#include "util/json_read.h"
 
 namespace cb {
 

@@ -7,8 +7,8 @@
 
 #include "absl/strings/string_view.h"
 
-#include "common/naming.h"
-#include "common/setting.h"
+#include "core/naming.h"
+#include "core/setting.h"
 #include "runner/classify.h"
 
 namespace cb {

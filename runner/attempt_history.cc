@@ -5,7 +5,7 @@
 #include <system_error>
 
 #include "absl/time/time.h"
-#include "common/attempt_file.h"
+#include "core/attempt_file.h"
 #include "runner/attempt_files.h"
 
 namespace cb {

@@ -1,5 +1,5 @@
 // A pair's attempts from earlier runs of cbrun, read back from their attempt
-// files (common/attempt_file.h), so the record lists and sums every attempt
+// files (core/attempt_file.h), so the record lists and sums every attempt
 // the pair ever made: those of a run that was interrupted, stopped by a fatal
 // error or by a full disk included. An attempt whose cbrun died during it
 // (its file never said it ended, or an older cbrun wrote none) is counted as
@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "common/naming.h"
-#include "common/record.h"
-#include "common/setting.h"
+#include "core/naming.h"
+#include "core/record.h"
+#include "core/setting.h"
 
 namespace cb {
 

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/setting.h"
+#include "core/setting.h"
 
 namespace cb {
 

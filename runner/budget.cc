@@ -9,11 +9,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/json_read.h"
-#include "common/record.h"
-#include "common/records_tree.h"
-#include "report/cost_estimate.h"
-#include "report/report_data.h"
+#include "util/json_read.h"
+#include "core/record.h"
+#include "core/records_tree.h"
+#include "results/cost_estimate.h"
+#include "results/report_data.h"
 
 namespace cb {
 namespace fs = std::filesystem;

@@ -8,14 +8,14 @@
 #include <ostream>
 #include <string>
 
-#include "common/run_config.h"
+#include "core/run_config.h"
 
 namespace cb {
 
 struct Spend {
   double known_usd = 0;                 // sum of the records' cost_usd
   long long cost_unknown_attempts = 0;  // sum of their cost_unknown_attempts
-  // report/cost_estimate.h's estimate for the attempts of unknown cost that
+  // results/cost_estimate.h's estimate for the attempts of unknown cost that
   // have a basis, how many those are, and what the estimate rests on.
   double estimated_usd = 0;
   long long estimated_attempts = 0;
@@ -24,7 +24,7 @@ struct Spend {
   double with_estimate_usd() const { return known_usd + estimated_usd; }
 };
 
-// Over every record under OUT (common/records_tree.h). Unreadable
+// Over every record under OUT (core/records_tree.h). Unreadable
 // records count as 0; records older than cost_unknown_attempts as all known;
 // a record the reports cannot read counts its known cost, and its unknown
 // attempts have no basis.

@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "common/json_read.h"
+#include "util/json_read.h"
 
 namespace cb {
 

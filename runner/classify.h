@@ -10,8 +10,8 @@
 
 #include <boost/json.hpp>
 
-#include "common/reason.h"
-#include "common/tag.h"
+#include "core/reason.h"
+#include "core/tag.h"
 
 namespace cb {
 

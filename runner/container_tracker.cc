@@ -8,7 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/process.h"
+#include "util/process.h"
 
 namespace cb {
 namespace {

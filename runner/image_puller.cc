@@ -7,12 +7,12 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/atomic_file.h"
-#include "common/disk_check.h"
-#include "common/json_read.h"
-#include "common/log_tail.h"
-#include "common/naming.h"
-#include "common/record.h"
+#include "util/atomic_file.h"
+#include "core/disk_check.h"
+#include "util/json_read.h"
+#include "util/log_tail.h"
+#include "core/naming.h"
+#include "core/record.h"
 
 namespace cb {
 namespace {

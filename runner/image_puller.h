@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/run_config.h"
+#include "core/run_config.h"
 #include "runner/launch.h"
 #include "runner/reporter.h"
 
@@ -22,7 +22,7 @@ struct PullJob {
 // Notes (a failed try, the wait before the next) go to `reporter`. A signal
 // to cbrun (SIGINT, SIGTERM, SIGHUP) ends the docker command and gives a
 // Cancelled status; `launcher.interrupt_signal()` is the signal, cbrun exits
-// with ExitInterrupted of it (common/exit_codes.h).
+// with ExitInterrupted of it (core/exit_codes.h).
 absl::Status PullImage(const PullJob& job, const RunConfig& config, Launcher& launcher,
                        Reporter& reporter);
 

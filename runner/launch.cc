@@ -10,7 +10,7 @@
 #include <functional>
 #include <utility>
 
-#include "common/process.h"
+#include "util/process.h"
 
 namespace cb {
 namespace asio = boost::asio;

@@ -1,5 +1,5 @@
-// Launching cooperbench for one attempt: spawned through the common launcher
-// (common/process.h: its own process group, /dev/null as stdin, output to a
+// Launching cooperbench for one attempt: spawned through the one launcher
+// (util/process.h: its own process group, /dev/null as stdin, output to a
 // log file redacted as it is written, a wall-clock timeout that ends the
 // whole group: TERM, grace, KILL), plus forwarding of SIGINT, SIGTERM and SIGHUP received by cbrun
 // to that group, waits that a signal cuts short, and reaping of the group's orphans (cbrun is a
@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/process.h"
-#include "common/redact.h"
+#include "util/process.h"
+#include "util/redact.h"
 #include "runner/classify.h"
 
 namespace cb {
@@ -46,7 +46,7 @@ class Launcher {
   virtual int interrupt_signal() const = 0;
 };
 
-// The real thing (common/process.h's RunProcess on an Asio io_context that
+// The real thing (util/process.h's RunProcess on an Asio io_context that
 // also waits for the signals). Catches SIGINT, SIGTERM and SIGHUP for its
 // whole lifetime: create it before starting work. Every log it writes goes
 // through `redactor` a line at a time (the child writes into a pipe): no

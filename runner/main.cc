@@ -1,5 +1,5 @@
 // cbrun: runs one target of a cbgen build: a pair (`run`) or an image (`pull`).
-// Exit codes: common/exit_codes.h.
+// Exit codes: core/exit_codes.h.
 #include <unistd.h>
 
 #include <cstdio>
@@ -8,9 +8,9 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "common/exit_codes.h"
-#include "common/naming.h"
-#include "common/run_config.h"
+#include "core/exit_codes.h"
+#include "core/naming.h"
+#include "core/run_config.h"
 #include "runner/budget.h"
 #include "runner/image_puller.h"
 #include "runner/pair_runner.h"

@@ -6,15 +6,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/atomic_file.h"
-#include "common/attempt_file.h"
-#include "common/cooperbench_release.h"
-#include "common/disk_check.h"
-#include "common/exit_codes.h"
-#include "common/file_lock.h"
-#include "common/json_read.h"
-#include "common/log_tail.h"
-#include "common/record_copy.h"
+#include "util/atomic_file.h"
+#include "core/attempt_file.h"
+#include "core/cooperbench_release.h"
+#include "core/disk_check.h"
+#include "core/exit_codes.h"
+#include "util/file_lock.h"
+#include "util/json_read.h"
+#include "util/log_tail.h"
+#include "core/record_copy.h"
 #include "runner/attempt_files.h"
 #include "runner/attempt_history.h"
 #include "runner/reporter.h"
@@ -101,7 +101,7 @@ std::vector<std::string> CooperbenchEvalArgs(const PairJob& job, const RunConfig
 
 namespace {
 
-// Exit codes of a pair's cbrun (see PairStatus): common/exit_codes.h.
+// Exit codes of a pair's cbrun (see PairStatus): core/exit_codes.h.
 constexpr int kExitRecordNotWritten = kExitFailed;
 // Enough of cooperbench.log to find argparse's usage error or a traceback's end.
 constexpr int kLogLinesForClassify = 20;

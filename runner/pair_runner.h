@@ -7,10 +7,10 @@
 #include <ostream>
 #include <string>
 
-#include "common/naming.h"
-#include "common/record.h"
-#include "common/run_config.h"
-#include "common/setting.h"
+#include "core/naming.h"
+#include "core/record.h"
+#include "core/run_config.h"
+#include "core/setting.h"
 #include "runner/attempt_services.h"
 #include "runner/launch.h"
 #include "runner/reporter.h"

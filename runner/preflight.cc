@@ -11,9 +11,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/atomic_file.h"
-#include "common/file_lock.h"
-#include "common/json_read.h"
+#include "util/atomic_file.h"
+#include "util/file_lock.h"
+#include "util/json_read.h"
 
 namespace cb {
 namespace fs = std::filesystem;

@@ -1,4 +1,4 @@
-// cbrun's preflight: the checks of common/checks.h this build needs, run once
+// cbrun's preflight: the checks of core/checks.h this build needs, run once
 // per `ninja` invocation (the first cbrun checks, the others read its
 // verdict); the build stops when one fails.
 #pragma once
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/checks.h"
-#include "common/cooperbench_release.h"
-#include "common/run_config.h"
+#include "core/checks.h"
+#include "core/cooperbench_release.h"
+#include "core/run_config.h"
 #include "runner/reporter.h"
 
 namespace cb {

@@ -6,8 +6,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "common/atomic_file.h"
-#include "common/json_read.h"
+#include "util/atomic_file.h"
+#include "util/json_read.h"
 #include "runner/preflight.h"
 
 namespace cb {

@@ -12,8 +12,8 @@
 #include <optional>
 #include <string>
 
-#include "common/reason.h"
-#include "common/run_config.h"
+#include "core/reason.h"
+#include "core/run_config.h"
 
 namespace cb {
 

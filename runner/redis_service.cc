@@ -6,9 +6,9 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
-#include "common/file_lock.h"
-#include "common/log_tail.h"
-#include "common/process.h"
+#include "util/file_lock.h"
+#include "util/log_tail.h"
+#include "util/process.h"
 
 namespace cb {
 namespace fs = std::filesystem;

@@ -1,5 +1,5 @@
 // Redis for coop with messaging: starting Debian's redis-server for a
-// loopback URL when nothing answers PING (common/redis_ping.h), requiring
+// loopback URL when nothing answers PING (core/redis_ping.h), requiring
 // the URL's password if it has one, once even when several cbruns ask at the
 // same moment.
 #pragma once
@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "common/redis_ping.h"
-#include "common/redis_url.h"
-#include "common/run_config.h"
+#include "core/redis_ping.h"
+#include "util/redis_url.h"
+#include "core/run_config.h"
 
 namespace cb {
 

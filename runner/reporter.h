@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
-#include "common/redact.h"
+#include "util/redact.h"
 
 namespace cb {
 

@@ -8,7 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "common/process.h"
+#include "util/process.h"
 #include "runner/container_tracker.h"
 #include "runner/docker_proxy.h"
 #include "runner/redis_service.h"

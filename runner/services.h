@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <memory>
 
-#include "common/run_config.h"
+#include "core/run_config.h"
 #include "runner/attempt_services.h"
 #include "runner/reporter.h"
 

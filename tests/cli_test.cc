@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "common/exit_codes.h"
+#include "core/exit_codes.h"
 #include "interrupt_util.h"
 #include "test_util.h"
 

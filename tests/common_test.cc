@@ -1,12 +1,12 @@
 // The shared pieces: names, atomic files, locks, the config cbrun reads, Redis URLs.
 #include <gtest/gtest.h>
 
-#include "common/atomic_file.h"
-#include "common/file_lock.h"
-#include "common/json_read.h"
-#include "common/naming.h"
-#include "common/redis_url.h"
-#include "common/run_config.h"
+#include "util/atomic_file.h"
+#include "util/file_lock.h"
+#include "util/json_read.h"
+#include "core/naming.h"
+#include "util/redis_url.h"
+#include "core/run_config.h"
 #include "test_util.h"
 
 namespace cb {

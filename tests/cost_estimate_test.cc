@@ -1,13 +1,13 @@
-// The estimate for attempts of unknown cost (report/cost_estimate.h): the
+// The estimate for attempts of unknown cost (results/cost_estimate.h): the
 // median known cost per agent-second of the same model and setting, times
 // each unknown attempt's duration; no basis means unknown, never $0.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "report/cost_estimate.h"
-#include "report/report_summary.h"
-#include "report/report_text.h"
+#include "results/cost_estimate.h"
+#include "results/report_summary.h"
+#include "results/report_text.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 
 #include <sys/mount.h>
 
-#include "common/disk_check.h"
+#include "core/disk_check.h"
 #include "services_test_util.h"
 
 namespace {

@@ -6,8 +6,8 @@
 #include <set>
 
 #include "absl/strings/str_join.h"
-#include "common/record.h"
-#include "report/forget.h"
+#include "core/record.h"
+#include "results/forget.h"
 #include "test_util.h"
 
 namespace {

@@ -9,7 +9,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/record.h"
+#include "core/record.h"
 #include "test_util.h"
 
 namespace cb {

@@ -1,6 +1,6 @@
 // The real launchers with real tiny commands: exit codes, signals, timeouts
 // that end the whole process group, a missing binary, environment and logs;
-// cbrun's (runner/launch.h) and the common one under it (common/process.h).
+// cbrun's (runner/launch.h) and the generic one under it (util/process.h).
 #include "runner/launch.h"
 
 #include <signal.h>
@@ -15,8 +15,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
-#include "common/process.h"
-#include "common/redact.h"
+#include "util/process.h"
+#include "util/redact.h"
 #include "test_util.h"
 
 namespace cb {
@@ -146,7 +146,7 @@ TEST_F(Launch, SleepWaits) {
   EXPECT_GE(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 0.09);
 }
 
-// The common launcher (common/process.h), without cbrun's subreaper: what
+// The generic launcher (util/process.h), without cbrun's subreaper: what
 // leaves the group is reaped by init, so deaths are waited for briefly.
 bool DiesSoon(int pid) {
   for (int i = 0; i < 200 && cbtest::ProcessAlive(pid); ++i)

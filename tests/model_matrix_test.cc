@@ -8,7 +8,7 @@
 
 #include <sstream>
 
-#include "common/provider.h"
+#include "core/provider.h"
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
 #include "test_util.h"

@@ -4,7 +4,7 @@
 // to differ; a release older than 0.0.11 is still refused.
 #include <gtest/gtest.h>
 
-#include "common/cooperbench_release.h"
+#include "core/cooperbench_release.h"
 #include "services_test_util.h"
 
 namespace {

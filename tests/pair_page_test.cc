@@ -1,18 +1,18 @@
-// The pair pages of `cbgen report --html DIR/index.html` (report/pair_page*.h):
+// The pair pages of `cbgen report --html DIR/index.html` (results/pair_page*.h):
 // one self-contained page per pair with every record's attempts, patches,
 // test output, merge and messages, all escaped; and the index's figures
-// across models (report/html_figures_data.h), none for settings not built.
+// across models (results/html_figures_data.h), none for settings not built.
 #include <gtest/gtest.h>
 
 #include <sstream>
 
-#include "common/attempt_file.h"
-#include "common/record.h"
+#include "core/attempt_file.h"
+#include "core/record.h"
 #include "pair_page_util.h"
-#include "report/html_figures_data.h"
-#include "report/pair_page.h"
-#include "report/pair_page_files.h"
-#include "report/report_html.h"
+#include "results/html_figures_data.h"
+#include "results/pair_page.h"
+#include "results/pair_page_files.h"
+#include "results/report_html.h"
 #include "test_util.h"
 
 namespace {

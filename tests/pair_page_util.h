@@ -9,10 +9,10 @@
 #include <optional>
 #include <string>
 
-#include "common/attempt_file.h"
-#include "common/record.h"
-#include "report/pair_page_files.h"
-#include "report/report_summary.h"
+#include "core/attempt_file.h"
+#include "core/record.h"
+#include "results/pair_page_files.h"
+#include "results/report_summary.h"
 #include "test_util.h"
 
 namespace cbtest {

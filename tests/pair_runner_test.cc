@@ -6,10 +6,10 @@
 
 #include <functional>
 
-#include "common/attempt_file.h"
-#include "common/file_lock.h"
-#include "common/json_read.h"
-#include "common/record_copy.h"
+#include "core/attempt_file.h"
+#include "util/file_lock.h"
+#include "util/json_read.h"
+#include "core/record_copy.h"
 #include "test_util.h"
 
 namespace cb {

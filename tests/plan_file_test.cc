@@ -1,7 +1,7 @@
 // OUT/plan.json: the writer's whole output for a small plan, the reader and its
 // errors, and that cbgen's plan.json names exactly build.ninja's targets (the
 // real ninja lists them) and is all `cbgen report` and `cbgen status` need.
-#include "common/plan_file.h"
+#include "core/plan_file.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 // The record's second link: kept on write, restored after Ninja deleted the
 // record, set aside when Ninja's log shows the user deleted it on purpose.
-#include "common/record_copy.h"
+#include "core/record_copy.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -7,10 +7,10 @@
 #include <optional>
 #include <string>
 
-#include "common/attempt_file.h"
-#include "common/json_read.h"
-#include "common/record.h"
-#include "report/report_data.h"
+#include "core/attempt_file.h"
+#include "util/json_read.h"
+#include "core/record.h"
+#include "results/report_data.h"
 #include "test_util.h"
 
 namespace cb {

@@ -8,9 +8,9 @@
 #include <optional>
 #include <set>
 
-#include "common/json_read.h"
-#include "common/record.h"
-#include "report/report_data.h"
+#include "util/json_read.h"
+#include "core/record.h"
+#include "results/report_data.h"
 #include "runner/attempt_files.h"
 #include "runner/pair_runner.h"
 #include "test_util.h"

@@ -1,6 +1,6 @@
 // The one walk over OUT's records: what it visits and what it leaves out, for
 // report/status/forget, --budget-warn and the history behind longest-first.
-#include "common/records_tree.h"
+#include "core/records_tree.h"
 
 #include <gtest/gtest.h>
 

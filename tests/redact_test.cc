@@ -1,6 +1,6 @@
 // Issue 16, item 6: the pure redactor: secret values and URL passwords become
 // ***, in whole texts and in a stream cut anywhere.
-#include "common/redact.h"
+#include "util/redact.h"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "common/plan_file.h"
-#include "report/report_data.h"
+#include "core/plan_file.h"
+#include "results/report_data.h"
 
 namespace cbtest {
 

@@ -4,9 +4,9 @@
 
 #include <sstream>
 
-#include "common/record.h"
+#include "core/record.h"
 #include "pair_page_util.h"
-#include "report/report_html.h"
+#include "results/report_html.h"
 #include "chromium_util.h"
 #include "test_util.h"
 

@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "report/report_models.h"
-#include "report/report_stats.h"
-#include "report/report_summary.h"
-#include "report/report_text.h"
+#include "results/report_models.h"
+#include "results/report_stats.h"
+#include "results/report_summary.h"
+#include "results/report_text.h"
 #include "report_golden.h"
 
 namespace {

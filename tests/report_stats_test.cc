@@ -1,10 +1,10 @@
-// Student's t interval of a mean of paired differences (report/report_stats.h),
+// Student's t interval of a mean of paired differences (results/report_stats.h),
 // pinned to a published example.
 #include <gtest/gtest.h>
 
 #include <vector>
 
-#include "report/report_stats.h"
+#include "results/report_stats.h"
 
 namespace {
 

@@ -8,11 +8,11 @@
 #include <set>
 #include <sstream>
 
-#include "report/report_csv.h"
-#include "report/report_data.h"
-#include "report/report_stats.h"
-#include "report/report_summary.h"
-#include "report/report_text.h"
+#include "results/report_csv.h"
+#include "results/report_data.h"
+#include "results/report_stats.h"
+#include "results/report_summary.h"
+#include "results/report_text.h"
 #include "test_util.h"
 
 namespace {

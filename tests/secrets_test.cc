@@ -10,7 +10,7 @@
 
 #include <fstream>
 
-#include "common/run_config.h"
+#include "core/run_config.h"
 #include "interrupt_util.h"
 #include "services_test_util.h"
 

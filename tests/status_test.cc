@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "absl/time/clock.h"
-#include "common/file_lock.h"
-#include "report/status.h"
+#include "util/file_lock.h"
+#include "results/status.h"
 #include "test_util.h"
 
 namespace {

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/naming.h"
+#include "core/naming.h"
 #include "generator/dataset.h"
 
 namespace cbtest {

@@ -16,7 +16,7 @@
 #include <map>
 #include <optional>
 
-#include "common/cooperbench_release.h"
+#include "core/cooperbench_release.h"
 #include "interrupt_util.h"
 #include "services_test_util.h"
 
