@@ -2,6 +2,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
@@ -31,6 +32,26 @@ std::string PairFolder(int a, int b) {
 
 std::string TaskFolder(long long task_id) {
   return absl::StrCat("task", task_id);
+}
+
+std::optional<long long> ParseTaskFolder(absl::string_view name) {
+  absl::string_view digits = name;
+  long long id = 0;
+  if (!absl::ConsumePrefix(&digits, "task") || !absl::SimpleAtoi(digits, &id) || id < 0 ||
+      TaskFolder(id) != name)
+    return std::nullopt;
+  return id;
+}
+
+std::optional<std::pair<int, int>> ParsePairFolder(absl::string_view name) {
+  absl::string_view rest = name;
+  if (!absl::ConsumePrefix(&rest, "f")) return std::nullopt;
+  const size_t sep = rest.find("_f");
+  int a = 0, b = 0;
+  if (sep == absl::string_view::npos || !absl::SimpleAtoi(rest.substr(0, sep), &a) ||
+      !absl::SimpleAtoi(rest.substr(sep + 2), &b) || a < 0 || a >= b || PairFolder(a, b) != name)
+    return std::nullopt;
+  return std::make_pair(a, b);
 }
 
 std::string ShortTaskName(absl::string_view repo_folder, long long task_id) {

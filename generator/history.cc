@@ -17,21 +17,15 @@ std::optional<RecordedPair> RecordedPairFromPath(const std::filesystem::path& fi
   const std::string name = file.filename().string();
   const std::string task_folder = file.parent_path().filename().string();
   const std::string repo = file.parent_path().parent_path().filename().string();
-  absl::string_view id_text = task_folder, pair_text = name;
-  long long task_id = 0;
-  int a = 0, b = 0;
-  if (!absl::ConsumePrefix(&id_text, "task") || !absl::SimpleAtoi(id_text, &task_id) ||
-      !absl::ConsumePrefix(&pair_text, "f") || !absl::ConsumeSuffix(&pair_text, ".json"))
-    return std::nullopt;
-  const size_t sep = pair_text.find("_f");
-  if (sep == absl::string_view::npos || !absl::SimpleAtoi(pair_text.substr(0, sep), &a) ||
-      !absl::SimpleAtoi(pair_text.substr(sep + 2), &b) || a >= b)
-    return std::nullopt;
-  RecordedPair rec{std::string(run_folder), PairId{repo, task_id, a, b}};
+  absl::string_view pair_text = name;
+  const std::optional<long long> task_id = ParseTaskFolder(task_folder);
+  const std::optional<std::pair<int, int>> features =
+      absl::ConsumeSuffix(&pair_text, ".json") ? ParsePairFolder(pair_text) : std::nullopt;
+  if (!task_id || !features) return std::nullopt;
   // Only the exact spelling cbgen writes ("task0012" or "f+3_f4.json" is not a record).
-  if (TaskFolder(task_id) != task_folder || absl::StrCat(PairFolder(a, b), ".json") != name ||
-      !CheckRunName(rec.run_name).ok() || !CheckRepoName(repo).ok())
-    return std::nullopt;
+  RecordedPair rec{std::string(run_folder),
+                   PairId{repo, *task_id, features->first, features->second}};
+  if (!CheckRunName(rec.run_name).ok() || !CheckRepoName(repo).ok()) return std::nullopt;
   return rec;
 }
 
@@ -42,8 +36,8 @@ OutHistory ReadOutHistory(const std::filesystem::path& out, absl::string_view ru
 namespace {
 
 // The model and agent a record names, once per run name and (model, agent).
-void NoteMaker(const Record& record, const std::filesystem::path& file,
-               const std::string& run_name, OutHistory* history) {
+void NoteMaker(const Record& record, const std::filesystem::path& file, const std::string& run_name,
+               OutHistory* history) {
   RunMaker maker{record.model, record.agent, file.string()};
   std::vector<RunMaker>& makers = history->makers[run_name];
   for (const RunMaker& m : makers)

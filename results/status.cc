@@ -1,10 +1,5 @@
 #include "results/status.h"
 
-#include <errno.h>  // POSIX errno values of flock(2): EINTR, EWOULDBLOCK
-#include <fcntl.h>
-#include <sys/file.h>
-#include <unistd.h>
-
 #include <set>
 #include <tuple>
 
@@ -14,40 +9,14 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "util/json_read.h"
+#include "core/naming.h"
 #include "core/provider.h"
 #include "results/report_summary.h"
+#include "util/file_lock.h"
+#include "util/json_read.h"
 
 namespace cb {
 namespace fs = std::filesystem;
-
-bool LockHeld(const fs::path& lock_file) {
-  int fd = ::open(lock_file.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return false;
-  int rc;
-  do {
-    rc = ::flock(fd, LOCK_SH | LOCK_NB);
-  } while (rc != 0 && errno == EINTR);
-  const bool held = rc != 0 && errno == EWOULDBLOCK;
-  if (rc == 0) ::flock(fd, LOCK_UN);
-  ::close(fd);
-  return held;
-}
-
-namespace {
-
-// "task8394" -> 8394; "f3_f4" -> 3, 4.
-bool ParseTaskFolder(absl::string_view name, long long* id) {
-  return absl::ConsumePrefix(&name, "task") && absl::SimpleAtoi(name, id);
-}
-bool ParsePairFolder(absl::string_view name, int* a, int* b) {
-  if (!absl::ConsumePrefix(&name, "f")) return false;
-  const size_t sep = name.find("_f");
-  return sep != absl::string_view::npos && absl::SimpleAtoi(name.substr(0, sep), a) &&
-         absl::SimpleAtoi(name.substr(sep + 2), b);
-}
-
-}  // namespace
 
 std::vector<RunningPair> FindRunningPairs(const fs::path& out,
                                           const std::map<std::string, Setting>& run_settings) {
@@ -65,10 +34,14 @@ std::vector<RunningPair> FindRunningPairs(const fs::path& out,
     RunningPair r;
     r.run_name = pair_dir.parent_path().parent_path().parent_path().filename().string();
     r.pair.repo = pair_dir.parent_path().parent_path().filename().string();
-    if (!ParseTaskFolder(pair_dir.parent_path().filename().string(), &r.pair.task_id) ||
-        !ParsePairFolder(pair_dir.filename().string(), &r.pair.feature_a, &r.pair.feature_b))
-      continue;
-    if (!LockHeld(it->path())) continue;
+    const std::optional<long long> task_id =
+        ParseTaskFolder(pair_dir.parent_path().filename().string());
+    const std::optional<std::pair<int, int>> features =
+        ParsePairFolder(pair_dir.filename().string());
+    if (!task_id || !features) continue;
+    r.pair.task_id = *task_id;
+    std::tie(r.pair.feature_a, r.pair.feature_b) = *features;
+    if (!FileLock::Held(it->path())) continue;
     auto known = run_settings.find(r.run_name);
     r.setting = known != run_settings.end() ? std::optional<Setting>(known->second)
                                             : SettingFromRunName(r.run_name);

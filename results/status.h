@@ -30,10 +30,6 @@ struct RunningPair {
                                 // current.json holds, shown as it is
 };
 
-// True when another process holds an flock on `lock_file` (probed with a
-// shared non-blocking lock, released at once). A missing file is not held.
-bool LockHeld(const std::filesystem::path& lock_file);
-
 // Scans OUT/logs for held pair locks. `run_settings` maps run names to settings.
 std::vector<RunningPair> FindRunningPairs(const std::filesystem::path& out,
                                           const std::map<std::string, Setting>& run_settings);

@@ -32,7 +32,7 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr size_t kMaxUnixPath = sizeof(sockaddr_un::sun_path) - 1;  // 107
+static_assert(kMaxUnixSocketPath == sizeof(sockaddr_un::sun_path) - 1);
 // After accept fails for lack of descriptors or memory: long enough for a
 // connection to finish and free its own, short next to a client's wait.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
@@ -47,9 +47,9 @@ absl::StatusOr<Upstream> ParseUpstream(const std::string& docker_host, asio::io_
   if (absl::StartsWith(host, "unix://")) {
     const std::string path = host.substr(7);
     if (path.empty()) return absl::InvalidArgumentError("DOCKER_HOST unix:// names no socket");
-    if (path.size() > kMaxUnixPath)
+    if (path.size() > kMaxUnixSocketPath)
       return absl::InvalidArgumentError(
-          absl::StrCat("DOCKER_HOST's socket path is longer than ", kMaxUnixPath, " bytes"));
+          absl::StrCat("DOCKER_HOST's socket path is longer than ", kMaxUnixSocketPath, " bytes"));
     up.endpoints.emplace_back(asio::local::stream_protocol::endpoint(path));
     return up;
   }
@@ -227,9 +227,9 @@ absl::StatusOr<std::unique_ptr<DockerProxy>> DockerProxy::Start(std::string upst
                                                                 fs::path socket_path,
                                                                 std::string label_value,
                                                                 fs::path marker) {
-  if (socket_path.string().size() > kMaxUnixPath)
-    return absl::InvalidArgumentError(absl::StrCat("socket path ", socket_path.string(),
-                                                   " is longer than ", kMaxUnixPath, " bytes"));
+  if (socket_path.string().size() > kMaxUnixSocketPath)
+    return absl::InvalidArgumentError(absl::StrCat(
+        "socket path ", socket_path.string(), " is longer than ", kMaxUnixSocketPath, " bytes"));
   if (socket_path.empty()) return absl::InvalidArgumentError("empty socket path");
   std::unique_ptr<DockerProxy> proxy(new DockerProxy());
   proxy->socket_path_ = socket_path;

@@ -15,6 +15,7 @@
 // are returned or counted in stats().
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -24,6 +25,10 @@
 #include "absl/status/statusor.h"
 
 namespace cb {
+
+// The longest path a unix socket can have (sockaddr_un's sun_path, less its
+// NUL): the proxy's own socket, and DOCKER_HOST's, must fit.
+inline constexpr size_t kMaxUnixSocketPath = 107;
 
 class DockerProxy {
  public:

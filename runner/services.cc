@@ -8,16 +8,15 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "util/process.h"
 #include "runner/container_tracker.h"
 #include "runner/docker_proxy.h"
 #include "runner/redis_service.h"
+#include "util/process.h"
 
 namespace cb {
 namespace fs = std::filesystem;
 
 fs::path MakeProxyDir(std::string* error) {
-  constexpr size_t kMaxSocketPath = 107;
   const std::string leaf = "/cbrun-XXXXXX";
   const std::string socket = "/docker.sock";
   std::vector<std::string> bases;
@@ -27,7 +26,7 @@ fs::path MakeProxyDir(std::string* error) {
   std::string last;
   for (std::string base : bases) {
     while (base.size() > 1 && base.back() == '/') base.pop_back();
-    if (base.size() + leaf.size() + socket.size() > kMaxSocketPath) continue;
+    if (base.size() + leaf.size() + socket.size() > kMaxUnixSocketPath) continue;
     std::string templ = base + leaf;
     if (::mkdtemp(templ.data()) != nullptr) return templ;
     last = absl::StrCat("cannot create ", templ, ": ", std::strerror(errno));

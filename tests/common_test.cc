@@ -1,13 +1,13 @@
 // The shared pieces: names, atomic files, locks, the config cbrun reads, Redis URLs.
 #include <gtest/gtest.h>
 
+#include "core/naming.h"
+#include "core/run_config.h"
+#include "test_util.h"
 #include "util/atomic_file.h"
 #include "util/file_lock.h"
 #include "util/json_read.h"
-#include "core/naming.h"
 #include "util/redis_url.h"
-#include "core/run_config.h"
-#include "test_util.h"
 
 namespace cb {
 namespace {
@@ -33,6 +33,20 @@ TEST(Naming, PathsOfRecordsLogsAndUpstreamFiles) {
   EXPECT_EQ(PairLogDir("out", "r", p), "out/logs/r/pallets_click_task/task2068/f7_f10");
   EXPECT_EQ(UpstreamPairDir("L", "r", "coop", p), "L/r/coop/pallets_click_task/2068/f7_f10");
   EXPECT_EQ(ImageStampPath("out", "dspy_task", 1), "out/images/dspy_task-task1.stamp");
+}
+
+TEST(Naming, FolderNamesReadBackOnlyAsWritten) {
+  // The one reader of task and pair folder names (status, history): the
+  // inverse of TaskFolder and PairFolder, strict about leading zeros and signs.
+  EXPECT_EQ(ParseTaskFolder(TaskFolder(8394)), 8394);
+  EXPECT_EQ(ParseTaskFolder("task0"), 0);
+  for (const char* bad : {"task08394", "task+1", "task-1", "task 1", "task", "Task1", "task1x"})
+    EXPECT_EQ(ParseTaskFolder(bad), std::nullopt) << bad;
+  EXPECT_EQ(ParsePairFolder(PairFolder(3, 4)), std::make_pair(3, 4));
+  EXPECT_EQ(ParsePairFolder("f1_f12"), std::make_pair(1, 12));
+  for (const char* bad : {"f03_f4", "f3_f04", "f+3_f4", "f4_f3", "f3_f3", "f3f4", "f3_f", "3_4",
+                          "f3_f4.json", "f3_f4_f5", "f-1_f2"})
+    EXPECT_EQ(ParsePairFolder(bad), std::nullopt) << bad;
 }
 
 TEST(Naming, RepoAndRunNameChecks) {
@@ -70,6 +84,21 @@ TEST(AtomicFile, AFolderThatCannotBeMadeIsAClearError) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(std::string(s.message()).find("cannot create folder"), std::string::npos) << s;
   EXPECT_NE(std::string(s.message()).find((dir / "file/sub").string()), std::string::npos) << s;
+}
+
+TEST(FileLock, HeldSeesAnotherHolderAndLeavesTheLockFree) {
+  cbtest::TempDir dir;
+  const fs::path lock = dir / "logs/.lock";
+  EXPECT_FALSE(FileLock::Held(lock)) << "a missing file is not held";
+  EXPECT_FALSE(fs::exists(lock)) << "the probe creates nothing";
+  {
+    absl::StatusOr<FileLock> held = FileLock::Acquire(lock, FileLock::Wait::kTry);
+    ASSERT_TRUE(held.ok());
+    EXPECT_TRUE(FileLock::Held(lock));
+  }
+  EXPECT_FALSE(FileLock::Held(lock));
+  // The probe released what it took: a runner can lock at once.
+  EXPECT_TRUE(FileLock::Acquire(lock, FileLock::Wait::kTry).ok());
 }
 
 TEST(FileLock, SecondHolderIsRefusedUntilTheFirstLetsGo) {

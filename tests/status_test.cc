@@ -1,4 +1,4 @@
-// cbgen status: the lock probe, the pure progress/ETA computation, and issue
+// cbgen status: the pure progress/ETA computation, and issue
 // 6's "done when": during a run (a slow double in the background) it shows the
 // running pairs, their attempt and, for a retry, the previous reason.
 #include <gtest/gtest.h>
@@ -16,20 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cbtest::Experiment;
-
-TEST(Status, LockHeldSeesAnotherHolderAndLeavesTheLockFree) {
-  cbtest::TempDir dir;
-  const fs::path lock = dir / "logs/.lock";
-  EXPECT_FALSE(cb::LockHeld(lock)) << "a missing file is not held";
-  {
-    absl::StatusOr<cb::FileLock> held = cb::FileLock::Acquire(lock, cb::FileLock::Wait::kTry);
-    ASSERT_TRUE(held.ok());
-    EXPECT_TRUE(cb::LockHeld(lock));
-  }
-  EXPECT_FALSE(cb::LockHeld(lock));
-  // The probe released what it took: a runner can lock at once.
-  EXPECT_TRUE(cb::FileLock::Acquire(lock, cb::FileLock::Wait::kTry).ok());
-}
 
 cb::RecordRow Done(cb::Setting s, int a, cb::Tag tag, double cost, double duration) {
   cb::RecordRow r;

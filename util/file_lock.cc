@@ -31,6 +31,19 @@ absl::StatusOr<FileLock> FileLock::Acquire(const std::filesystem::path& path, Wa
   return FileLock(fd);
 }
 
+bool FileLock::Held(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  int rc;
+  do {
+    rc = ::flock(fd, LOCK_SH | LOCK_NB);
+  } while (rc != 0 && errno == EINTR);
+  const bool held = rc != 0 && errno == EWOULDBLOCK;
+  if (rc == 0) ::flock(fd, LOCK_UN);
+  ::close(fd);
+  return held;
+}
+
 FileLock& FileLock::operator=(FileLock&& other) noexcept {
   if (this != &other) {
     if (fd_ >= 0) ::close(fd_);
