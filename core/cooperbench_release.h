@@ -24,7 +24,7 @@ struct ReleaseVersion {
 };
 std::optional<ReleaseVersion> ParseReleaseVersion(absl::string_view text);
 
-// The releases cbrun was tested against (tests/upstream_test.cc runs each).
+// The releases cbrun was tested against (tests/integration/upstream_test.cc runs each).
 // Older ones are refused; newer ones run, with a warning (UntestedReleaseWarning).
 inline constexpr char kOldestSupportedRelease[] = "0.0.11";
 inline constexpr char kNewestSupportedRelease[] = "0.0.19";  // the newest tested

@@ -2,6 +2,7 @@
 // one self-contained page per pair with every record's attempts, patches,
 // test output, merge and messages, all escaped; and the index's figures
 // across models (results/html_figures_data.h), none for settings not built.
+// (From what the test double left: integration/pair_page_double_test.cc.)
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -19,7 +20,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cbtest::Count;
-using cbtest::RunDouble;
 using cbtest::UpstreamDir;
 using cbtest::WriteRecordWithAttempt;
 using cbtest::WriteReport;
@@ -131,30 +131,6 @@ TEST(PairPage, MessagesInOrderWithoutReceivedCopiesAndUnknownCost) {
   // Missing files are said, not fatal.
   EXPECT_NE(page.find("agent3.patch: not found"), std::string::npos);
   EXPECT_NE(page.find("no eval.json in "), std::string::npos);
-}
-
-TEST(PairPage, ShowsWhatTheDoubleLeftAndLinksBothWays) {
-  cbtest::TempDir dir;
-  const fs::path out = dir / "out";
-  for (cb::Setting s : cb::AllSettings())
-    RunDouble(WriteRecordWithAttempt(out, s, kPair, cb::Tag::kPass, 0.1), s, kPair);
-  WriteReport(out, dir / "report/");  // a folder: report/index.html
-  const std::string index = cbtest::ReadText(dir / "report" / "index.html");
-  EXPECT_NE(index.find("<a href=\"pairs/dspy_task-task8394-f3_f4.html\">dspy_task/8394 [3,4]</a>"),
-            std::string::npos)
-      << index;
-  const std::string page =
-      cbtest::ReadText(dir / "report" / "pairs" / "dspy_task-task8394-f3_f4.html");
-  EXPECT_NE(page.find("<a href=\"../index.html\">"), std::string::npos);
-  for (const char* run : {"command-a-solo", "command-a-coop-comm", "command-a-coop-nocomm"})
-    EXPECT_NE(page.find(std::string("<h2>") + run + "</h2>"), std::string::npos) << run;
-  EXPECT_NE(page.find("<span class=\"add\">+    return 3</span>"), std::string::npos) << page;
-  EXPECT_NE(page.find("<span class=\"del\">-    return None</span>"), std::string::npos);
-  EXPECT_NE(page.find("<span class=\"hunk\">@@ -1,3 +1,4 @@</span>"), std::string::npos);
-  EXPECT_NE(page.find("I am editing src/feature3.py lines 1-3 for feature 3."), std::string::npos);
-  EXPECT_NE(page.find("<h4>Messages (2 sent; result.json: 2)</h4>"), std::string::npos);
-  EXPECT_NE(page.find("<p>Merge: clean, strategy naive</p>"), std::string::npos);
-  EXPECT_EQ(Count(page, "<script"), 0u);
 }
 
 // Rows of the figures: settings not built get none, and figures with nothing are left out.

@@ -107,7 +107,7 @@ std::string InstallWithVersion(const std::filesystem::path& dir, const std::stri
 }
 
 // Older releases are refused; newer ones pass with a warning
-// (tests/newer_release_test.cc).
+// (tests/integration/newer_release_test.cc).
 TEST(Doctor, RefusesAReleaseOlderThanTheOldestSupportedSayingWhatToInstall) {
   cbtest::TempDir dir;
   for (const char* version : {"0.0.9", "0.0.10"}) {

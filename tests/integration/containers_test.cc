@@ -1,24 +1,18 @@
 // Issue 4, no leaked containers: the attempt's Docker proxy labels what the
 // attempt creates (docker CLI or Python SDK), and cbrun removes exactly those
 // containers after the attempt, after its timeout and after Ctrl-C on ninja.
-// Against the real dockerd. (The proxy itself: docker_proxy_test.cc.)
+// Against the real dockerd. (The proxy itself: docker_proxy_test.cc; the label
+// value alone: unit/container_tracker_test.cc.)
 #include <gtest/gtest.h>
 
 #include <signal.h>
 
-#include "runner/container_tracker.h"
 #include "services_test_util.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using cbtest::Experiment;
-TEST(NewLabelValue, UniquePerAttemptEvenForTheSameAttemptId) {
-  const std::string a = cb::NewLabelValue("command-a-solo.dspy_task.8394.f1_f2.1");
-  const std::string b = cb::NewLabelValue("command-a-solo.dspy_task.8394.f1_f2.1");
-  EXPECT_NE(a, b);
-  EXPECT_EQ(a.rfind("command-a-solo.dspy_task.8394.f1_f2.1.", 0), 0u) << a;
-}
 
 bool ContainerExists(const std::string& name) {
   cbtest::CommandResult r =

@@ -1,7 +1,7 @@
 // Several models in one build: each model's prefix, provider and key variable
 // (generator/model_matrix.h), the plan's refusals, and the Ninja text of a
 // matrix (targets per model, per model and setting, per setting; provider
-// pools), checked by the real ninja.
+// pools). (The real ninja reads it in integration/model_matrix_ninja_test.cc.)
 #include "generator/model_matrix.h"
 
 #include <gtest/gtest.h>
@@ -11,12 +11,9 @@
 #include "core/provider.h"
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
-#include "test_util.h"
 
 namespace cb {
 namespace {
-
-namespace fs = std::filesystem;
 
 TEST(Provider, LitellmNamingConvention) {
   EXPECT_EQ(ProviderOf("command-a-03-2025"), "cohere");
@@ -164,29 +161,6 @@ TEST(WriteBuildNinja, MatrixTargetsPerModelPerRunAndPerSetting) {
             std::string::npos);
   EXPECT_NE(text.find("build gpt-4o: phony gpt-4o-solo gpt-4o-coop-nocomm\n"), std::string::npos);
   EXPECT_EQ(text.find("pool runs_"), std::string::npos) << "no provider pools unless asked";
-}
-
-TEST(WriteBuildNinja, ProviderPoolsAndRealNinjaAgrees) {
-  const std::string text = Render(Matrix(2));
-  EXPECT_NE(text.find("pool runs_cohere\n  depth = 2\npool runs_openai\n  depth = 2\n"),
-            std::string::npos)
-      << text;
-  EXPECT_NE(text.find("  model = gpt-4o\n  pool = runs_openai\n"), std::string::npos);
-  EXPECT_NE(text.find("  model = command-a-03-2025\n  pool = runs_cohere\n"), std::string::npos);
-  cbtest::TempDir dir;
-  fs::create_directories(dir / "out");
-  cbtest::WriteText(dir / "out/config.json", "{}");
-  cbtest::WriteText(dir / "build.ninja", text);
-  // Ninja reads it, and `ninja -t targets` knows every model's targets.
-  cbtest::CommandResult targets = cbtest::Run("ninja -t targets all", dir.path());
-  ASSERT_EQ(targets.exit_code, 0) << targets.output;
-  for (const char* t : {"command-a:", "gpt-4o:", "command-a-solo:", "gpt-4o-coop-nocomm:",
-                        "solo:", "coop-nocomm:", "all:"})
-    EXPECT_NE(targets.output.find(t), std::string::npos) << t << "\n" << targets.output;
-  cbtest::CommandResult dry = cbtest::Run("ninja -n gpt-4o-solo", dir.path());
-  ASSERT_EQ(dry.exit_code, 0) << dry.output;
-  EXPECT_NE(dry.output.find("gpt-4o solo dspy/8394 [3,4]"), std::string::npos) << dry.output;
-  EXPECT_EQ(dry.output.find("command-a solo"), std::string::npos) << dry.output;
 }
 
 TEST(WriteBuildNinja, OneModelWithProviderPool) {

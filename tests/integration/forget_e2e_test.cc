@@ -1,94 +1,18 @@
-// cbgen forget: the filter, and issue 6's "done when": `cbgen forget --tag
-// infra_error` moves exactly the infra_error records aside (kept, not deleted)
-// and the next `ninja` runs exactly those pairs again.
+// cbgen forget, with the real cbgen: a word not in its list moves nothing, and
+// issue 6's "done when": `cbgen forget --tag infra_error` moves exactly the
+// infra_error records aside (kept, not deleted) and the next `ninja` runs
+// exactly those pairs again. (The filter and its words: unit/forget_test.cc.)
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "absl/strings/str_join.h"
 #include "core/record.h"
-#include "results/forget.h"
 #include "test_util.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using cbtest::Experiment;
-
-cb::RecordRow Row(cb::Setting s, const std::string& repo, cb::Tag tag, cb::Reason reason) {
-  cb::RecordRow r;
-  r.setting = s;
-  r.pair = cb::PairId{repo, 1, 1, 2};
-  r.tag = tag;
-  r.reason = reason;
-  return r;
-}
-
-TEST(Forget, FilterByTagSettingRepoAndReason) {
-  using cb::Reason;
-  using cb::Setting;
-  using cb::Tag;
-  const std::vector<cb::RecordRow> rows = {
-      Row(Setting::kSolo, "a_task", Tag::kInfraError, Reason::kCrash),
-      Row(Setting::kSolo, "b_task", Tag::kInfraError, Reason::kRateLimited),
-      Row(Setting::kCoopComm, "a_task", Tag::kInfraError, Reason::kRateLimited),
-      Row(Setting::kCoopComm, "a_task", Tag::kFail, Reason::kTestsFailed),
-      Row(Setting::kSolo, "a_task", Tag::kPass, Reason::kTestsPassed),
-  };
-  auto count = [&](cb::ForgetFilter f) { return cb::SelectForForget(rows, f).size(); };
-  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "", std::nullopt}), 3u);
-  EXPECT_EQ(count({Tag::kInfraError, Setting::kSolo, "", std::nullopt}), 2u);
-  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "a_task", std::nullopt}), 2u);
-  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "", Reason::kRateLimited}), 2u);
-  EXPECT_EQ(count({Tag::kInfraError, Setting::kCoopComm, "a_task", Reason::kRateLimited}), 1u);
-  EXPECT_EQ(count({Tag::kFail, std::nullopt, "", std::nullopt}), 1u);
-  EXPECT_EQ(count({Tag::kFail, std::nullopt, "", Reason::kUnknown}), 0u);
-}
-
-// The command line's words.
-cb::ForgetArgs Words(const std::string& tag, const std::string& setting = "",
-                     const std::string& repo = "", const std::string& reason = "") {
-  cb::ForgetArgs args;
-  args.tag = tag;
-  args.setting = setting;
-  args.repo = repo;
-  args.reason = reason;
-  return args;
-}
-
-TEST(Forget, ParsesTheWordsOfTheCommandLine) {
-  absl::StatusOr<cb::ForgetFilter> f =
-      cb::ParseForgetFilter(Words("infra_error", "coop-comm", "a_task", "rate_limited"));
-  ASSERT_TRUE(f.ok()) << f.status();
-  EXPECT_EQ(f->tag, cb::Tag::kInfraError);
-  EXPECT_EQ(f->setting, cb::Setting::kCoopComm);
-  EXPECT_EQ(f->repo, "a_task");
-  EXPECT_EQ(f->reason, cb::Reason::kRateLimited);
-  // Empty words: any setting, repository and reason.
-  f = cb::ParseForgetFilter(Words("fail"));
-  ASSERT_TRUE(f.ok()) << f.status();
-  EXPECT_EQ(f->tag, cb::Tag::kFail);
-  EXPECT_FALSE(f->setting.has_value());
-  EXPECT_FALSE(f->reason.has_value());
-  // "unknown" is a reason too: records with none, or with a word not in the list.
-  f = cb::ParseForgetFilter(Words("fail", "", "", "unknown"));
-  ASSERT_TRUE(f.ok()) << f.status();
-  EXPECT_EQ(f->reason, cb::Reason::kUnknown);
-}
-
-TEST(Forget, AWordNotInItsListIsAnErrorThatSaysWhichWordsAre) {
-  EXPECT_EQ(cb::ParseForgetFilter(Words("infra")).status().message(),
-            "--tag \"infra\": use pass, fail or infra_error");
-  EXPECT_EQ(cb::ParseForgetFilter(Words("infra_error", "coop")).status().message(),
-            "--setting \"coop\": use solo, coop-comm or coop-nocomm");
-  const absl::Status bad =
-      cb::ParseForgetFilter(Words("infra_error", "", "", "rate_limit")).status();
-  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(bad.message(),
-            "--reason \"rate_limit\": use one of " + absl::StrJoin(cb::AllReasonNames(), ", "));
-  EXPECT_NE(bad.message().find(": use one of tests_passed, tests_failed, "), std::string::npos);
-  EXPECT_NE(bad.message().find(", rate_limited, "), std::string::npos);
-}
 
 // An infra_error record of `reason` under dir/out.
 void WriteInfraRecord(const fs::path& out, cb::Reason reason) {

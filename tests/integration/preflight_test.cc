@@ -1,6 +1,7 @@
 // Issue 4, preflight: without the API key, ninja fails before cooperbench
 // runs even once; the checks run once per ninja invocation however many
 // cbruns start; a finished build stays a no-op.
+// (Reading /proc stat lines and the key check alone: unit/preflight_checks_test.cc.)
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -12,28 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using cbtest::Experiment;
-
-TEST(ParseProcStat, CommWithSpacesAndParentheses) {
-  std::string fields;
-  for (int i = 4; i <= 21; ++i) fields += " " + std::to_string(i);  // fields 4..21
-  auto s = cb::ParseProcStat("4242 (nin ja) (x)) S" + fields + " 987654 0 0\n");
-  ASSERT_TRUE(s.has_value());
-  EXPECT_EQ(s->comm, "nin ja) (x)");
-  EXPECT_EQ(s->ppid, 4);
-  EXPECT_EQ(s->start_time, 987654u);
-  EXPECT_FALSE(cb::ParseProcStat("garbage").has_value());
-}
-
-TEST(CheckApiKey, NamesTheVariableNeverTheValue) {
-  cb::CheckResult missing = cb::CheckApiKey("COHERE_API_KEY", nullptr);
-  EXPECT_FALSE(missing.ok);
-  EXPECT_NE(missing.detail.find("COHERE_API_KEY is not set"), std::string::npos);
-  EXPECT_FALSE(cb::CheckApiKey("COHERE_API_KEY", "").ok);
-  cb::CheckResult set = cb::CheckApiKey("OPENAI_API_KEY", "sk-very-secret");
-  EXPECT_TRUE(set.ok);
-  EXPECT_EQ(set.name, "OPENAI_API_KEY");
-  EXPECT_EQ(cb::FormatCheck(set).find("sk-very-secret"), std::string::npos);
-}
 
 // A Python string literal (a JSON string is one).
 std::string PyString(const std::string& text) {
