@@ -27,10 +27,10 @@ std::string FormatCheck(const CheckResult& c) {
 
 CheckResult CheckDocker(const RunConfig& config, int images_to_pull) {
   CheckResult r{"docker", false, ""};
-  Captured v = Capture({config.docker, "version", "--format", "{{.Server.Version}}"},
-                       kDockerVersionTimeoutS);
+  ProcessResult v = Capture({config.docker, "version", "--format", "{{.Server.Version}}"},
+                            kDockerVersionTimeoutS);
   if (!v.started) {
-    r.detail = absl::StrCat("cannot run ", config.docker, ": ", v.error,
+    r.detail = absl::StrCat("cannot run ", config.docker, ": ", v.start_error,
                             " (install Docker, or pass --docker PATH)");
     return r;
   }

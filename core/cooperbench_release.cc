@@ -233,13 +233,13 @@ absl::StatusOr<CooperbenchRelease> ProbeCooperbenchRelease(const std::string& co
 
   std::vector<std::string> ask_version = interpreter;
   ask_version.insert(ask_version.end(), {"-c", kVersionProgram, r.executable});
-  Captured version = Capture(ask_version, kProbeTimeoutS);
+  ProcessResult version = Capture(ask_version, kProbeTimeoutS);
   if (!version.ok() || !ParseReleaseVersion(LastLine(version.output)))
     return absl::FailedPreconditionError(
         absl::StrCat("cannot read the release of ", r.executable, " (", r.interpreter, " says: ",
                      version.timed_out ? "no answer"
                      : version.started ? FirstLine(version.output)
-                                       : version.error,
+                                       : version.start_error,
                      "): reinstall it with pip install 'cooperbench>=", kOldestSupportedRelease,
                      ",<=", kNewestSupportedRelease, "'"));
   r.version = LastLine(version.output);
@@ -250,12 +250,12 @@ absl::StatusOr<CooperbenchRelease> ProbeCooperbench(const std::string& cooperben
   absl::StatusOr<CooperbenchRelease> probed = ProbeCooperbenchRelease(cooperbench);
   if (!probed.ok()) return probed.status();
   CooperbenchRelease& r = *probed;
-  Captured help = Capture({r.executable, "run", "--help"}, kProbeTimeoutS);
+  ProcessResult help = Capture({r.executable, "run", "--help"}, kProbeTimeoutS);
   if (!help.ok())
     return absl::FailedPreconditionError(absl::StrCat(r.executable, " run --help failed (",
                                                       help.timed_out ? "no answer"
                                                       : help.started ? FirstLine(help.output)
-                                                                     : help.error,
+                                                                     : help.start_error,
                                                       "): check that cooperbench ", r.version,
                                                       " is installed completely"));
   ReadRunHelp(help.output, &r);
@@ -267,12 +267,13 @@ absl::StatusOr<std::string> ProbeModelPrice(const CooperbenchRelease& release,
   std::vector<std::string> argv = absl::StrSplit(release.interpreter, ' ', absl::SkipEmpty());
   argv.insert(argv.end(), {"-c", kPriceProgram, model});
   // litellm would otherwise fetch its price list from the network at import.
-  Captured price = Capture(argv, kProbeTimeoutS, {{"LITELLM_LOCAL_MODEL_COST_MAP", "True"}});
+  ProcessResult price = Capture(argv, kProbeTimeoutS, {{"LITELLM_LOCAL_MODEL_COST_MAP", "True"}});
   if (price.ok()) return LastLine(price.output);
-  return absl::NotFoundError(
-      price.exit_code == 3 ? LastLine(price.output)
-                           : absl::StrCat("cannot ask litellm: ",
-                                          price.started ? LastLine(price.output) : price.error));
+  return absl::NotFoundError(price.exit_code == 3
+                                 ? LastLine(price.output)
+                                 : absl::StrCat("cannot ask litellm: ", price.started
+                                                                            ? LastLine(price.output)
+                                                                            : price.start_error));
 }
 
 }  // namespace cb

@@ -41,10 +41,11 @@ absl::Status CheckDisk(const DiskFacts& f) {
 }
 
 absl::StatusOr<std::string> DockerRootDir(const std::string& docker) {
-  Captured c = Capture({docker, "info", "--format", "{{.DockerRootDir}}"}, kDockerInfoTimeoutS);
+  ProcessResult c =
+      Capture({docker, "info", "--format", "{{.DockerRootDir}}"}, kDockerInfoTimeoutS);
   if (!c.started)
     return absl::FailedPreconditionError(
-        absl::StrCat("cannot run docker: ", c.error, " (install Docker or pass --docker)"));
+        absl::StrCat("cannot run docker: ", c.start_error, " (install Docker or pass --docker)"));
   std::string dir(absl::StripAsciiWhitespace(c.output));
   if (!c.ok() || dir.empty() || dir[0] != '/')
     return absl::UnavailableError(

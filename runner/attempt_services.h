@@ -25,13 +25,4 @@ class AttemptServices {
   virtual void AfterAttempt(const std::string& attempt_id) = 0;
 };
 
-class NoServices : public AttemptServices {
- public:
-  absl::Status BeforeAttempt(Setting) override { return absl::OkStatus(); }
-  std::vector<std::pair<std::string, std::string>> AttemptEnvironment(const std::string&) override {
-    return {};
-  }
-  void AfterAttempt(const std::string&) override {}
-};
-
 }  // namespace cb

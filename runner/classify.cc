@@ -1,5 +1,7 @@
 #include "runner/classify.h"
 
+#include "runner/classify_rules.h"
+
 #include <csignal>
 #include <vector>
 
@@ -94,9 +96,9 @@ std::vector<const boost::json::value*> Agents(const boost::json::value& result) 
   return agents;
 }
 
-const boost::json::value* AgentWithStatus(const AttemptEvidence& e, absl::string_view status) {
-  if (!e.result) return nullptr;
-  for (const boost::json::value* a : Agents(*e.result))
+const boost::json::value* AgentWithStatus(const boost::json::value& result,
+                                          absl::string_view status) {
+  for (const boost::json::value* a : Agents(result))
     if (StringField(*a, "status") == std::string(status)) return a;
   return nullptr;
 }
@@ -162,8 +164,17 @@ Verdict Make(Tag tag, Reason reason, std::string detail, bool fatal = false) {
   return Verdict{tag, reason, Shorten(detail), fatal};
 }
 
+// result.json and eval.json for a rule that declared it needs them
+// (RuleNeeds): the driver calls it only when they are there. value(), not *:
+// a rule whose declaration lacked one throws instead of reading garbage.
+const boost::json::value& ResultJson(const AttemptEvidence& e) {
+  return e.result.value();
+}
+const boost::json::value& EvalJson(const AttemptEvidence& e) {
+  return e.eval.value();
+}
+
 // The rules, each a function: a verdict, or nullopt when it does not apply.
-using Rule = std::optional<Verdict> (*)(const AttemptEvidence&);
 
 // The process itself.
 std::optional<Verdict> NotStarted(const AttemptEvidence& e) {
@@ -203,20 +214,21 @@ std::optional<Verdict> NoResult(const AttemptEvidence& e) {
               absl::StrCat("result.json: ", e.result_problem));
 }
 std::optional<Verdict> AgentError(const AttemptEvidence& e) {
-  const boost::json::value* agent = AgentWithStatus(e, "Error");
+  const boost::json::value* agent = AgentWithStatus(ResultJson(e), "Error");
   if (agent == nullptr) return std::nullopt;
   const std::string text = StringField(*agent, "error").value_or("agent status Error");
   ErrorReading r = ReadErrorText(text);
   return Make(Tag::kInfraError, r.reason, text, r.fatal);
 }
+std::optional<Verdict> AgentsFinished(const AttemptEvidence&) {
+  return Make(Tag::kPass, Reason::kAgentsFinished,
+              "the agents finished; their work is evaluated next");
+}
 
 // eval.json.
 std::optional<Verdict> BothPassed(const AttemptEvidence& e) {
-  if (!e.eval || BoolField(*e.eval, "both_passed") != true) return std::nullopt;
+  if (BoolField(EvalJson(e), "both_passed") != true) return std::nullopt;
   return Make(Tag::kPass, Reason::kTestsPassed, "");
-}
-std::optional<Verdict> AgentsFinished(const AttemptEvidence&) {
-  return Make(Tag::kPass, Reason::kAgentsFinished, "the agents finished; their work is evaluated next");
 }
 // The evaluation ran into --eval-timeout: upstream scores a test run that
 // times out as failing tests, so this is the patch's doing, not the machine's.
@@ -229,7 +241,7 @@ std::optional<Verdict> NoEval(const AttemptEvidence& e) {
   return Make(Tag::kInfraError, Reason::kMissingEval, absl::StrCat("eval.json: ", e.eval_problem));
 }
 std::optional<Verdict> EvalError(const AttemptEvidence& e) {
-  std::optional<std::string> error = StringField(*e.eval, "error");
+  std::optional<std::string> error = StringField(EvalJson(e), "error");
   if (!error) return std::nullopt;
   // 0.0.14 and earlier: naive and union merge both failed.
   if (IsMergeFailure(*error)) return std::nullopt;  // a verdict: MergeFailed below
@@ -245,58 +257,70 @@ std::optional<Verdict> EvalError(const AttemptEvidence& e) {
               r.reason == Reason::kDockerError ? Reason::kDockerError : Reason::kEvalError, *error);
 }
 std::optional<Verdict> LimitsExceeded(const AttemptEvidence& e) {
-  if (AgentWithStatus(e, "LimitsExceeded") == nullptr) return std::nullopt;
+  if (AgentWithStatus(ResultJson(e), "LimitsExceeded") == nullptr) return std::nullopt;
   return Make(Tag::kFail, Reason::kLimitsExceeded, "an agent hit its step or cost limit");
 }
 // DockerSandbox.exec's own timeout (exit code -1): upstream scores it as failing tests.
 std::optional<Verdict> TestsTimedOut(const AttemptEvidence& e) {
-  if (!AnyTestOutputContains(*e.eval, "command timed out after")) return std::nullopt;
+  if (!AnyTestOutputContains(EvalJson(e), "command timed out after")) return std::nullopt;
   return Make(Tag::kFail, Reason::kTestsTimeout, "a test command timed out in the eval sandbox");
 }
 std::optional<Verdict> MergeFailed(const AttemptEvidence& e) {
-  std::optional<std::string> error = StringField(*e.eval, "error");
+  std::optional<std::string> error = StringField(EvalJson(e), "error");
   if (!error || !IsMergeFailure(*error)) return std::nullopt;
   return Make(Tag::kFail, Reason::kMergeConflict, *error);
 }
 std::optional<Verdict> PatchNotApplied(const AttemptEvidence& e) {
-  if (!PatchDidNotApply(*e.eval)) return std::nullopt;
+  if (!PatchDidNotApply(EvalJson(e))) return std::nullopt;
   return Make(Tag::kFail, Reason::kPatchNotApplied, "an agent's patch did not apply");
 }
 // merge.status says a conflict on every release (0.0.16+: with error null;
 // before: the union merge's tree failed the tests).
 std::optional<Verdict> MergeConflict(const AttemptEvidence& e) {
-  if (MergeField(*e.eval, "status") != std::string("conflicts")) return std::nullopt;
+  const boost::json::value& eval = EvalJson(e);
+  if (MergeField(eval, "status") != std::string("conflicts")) return std::nullopt;
   return Make(Tag::kFail, Reason::kMergeConflict,
               absl::StrCat("the agents' patches conflict (merge strategy ",
-                           MergeField(*e.eval, "strategy").value_or("none"), ")"));
+                           MergeField(eval, "strategy").value_or("none"), ")"));
 }
 // Not both passed, and an agent submitted nothing (upstream tested an empty patch).
 std::optional<Verdict> NoSubmission(const AttemptEvidence& e) {
-  if (e.submitted_nothing.empty() || BoolField(*e.eval, "both_passed") == true) return std::nullopt;
+  if (e.submitted_nothing.empty() || BoolField(EvalJson(e), "both_passed") == true)
+    return std::nullopt;
   return Make(Tag::kFail, Reason::kNoSubmission,
               absl::StrCat(e.submitted_nothing, " submitted nothing (an empty patch)"));
 }
 std::optional<Verdict> TestsFailed(const AttemptEvidence& e) {
-  if (BoolField(*e.eval, "both_passed") != false) return std::nullopt;
+  if (BoolField(EvalJson(e), "both_passed") != false) return std::nullopt;
   return Make(Tag::kFail, Reason::kTestsFailed, "");
 }
 
 // The tables: rules in order, the first that applies decides (doc/manual.md, "Tags and reasons").
-constexpr Rule kAgentRules[] = {
-    NotStarted, TimedOut, KilledBySignal, ExitedNonZero, NoResult, AgentError, AgentsFinished,
+constexpr ClassifyRule kAgentRules[] = {
+    {"NotStarted", kNeedsNothing, NotStarted},
+    {"TimedOut", kNeedsNothing, TimedOut},
+    {"KilledBySignal", kNeedsNothing, KilledBySignal},
+    {"ExitedNonZero", kNeedsNothing, ExitedNonZero},
+    {"NoResult", kNeedsNothing, NoResult},
+    {"AgentError", kNeedsResult, AgentError},
+    {"AgentsFinished", kNeedsNothing, AgentsFinished},
 };
-constexpr Rule kEvalRules[] = {
-    NotStarted,     EvalRanOutOfTime, KilledBySignal, ExitedNonZero,   BothPassed,
-    NoEval,         EvalError,        LimitsExceeded, TestsTimedOut,   MergeFailed,
-    PatchNotApplied, MergeConflict,   NoSubmission,   TestsFailed,
+constexpr ClassifyRule kEvalRules[] = {
+    {"NotStarted", kNeedsNothing, NotStarted},
+    {"EvalRanOutOfTime", kNeedsNothing, EvalRanOutOfTime},
+    {"KilledBySignal", kNeedsNothing, KilledBySignal},
+    {"ExitedNonZero", kNeedsNothing, ExitedNonZero},
+    {"BothPassed", kNeedsEval, BothPassed},
+    {"NoEval", kNeedsNothing, NoEval},
+    {"EvalError", kNeedsEval, EvalError},
+    {"LimitsExceeded", kNeedsResult, LimitsExceeded},
+    {"TestsTimedOut", kNeedsEval, TestsTimedOut},
+    {"MergeFailed", kNeedsEval, MergeFailed},
+    {"PatchNotApplied", kNeedsEval, PatchNotApplied},
+    {"MergeConflict", kNeedsEval, MergeConflict},
+    {"NoSubmission", kNeedsEval, NoSubmission},
+    {"TestsFailed", kNeedsEval, TestsFailed},
 };
-
-template <size_t N>
-Verdict FirstRule(const Rule (&rules)[N], const AttemptEvidence& evidence) {
-  for (Rule rule : rules)
-    if (std::optional<Verdict> v = rule(evidence)) return *v;
-  return Make(Tag::kInfraError, Reason::kBadEval, "eval.json has no both_passed");
-}
 
 }  // namespace
 
@@ -308,6 +332,25 @@ ErrorReading ReadErrorText(absl::string_view text) {
   return {Reason::kAgentError, false};
 }
 
+std::span<const ClassifyRule> AgentRules() {
+  return kAgentRules;
+}
+std::span<const ClassifyRule> EvalRules() {
+  return kEvalRules;
+}
+
+bool HasNeeded(const AttemptEvidence& evidence, RuleNeeds needs) {
+  return (!needs.result || evidence.result) && (!needs.eval || evidence.eval);
+}
+
+Verdict FirstRule(std::span<const ClassifyRule> rules, const AttemptEvidence& evidence) {
+  for (const ClassifyRule& rule : rules) {
+    if (!HasNeeded(evidence, rule.needs)) continue;
+    if (std::optional<Verdict> v = rule.decide(evidence)) return *v;
+  }
+  return Make(Tag::kInfraError, Reason::kBadEval, "eval.json has no both_passed");
+}
+
 Verdict ClassifyAgents(const AttemptEvidence& evidence) { return FirstRule(kAgentRules, evidence); }
 
 Verdict ClassifyEval(const AttemptEvidence& evidence) { return FirstRule(kEvalRules, evidence); }
@@ -316,7 +359,7 @@ Verdict Classify(const AttemptEvidence& evidence) {
   Verdict agents = ClassifyAgents(evidence);
   if (agents.reason != Reason::kAgentsFinished) return agents;
   AttemptEvidence evaluated = evidence;
-  evaluated.process = ProcessOutcome{};
+  evaluated.process = StartedProcess();
   evaluated.process.exit_code = 0;
   return ClassifyEval(evaluated);
 }

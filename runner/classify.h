@@ -1,5 +1,6 @@
 // Classification: what one attempt's evidence (exit status, result.json,
-// eval.json) means. Pure: one ordered table of rules in classify.cc.
+// eval.json) means. Pure: ordered tables of rules in classify.cc, each rule
+// stating the files it needs (runner/classify_rules.h).
 #pragma once
 
 #include <optional>
@@ -12,20 +13,22 @@
 
 #include "core/reason.h"
 #include "core/tag.h"
+#include "util/process.h"
 
 namespace cb {
 
-// How the cooperbench process ended.
-struct ProcessOutcome {
-  bool started = true;
-  std::string start_error;       // why it could not start (not found, not executable)
-  std::optional<int> exit_code;  // set when it exited
-  std::optional<int> signal;     // set when a signal killed it
-  bool timed_out = false;        // cbrun ended it at --timeout
-};
+// A process that started, not yet seen to end.
+inline ProcessResult StartedProcess() {
+  ProcessResult p;
+  p.started = true;
+  return p;
+}
 
 struct AttemptEvidence {
-  ProcessOutcome process;
+  // How the cooperbench process ended (its output is not read here). Started
+  // unless it says otherwise: an attempt found on disk, never seen to end,
+  // had started.
+  ProcessResult process = StartedProcess();
   std::optional<boost::json::value> result;  // result.json, when present and parsed
   std::string result_problem;                // "missing" or the parse error, else empty
   std::optional<boost::json::value> eval;    // eval.json

@@ -38,16 +38,17 @@ absl::StatusOr<int> RemoveAttemptContainers(const std::string& docker,
   // A second look catches a container whose create the daemon was still
   // completing when the attempt ended (and its proxy closed the connection).
   for (int pass = 0; pass < 2; ++pass) {
-    Captured ps =
+    ProcessResult ps =
         Capture({docker, "ps", "-aq", "--no-trunc", "--filter", filter}, kDockerPsTimeoutS);
     if (!ps.ok())
-      return absl::UnavailableError(absl::StrCat("docker ps --filter ", filter, " failed: ",
-                                                 ps.started ? FirstLine(ps.output) : ps.error));
+      return absl::UnavailableError(
+          absl::StrCat("docker ps --filter ", filter,
+                       " failed: ", ps.started ? FirstLine(ps.output) : ps.start_error));
     std::vector<std::string> ids = absl::StrSplit(ps.output, '\n', absl::SkipWhitespace());
     if (ids.empty()) break;
     std::vector<std::string> rm = {docker, "rm", "-f"};
     rm.insert(rm.end(), ids.begin(), ids.end());
-    Captured r = Capture(rm, kDockerRmTimeoutS);
+    ProcessResult r = Capture(rm, kDockerRmTimeoutS);
     if (!r.ok())
       return absl::InternalError(absl::StrCat("docker rm -f of the containers labelled ",
                                               label_value, " failed: ", FirstLine(r.output)));

@@ -18,7 +18,7 @@ namespace cb {
 namespace {
 
 bool Succeeded(const LaunchResult& r) {
-  return r.outcome.started && r.outcome.exit_code == 0 && r.interrupt_signal == 0;
+  return r.process.started && r.process.exit_code == 0 && r.interrupt_signal == 0;
 }
 
 // The signal is the launcher's (Launcher::interrupt_signal), which cbrun
@@ -56,9 +56,9 @@ class Puller {
     LaunchResult inspect =
         Docker({"image", "inspect", "--format", "{{.Id}}", canonical_}, kDockerLocalTimeoutS);
     if (inspect.interrupt_signal) return Interrupted(inspect.interrupt_signal);
-    if (!inspect.outcome.started)
+    if (!inspect.process.started)
       return absl::FailedPreconditionError(
-          absl::StrCat("cannot run docker: ", inspect.outcome.start_error,
+          absl::StrCat("cannot run docker: ", inspect.process.start_error,
                        " (install Docker or pass --docker)"));
     std::string pulled_from;
     if (!Succeeded(inspect)) {
@@ -76,7 +76,7 @@ class Puller {
 
  private:
   LaunchResult Docker(const std::vector<std::string>& args, double timeout_s) {
-    LaunchSpec spec;
+    ProcessSpec spec;
     spec.argv = {config_.docker};
     spec.argv.insert(spec.argv.end(), args.begin(), args.end());
     spec.log_file = job_.log_file;

@@ -27,7 +27,7 @@ class ProcessLauncher : public Launcher {
     ArmSignals();
   }
 
-  LaunchResult Run(const LaunchSpec& spec) override;
+  LaunchResult Run(const ProcessSpec& spec) override;
   bool Sleep(double seconds) override;
   int interrupt_signal() const override { return interrupt_signal_; }
 
@@ -53,23 +53,16 @@ class ProcessLauncher : public Launcher {
   std::function<void(int)> on_signal_;
 };
 
-LaunchResult ProcessLauncher::Run(const LaunchSpec& spec) {
+LaunchResult ProcessLauncher::Run(const ProcessSpec& spec) {
   LaunchResult r;
   if (interrupt_signal_ != 0) {
     r.interrupt_signal = interrupt_signal_;
-    r.outcome.started = false;
-    r.outcome.start_error = "interrupted before start";
+    r.process.start_error = "interrupted before start";
     return r;
   }
-  ProcessSpec process;
-  process.argv = spec.argv;
-  process.log_file = spec.log_file;
+  ProcessSpec process = spec;
   process.log_redactor = &redactor_;
-  process.env_set = spec.env_set;
-  process.cwd = spec.cwd;
-  process.timeout_s = spec.timeout_s;
-  process.grace_s = spec.grace_s;
-  const ProcessResult p = RunProcess(ctx_, process, [&](RunningProcess& child) {
+  r.process = RunProcess(ctx_, process, [&](RunningProcess& child) {
     // Forward the signal cbrun got (Ctrl-C reaches cbrun, not the child's group).
     on_signal_ = [&r, &child](int sig) {
       r.interrupt_signal = sig;
@@ -82,13 +75,6 @@ LaunchResult ProcessLauncher::Run(const LaunchSpec& spec) {
     ArmSignals();
   });
   on_signal_ = nullptr;
-  r.outcome.started = p.started;
-  r.outcome.start_error = p.start_error;
-  r.outcome.exit_code = p.exit_code;
-  r.outcome.signal = p.signal;
-  r.outcome.timed_out = p.timed_out;
-  r.pid = p.pid;
-  r.duration_s = p.duration_s;
   return r;
 }
 

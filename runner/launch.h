@@ -6,40 +6,26 @@
 // child subreaper).
 #pragma once
 
-#include <filesystem>
 #include <memory>
-#include <string>
-#include <utility>
-#include <vector>
 
 #include "util/process.h"
 #include "util/redact.h"
-#include "runner/classify.h"
 
 namespace cb {
 
-struct LaunchSpec {
-  std::vector<std::string> argv;  // argv[0] is looked up on PATH when it has no '/'
-  // stdout and stderr are appended here, redacted by the launcher's Redactor.
-  std::filesystem::path log_file;
-  std::vector<std::pair<std::string, std::string>> env_set;  // on top of cbrun's environment
-  std::filesystem::path cwd;                                 // empty: cbrun's own
-  double timeout_s = 0;                                      // 0: none
-  double grace_s = kDefaultGraceS;
-};
-
+// One run of a child: how it ended, and the signal cbrun got meanwhile.
 struct LaunchResult {
-  ProcessOutcome outcome;
+  ProcessResult process;
   int interrupt_signal = 0;  // cbrun got this signal while the child ran
-  int pid = 0;
-  double duration_s = 0;
 };
 
 // Spawning behind an interface, so the pair runner tests without processes.
 class Launcher {
  public:
   virtual ~Launcher() = default;
-  virtual LaunchResult Run(const LaunchSpec& spec) = 0;
+  // Runs `spec` to its end. Its output goes to spec.log_file, redacted by
+  // the launcher (which sets spec.log_redactor itself).
+  virtual LaunchResult Run(const ProcessSpec& spec) = 0;
   // Waits; returns false at once if cbrun is interrupted meanwhile.
   virtual bool Sleep(double seconds) = 0;
   // The signal that interrupted cbrun, or 0.

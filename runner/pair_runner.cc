@@ -6,98 +6,23 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "util/atomic_file.h"
 #include "core/attempt_file.h"
 #include "core/cooperbench_release.h"
 #include "core/disk_check.h"
 #include "core/exit_codes.h"
-#include "util/file_lock.h"
-#include "util/json_read.h"
-#include "util/log_tail.h"
 #include "core/record_copy.h"
+#include "runner/attempt_facts.h"
 #include "runner/attempt_files.h"
 #include "runner/attempt_history.h"
 #include "runner/reporter.h"
 #include "runner/retry_policy.h"
+#include "util/atomic_file.h"
+#include "util/file_lock.h"
+#include "util/json_read.h"
+#include "util/log_tail.h"
 
 namespace cb {
 namespace fs = std::filesystem;
-
-AttemptPlace PlaceAttempt(const PairJob& job, const fs::path& attempt_dir) {
-  AttemptPlace place{attempt_dir, {}, attempt_dir};
-  if (!job.has_log_dir || !job.has_dataset_dir) {
-    place.cwd = attempt_dir;
-    if (!job.has_log_dir) place.log_root = attempt_dir / "logs";
-  }
-  return place;
-}
-
-absl::Status PrepareAttemptPlace(const AttemptPlace& place, const RunConfig& config) {
-  std::error_code ec;
-  fs::create_directories(place.dir, ec);
-  if (ec)
-    return absl::InternalError(
-        absl::StrCat("cannot create ", place.dir.string(), ": ", ec.message()));
-  if (place.cwd.empty()) return absl::OkStatus();
-  // cooperbench reads ./dataset under its working directory.
-  const fs::path dataset =
-      fs::absolute(config.dataset_dir.empty() ? "dataset" : config.dataset_dir);
-  fs::create_directory_symlink(dataset, place.cwd / "dataset", ec);
-  if (ec)
-    return absl::InternalError(absl::StrCat("cannot link ", (place.cwd / "dataset").string(),
-                                            " to ", dataset.string(), ": ", ec.message()));
-  return absl::OkStatus();
-}
-
-std::vector<std::string> CooperbenchArgs(const PairJob& job, const RunConfig& config,
-                                         const AttemptPlace& place) {
-  std::vector<std::string> args = {
-      config.cooperbench,
-      "run",
-      "-n",
-      job.run_name,
-      "-r",
-      job.pair.repo,
-      "-t",
-      absl::StrCat(job.pair.task_id),  // always with -r: task 0 is a real id
-      "-f",
-      absl::StrCat(job.pair.feature_a, ",", job.pair.feature_b),
-      "--setting",
-      std::string(UpstreamSetting(job.setting))};
-  if (job.setting == Setting::kCoopNocomm) args.push_back("--no-messaging");
-  args.insert(args.end(), {"-m", job.model, "-a", job.agent, "--backend", job.backend, "-c", "1"});
-  if (NeedsRedis(job.setting)) args.insert(args.end(), {"--redis", config.RedisUrlWithPassword()});
-  if (job.has_dataset_dir && !config.dataset_dir.empty())
-    args.insert(args.end(), {"--dataset-dir", config.dataset_dir});
-  if (job.has_log_dir) args.insert(args.end(), {"--log-dir", place.log_root.string()});
-  // The evaluation runs apart (CooperbenchEvalArgs): its trouble never re-pays the agents.
-  args.push_back("--no-auto-eval");
-  return args;
-}
-
-std::vector<std::string> CooperbenchEvalArgs(const PairJob& job, const RunConfig& config,
-                                             const AttemptPlace& place) {
-  std::vector<std::string> args = {
-      config.cooperbench,
-      "eval",
-      "-n",
-      job.run_name,
-      "-r",
-      job.pair.repo,
-      "-t",
-      absl::StrCat(job.pair.task_id),
-      "-f",
-      absl::StrCat(job.pair.feature_a, ",", job.pair.feature_b),
-      "--backend",
-      job.backend,
-      "-c",
-      "1",
-      "--force"};
-  if (job.has_dataset_dir && !config.dataset_dir.empty())
-    args.insert(args.end(), {"--dataset-dir", config.dataset_dir});
-  if (job.has_log_dir) args.insert(args.end(), {"--log-dir", place.log_root.string()});
-  return args;
-}
 
 namespace {
 
@@ -112,68 +37,9 @@ std::string Describe(const PairJob& job) {
                          job.pair.feature_b);
 }
 
-// What to do about an error that would fail every pair alike.
-std::string FatalHint(const Verdict& verdict, const RunConfig& config, const PairJob& job) {
-  if (verdict.reason == Reason::kCooperbenchNotFound)
-    return " (install cooperbench or pass --cooperbench PATH to cbgen)";
-  if (verdict.reason == Reason::kAuthFailed)
-    return absl::StrCat(" (check ", config.KeyEnvFor(job.model), ")");
-  if (verdict.reason == Reason::kPermissionDenied)
-    return absl::StrCat(" (the key in ", config.KeyEnvFor(job.model), " may not use model ",
-                        job.model,
-                        ": check the key's access or pick another --model)");
-  if (verdict.reason == Reason::kUnknownAgent)
-    return " (regenerate with cbgen --agent NAME, one of those, or without --agent for the "
-           "installed release's mini-SWE-agent)";
-  if (verdict.reason == Reason::kModelUnpriced)
-    return " (register the model's price in a JSON file named by LITELLM_MODEL_REGISTRY_PATH, or "
-           "export MSWEA_COST_TRACKING=ignore_errors to run with costs recorded as unknown)";
-  if (verdict.reason == Reason::kUsageError)
-    return absl::StrCat(
-        " (this cooperbench release rejects cbrun's command line: `cbgen doctor` "
-        "names the release; tested: ",
-        kOldestSupportedRelease, " to ", kNewestSupportedRelease, ")");
-  return " (check --model)";
-}
-
 bool Exists(const fs::path& p) {
   std::error_code ec;
   return fs::exists(p, ec);
-}
-
-// The facts of eval.json the record keeps (cleared when there is none).
-void KeepEvalFacts(const AttemptEvidence& evidence, Record* rec) {
-  rec->feature1_passed.reset();
-  rec->feature2_passed.reset();
-  rec->merge_status.reset();
-  rec->merge_strategy.reset();
-  if (!evidence.eval) return;
-  const boost::json::value* f1 = Field(*evidence.eval, "feature1");
-  const boost::json::value* f2 = Field(*evidence.eval, "feature2");
-  rec->feature1_passed = f1 ? BoolField(*f1, "passed") : std::nullopt;
-  rec->feature2_passed = f2 ? BoolField(*f2, "passed") : std::nullopt;
-  // Coop only (solo's eval.json has no merge, or merge null).
-  const boost::json::value* merge = Field(*evidence.eval, "merge");
-  rec->merge_status = merge ? StringField(*merge, "status") : std::nullopt;
-  rec->merge_strategy = merge ? StringField(*merge, "strategy") : std::nullopt;
-}
-
-// One attempt as the record keeps it.
-AttemptRecord AttemptOf(const AttemptRecord& started, const LaunchResult& launched,
-                        const Verdict& verdict, const AttemptUsage& usage) {
-  AttemptRecord attempt = started;
-  attempt.duration_s = launched.duration_s;
-  attempt.exit_code = launched.outcome.exit_code;
-  attempt.signal = launched.outcome.signal;
-  attempt.timed_out = launched.outcome.timed_out;
-  attempt.tag = verdict.tag;
-  attempt.reason = verdict.reason;
-  attempt.detail = verdict.detail;
-  attempt.cost_usd = usage.cost_usd;
-  attempt.input_tokens = usage.input_tokens;
-  attempt.output_tokens = usage.output_tokens;
-  attempt.messages_sent = usage.messages_sent;
-  return attempt;
 }
 
 // Removes current.json (what `cbgen status` shows) however the pair ends.
@@ -232,9 +98,9 @@ class PairRun {
                      const Verdict& verdict, const AttemptUsage& usage, const fs::path& dir);
   AttemptRecord StartAttempt(Phase phase, int n, int evaluates, const fs::path& dir) const;
   void ShowCurrentAttempt(int n, Phase phase) const;
-  LaunchSpec AttemptLaunch(const AttemptPlace& place, std::vector<std::string> argv,
-                           const fs::path& log_file, const std::string& attempt_id,
-                           double timeout_s) const;
+  ProcessSpec AttemptLaunch(const AttemptPlace& place, std::vector<std::string> argv,
+                            const fs::path& log_file, const std::string& attempt_id,
+                            double timeout_s) const;
   std::string AttemptId(int n) const;
   PairResult WriteTheRecord(const Verdict& verdict);
 
@@ -374,10 +240,10 @@ void PairRun::ShowCurrentAttempt(int n, Phase phase) const {
                             Overwrite::kReplace, Durability::kVolatile);
 }
 
-LaunchSpec PairRun::AttemptLaunch(const AttemptPlace& place, std::vector<std::string> argv,
-                                  const fs::path& log_file, const std::string& attempt_id,
-                                  double timeout_s) const {
-  LaunchSpec spec;
+ProcessSpec PairRun::AttemptLaunch(const AttemptPlace& place, std::vector<std::string> argv,
+                                   const fs::path& log_file, const std::string& attempt_id,
+                                   double timeout_s) const {
+  ProcessSpec spec;
   spec.argv = std::move(argv);
   spec.log_file = log_file;
   spec.cwd = place.cwd;
@@ -431,14 +297,13 @@ PairRun::Attempted PairRun::Conclude(const AttemptRecord& started, const LaunchR
   // An attempt that broke because OUT filled up says nothing about the pair.
   if (verdict.tag == Tag::kInfraError || !written.ok())
     if (absl::Status room = CheckOutHasRoom(job_.out_dir); !room.ok())
-      return {verdict,
-              Fatal(absl::StrCat(PhaseName(attempt.phase), " attempt ", attempt.n, " ended (",
-                                 ReasonName(verdict.reason), ") and ", room.message(),
-                                 "; no record was written"))};
+      return {verdict, Fatal(absl::StrCat(PhaseName(attempt.phase), " attempt ", attempt.n,
+                                          " ended (", ReasonName(verdict.reason), ") and ",
+                                          room.message(), "; no record was written"))};
   if (verdict.fatal) {
-    PairResult fatal = Fatal(absl::StrCat(ReasonName(verdict.reason), ": ",
-                                          redactor_.Redact(verdict.detail),
-                                          FatalHint(verdict, config_, job_)));
+    PairResult fatal =
+        Fatal(absl::StrCat(ReasonName(verdict.reason), ": ", redactor_.Redact(verdict.detail),
+                           FatalHint(verdict, config_, job_)));
     fatal.fatal_reason = verdict.reason;
     return {verdict, std::move(fatal)};
   }
@@ -453,17 +318,17 @@ PairRun::Attempted PairRun::RunAgentAttempt(int* agent_n) {
     return {{}, Fatal(absl::StrCat(s.message(), "; no record was written"))};
   const AttemptRecord started = StartAttempt(Phase::kAgent, n, 0, place.dir);
   const std::string attempt_id = AttemptId(n);
-  const LaunchSpec spec = AttemptLaunch(place, CooperbenchArgs(job_, config_, place),
-                                        place.dir / "cooperbench.log", attempt_id,
-                                        config_.timeout_s);
+  const ProcessSpec spec =
+      AttemptLaunch(place, CooperbenchArgs(job_, config_, place), place.dir / "cooperbench.log",
+                    attempt_id, config_.timeout_s);
   const LaunchResult launched = launcher_.Run(spec);
   services_.AfterAttempt(attempt_id);
 
   AttemptEvidence evidence;
-  evidence.process = launched.outcome;
-  if (launched.outcome.exit_code.value_or(0) != 0)
+  evidence.process = launched.process;
+  if (launched.process.exit_code.value_or(0) != 0)
     evidence.log_tail = LastLines(spec.log_file, kLogLinesForClassify);
-  if (launched.outcome.started)
+  if (launched.process.started)
     ReadAttemptFiles(place.log_root, job_.run_name, job_.setting, job_.pair, &evidence);
   const Verdict verdict = ClassifyAgents(evidence);
   return Conclude(started, launched, verdict, UsageOf(evidence), place.dir);
@@ -476,23 +341,26 @@ PairRun::Attempted PairRun::RunEvalAttempt(int agent_n) {
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec)
-    return {{}, Fatal(absl::StrCat("cannot create ", dir.string(), ": ", ec.message(),
-                                   "; no record was written"))};
+    return {{},
+            Fatal(absl::StrCat("cannot create ", dir.string(), ": ", ec.message(),
+                               "; no record was written"))};
   // What an earlier evaluation left is kept in this attempt's folder, and
   // upstream evaluates afresh.
   const fs::path upstream_dir =
       UpstreamPairDir(place.log_root, job_.run_name, UpstreamSetting(job_.setting), job_.pair);
-  if (Exists(upstream_dir / "eval.json")) fs::rename(upstream_dir / "eval.json", dir / "eval.before.json", ec);
+  if (Exists(upstream_dir / "eval.json"))
+    fs::rename(upstream_dir / "eval.json", dir / "eval.before.json", ec);
   const AttemptRecord started = StartAttempt(Phase::kEval, m, agent_n, dir);
   const std::string attempt_id = absl::StrCat(AttemptId(agent_n), ".eval-", m);
-  const LaunchSpec spec = AttemptLaunch(place, CooperbenchEvalArgs(job_, config_, place),
-                                        dir / "cooperbench.log", attempt_id, config_.eval_timeout_s);
+  const ProcessSpec spec =
+      AttemptLaunch(place, CooperbenchEvalArgs(job_, config_, place), dir / "cooperbench.log",
+                    attempt_id, config_.eval_timeout_s);
   const LaunchResult launched = launcher_.Run(spec);
   services_.AfterAttempt(attempt_id);
 
   AttemptEvidence evidence;
-  evidence.process = launched.outcome;
-  if (launched.outcome.exit_code.value_or(0) != 0)
+  evidence.process = launched.process;
+  if (launched.process.exit_code.value_or(0) != 0)
     evidence.log_tail = LastLines(spec.log_file, kLogLinesForClassify);
   ReadAttemptFiles(place.log_root, job_.run_name, job_.setting, job_.pair, &evidence);
   if (evidence.eval) fs::copy_file(upstream_dir / "eval.json", dir / "eval.json", ec);
@@ -519,8 +387,8 @@ PairResult PairRun::RunAgents() {
     const RetryDecision retry = DecideRetry(policy, attempt.verdict, tries);
     if (!retry.retry) return WriteTheRecord(attempt.verdict);
     reporter_.Note(absl::StrFormat("%s: attempt %d: %s (%s); retrying in %.0fs", what_, agent_n,
-                                   TagName(attempt.verdict.tag),
-                                   ReasonName(attempt.verdict.reason), retry.delay_s));
+                                   TagName(attempt.verdict.tag), ReasonName(attempt.verdict.reason),
+                                   retry.delay_s));
     if (!launcher_.Sleep(retry.delay_s)) return Interrupted(launcher_.interrupt_signal());
   }
 }
@@ -566,14 +434,15 @@ PairResult PairRun::WriteTheRecord(const Verdict& verdict) {
         absl::StrCat(what_, ": warning: ", s.message(), " (the record itself is written)"));
   const long long unknown_cost = rec_.cost_unknown_attempts();
   const int agents = rec_.agent_attempts(), evals = rec_.eval_attempts();
-  PairResult out = Done(
-      PairStatus::kRecorded, 0,
-      absl::StrFormat("%s (%s), %d attempt%s%s, $%.2f%s, %.0fs", TagName(rec_.tag),
-                      ReasonName(rec_.reason), agents, agents == 1 ? "" : "s",
-                      evals == 0 ? "" : absl::StrCat(" + ", evals, " evaluation", evals == 1 ? "" : "s"),
-                      rec_.cost_usd(),
-                      unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"),
-                      rec_.duration_s));
+  PairResult out =
+      Done(PairStatus::kRecorded, 0,
+           absl::StrFormat(
+               "%s (%s), %d attempt%s%s, $%.2f%s, %.0fs", TagName(rec_.tag),
+               ReasonName(rec_.reason), agents, agents == 1 ? "" : "s",
+               evals == 0 ? "" : absl::StrCat(" + ", evals, " evaluation", evals == 1 ? "" : "s"),
+               rec_.cost_usd(),
+               unknown_cost == 0 ? "" : absl::StrCat(" + ", unknown_cost, " of unknown cost"),
+               rec_.duration_s));
   out.record = std::move(rec_);
   return out;
 }
@@ -601,12 +470,6 @@ PairResult PairRun::Run() {
 PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
                    AttemptServices& services, Reporter& reporter) {
   return PairRun(job, config, launcher, services, reporter).Run();
-}
-
-PairResult RunPair(const PairJob& job, const RunConfig& config, Launcher& launcher,
-                   AttemptServices& services) {
-  KeptLines quiet;
-  return RunPair(job, config, launcher, services, quiet);
 }
 
 }  // namespace cb

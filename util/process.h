@@ -66,6 +66,8 @@ struct ProcessSpec {
   bool new_session = false;
 };
 
+// How a finished child ended: the one result type of RunProcess and Capture,
+// and of cbrun's launcher and classification.
 struct ProcessResult {
   bool started = false;
   std::string start_error;       // why it did not start ("X: not found on PATH", ...)
@@ -75,6 +77,16 @@ struct ProcessResult {
   std::string output;            // with spec.capture: stdout and stderr together
   int pid = 0;                   // also its process group's id
   double duration_s = 0;
+
+  // It started, exited with 0 and was not ended at its timeout.
+  bool ok() const { return started && !timed_out && exit_code == 0; }
+  // As a shell reports it: the exit code, 128+N when signal N killed it, -1
+  // when it did not end (did not start).
+  int exit_status() const {
+    if (exit_code) return *exit_code;
+    if (signal) return 128 + *signal;
+    return -1;
+  }
 };
 
 // A started child, for a handler running on the same io_context.
@@ -87,30 +99,23 @@ class RunningProcess {
   virtual void End(int first_signal) = 0;
 };
 
-// Starts the child and runs `ctx` until it exited (and, when capturing, its
-// output ended). `on_started` is called once the child runs, before any
-// waiting: a caller's own handlers on `ctx` (signals it forwards) can keep the
-// RunningProcess and call End() until RunProcess returns.
+// Starts the child and runs `ctx` until it exited (and, when its output
+// passes through us, captured or redacted, that output ended). `on_started`
+// is called once the child runs, before any waiting: a caller's own handlers
+// on `ctx` (signals it forwards) can keep the RunningProcess and call End()
+// until RunProcess returns.
 ProcessResult RunProcess(boost::asio::io_context& ctx, const ProcessSpec& spec,
                          const std::function<void(RunningProcess&)>& on_started = {});
 // The same on an io_context of its own.
 ProcessResult RunProcess(const ProcessSpec& spec);
 
 // Running a short helper command (docker info, docker ps, a Python probe) and
-// capturing what it prints (1 MB at most), with a timeout that ends its group.
-// It runs on an io_context of its own, so it works after cbrun was interrupted,
-// which is when leftover containers must still be removed.
-struct Captured {
-  bool started = false;
-  int exit_code = -1;  // 128+N when killed by signal N
-  bool timed_out = false;
-  std::string output;  // stdout and stderr together
-  std::string error;   // why it did not start
-  bool ok() const { return started && !timed_out && exit_code == 0; }
-};
-// argv[0] is looked up on PATH when it has no '/'. stdin is /dev/null.
-Captured Capture(const std::vector<std::string>& argv, double timeout_s,
-                 const EnvironmentOverrides& env_set = {});
+// capturing what it prints, stdout and stderr together (1 MB at most), with a
+// timeout that ends its group. It runs on an io_context of its own, so it works
+// after cbrun was interrupted, which is when leftover containers must still be
+// removed. argv[0] is looked up on PATH when it has no '/'. stdin is /dev/null.
+ProcessResult Capture(const std::vector<std::string>& argv, double timeout_s,
+                      const EnvironmentOverrides& env_set = {});
 
 // The first line of `text` without trailing blanks, for messages.
 std::string FirstLine(const std::string& text);

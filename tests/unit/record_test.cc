@@ -8,12 +8,13 @@
 #include <optional>
 #include <set>
 
-#include "util/json_read.h"
 #include "core/record.h"
+#include "pair_runner_util.h"
 #include "results/report_data.h"
 #include "runner/attempt_files.h"
 #include "runner/pair_runner.h"
 #include "test_util.h"
+#include "util/json_read.h"
 
 namespace cb {
 namespace {
@@ -231,7 +232,7 @@ TEST(RecordJson, OldRecordsLoadAsBefore) {
 class WritingLauncher : public Launcher {
  public:
   std::string result, eval;
-  LaunchResult Run(const LaunchSpec& spec) override {
+  LaunchResult Run(const ProcessSpec& spec) override {
     fs::path log_dir;
     for (size_t i = 0; i + 1 < spec.argv.size(); ++i)
       if (spec.argv[i] == "--log-dir") log_dir = spec.argv[i + 1];
@@ -241,8 +242,9 @@ class WritingLauncher : public Launcher {
     cbtest::WriteText(dir / "result.json", result);
     cbtest::WriteText(dir / "eval.json", eval);
     LaunchResult r;
-    r.outcome.exit_code = 0;
-    r.duration_s = 1;
+    r.process.started = true;
+    r.process.exit_code = 0;
+    r.process.duration_s = 1;
     return r;
   }
   bool Sleep(double) override { return true; }
@@ -263,7 +265,7 @@ TEST(RecordFromRun, CoopPassThroughAgent1AloneWithUnknownTokensAndCost) {
       "merge": {"status": "conflicts", "strategy": "solo-agent1", "diff": ""},
       "feature1": {"passed": true}, "feature2": {"passed": true}, "both_passed": true,
       "error": null})";
-  NoServices services;
+  cbtest::NoServices services;
   RunConfig config;
   config.cooperbench = "cooperbench";
   PairJob job;
@@ -275,7 +277,7 @@ TEST(RecordFromRun, CoopPassThroughAgent1AloneWithUnknownTokensAndCost) {
   job.backend = "docker";
   job.out_dir = dir / "out";
   job.record = dir / "out/r-coop-comm/dspy_task/task8394/f3_f4.json";
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(r.status, PairStatus::kRecorded) << r.message;
   const boost::json::value rec = cbtest::ReadJson(job.record);
   EXPECT_EQ(rec.at("tag"), "pass");

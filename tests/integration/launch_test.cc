@@ -27,7 +27,7 @@ struct Launch : testing::Test {
   std::unique_ptr<Launcher> launcher = MakeProcessLauncher();
 
   LaunchResult Sh(const std::string& script, double timeout = 0, double grace = 1) {
-    LaunchSpec spec;
+    ProcessSpec spec;
     spec.argv = {"/bin/sh", "-c", script};
     spec.log_file = dir / "log.txt";
     spec.timeout_s = timeout;
@@ -38,9 +38,9 @@ struct Launch : testing::Test {
 
 TEST_F(Launch, ExitCodeAndOutputInTheLog) {
   LaunchResult r = Sh("echo out; echo err >&2; exit 3");
-  EXPECT_TRUE(r.outcome.started);
-  EXPECT_EQ(r.outcome.exit_code, 3);
-  EXPECT_FALSE(r.outcome.signal.has_value());
+  EXPECT_TRUE(r.process.started);
+  EXPECT_EQ(r.process.exit_code, 3);
+  EXPECT_FALSE(r.process.signal.has_value());
   EXPECT_EQ(cbtest::ReadText(dir / "log.txt"), "out\nerr\n");
 }
 
@@ -53,7 +53,7 @@ TEST_F(Launch, TheLogIsRedactedAsWrittenEvenAKeySplitAcrossWrites) {
       Sh("printf 'error: bad key cbtest-launch-'; sleep 0.1; "
          "printf 'SECRET-8c2e (quoted)\\n' >&2; echo 'redis://:pw@127.0.0.1:1'; "
          "printf 'no newline at the end cbtest-launch-SECRET-8c2e'; exit 4");
-  EXPECT_EQ(r.outcome.exit_code, 4);
+  EXPECT_EQ(r.process.exit_code, 4);
   EXPECT_EQ(cbtest::ReadText(dir / "log.txt"),
             "error: bad key *** (quoted)\nredis://:***@127.0.0.1:1\nno newline at the end ***");
   Sh("echo second run");
@@ -64,19 +64,19 @@ TEST_F(Launch, TheLogIsRedactedAsWrittenEvenAKeySplitAcrossWrites) {
 
 TEST_F(Launch, DeathBySignalIsToldApartFromAnExitCode) {
   LaunchResult r = Sh("kill -TERM $$");
-  EXPECT_EQ(r.outcome.signal, SIGTERM);
-  EXPECT_FALSE(r.outcome.exit_code.has_value());
+  EXPECT_EQ(r.process.signal, SIGTERM);
+  EXPECT_FALSE(r.process.exit_code.has_value());
   r = Sh("kill -KILL $$");
-  EXPECT_EQ(r.outcome.signal, SIGKILL);
+  EXPECT_EQ(r.process.signal, SIGKILL);
 }
 
 TEST_F(Launch, MissingBinaryDoesNotStart) {
-  LaunchSpec spec;
+  ProcessSpec spec;
   spec.argv = {"cbtest-no-such-binary"};
   spec.log_file = dir / "log.txt";
   LaunchResult r = launcher->Run(spec);
-  EXPECT_FALSE(r.outcome.started);
-  EXPECT_EQ(r.outcome.start_error, "cbtest-no-such-binary: not found on PATH");
+  EXPECT_FALSE(r.process.started);
+  EXPECT_EQ(r.process.start_error, "cbtest-no-such-binary: not found on PATH");
 }
 
 TEST_F(Launch, TimeoutEndsTheWholeGroupIncludingGrandchildren) {
@@ -85,8 +85,8 @@ TEST_F(Launch, TimeoutEndsTheWholeGroupIncludingGrandchildren) {
       Sh("sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; sleep 30", 0.2);
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  EXPECT_TRUE(r.outcome.timed_out);
-  EXPECT_EQ(r.outcome.signal, SIGTERM);
+  EXPECT_TRUE(r.process.timed_out);
+  EXPECT_EQ(r.process.signal, SIGTERM);
   EXPECT_LT(took, 5);
   const int grandchild = std::stoi(cbtest::ReadText(dir / "grandchild.pid"));
   EXPECT_FALSE(cbtest::ProcessAlive(grandchild)) << "grandchild " << grandchild << " survived";
@@ -94,18 +94,18 @@ TEST_F(Launch, TimeoutEndsTheWholeGroupIncludingGrandchildren) {
 
 TEST_F(Launch, ATermIgnoringChildIsKilledAfterTheGrace) {
   LaunchResult r = Sh("trap '' TERM; sleep 30", 0.2, 0.3);
-  EXPECT_TRUE(r.outcome.timed_out);
-  EXPECT_EQ(r.outcome.signal, SIGKILL);
+  EXPECT_TRUE(r.process.timed_out);
+  EXPECT_EQ(r.process.signal, SIGKILL);
 }
 
 TEST_F(Launch, ChildGetsItsOwnProcessGroupAndDevNullStdin) {
-  LaunchSpec spec;
+  ProcessSpec spec;
   spec.argv = {"/bin/sh", "-c",
                "echo $(ps -o pgid= -p $$) $$ > " + (dir / "ids").string() + "; cat > " +
                    (dir / "stdin.txt").string()};
   spec.log_file = dir / "log.txt";
   LaunchResult r = launcher->Run(spec);
-  EXPECT_EQ(r.outcome.exit_code, 0);
+  EXPECT_EQ(r.process.exit_code, 0);
   std::istringstream ids(cbtest::ReadText(dir / "ids"));
   int pgid = 0, pid = 0;
   ids >> pgid >> pid;
@@ -115,7 +115,7 @@ TEST_F(Launch, ChildGetsItsOwnProcessGroupAndDevNullStdin) {
 
 TEST_F(Launch, EnvironmentIsInheritedPlusOverrides) {
   ::setenv("CBTEST_INHERITED", "yes", 1);
-  LaunchSpec spec;
+  ProcessSpec spec;
   spec.argv = {"/bin/sh", "-c", "echo $CBTEST_INHERITED $CBTEST_SET"};
   spec.log_file = dir / "log.txt";
   spec.env_set = {{"CBTEST_SET", "set"}};
@@ -134,7 +134,7 @@ TEST_F(Launch, SignalToTheRunnerIsForwardedToTheGroup) {
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.interrupt_signal, SIGTERM);
-  EXPECT_EQ(r.outcome.signal, SIGTERM);
+  EXPECT_EQ(r.process.signal, SIGTERM);
   EXPECT_LT(took, 5);
   EXPECT_EQ(launcher->interrupt_signal(), SIGTERM);
   EXPECT_FALSE(launcher->Sleep(10)) << "once interrupted, waits return at once";
@@ -174,10 +174,10 @@ struct Process : testing::Test {
 };
 
 TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
-  Captured c = Capture(
+  ProcessResult c = Capture(
       {"/bin/sh", "-c", "echo out; echo err >&2; echo $(ps -o pgid= -p $$) $$; cat; exit 3"}, 10);
   EXPECT_TRUE(c.started);
-  EXPECT_EQ(c.exit_code, 3);
+  EXPECT_EQ(c.exit_status(), 3);
   EXPECT_FALSE(c.ok());
   std::vector<std::string> lines = absl::StrSplit(c.output, '\n');
   ASSERT_GE(lines.size(), 3u) << c.output;
@@ -187,20 +187,20 @@ TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
   ASSERT_EQ(ids.size(), 2u) << lines[2];
   EXPECT_EQ(ids[0], ids[1]) << "the child leads its own group";
   EXPECT_NE(ids[0], std::to_string(::getpgrp()));
-  EXPECT_EQ(Capture({"/bin/sh", "-c", "kill -TERM $$"}, 10).exit_code, 128 + SIGTERM);
+  EXPECT_EQ(Capture({"/bin/sh", "-c", "kill -TERM $$"}, 10).exit_status(), 128 + SIGTERM);
   EXPECT_EQ(FirstLine("first \t\r\nsecond"), "first");
 }
 
 TEST_F(Process, TimeoutEndsTheWholeGroupIncludingAGrandchild) {
   const auto start = std::chrono::steady_clock::now();
-  Captured c = Capture(
+  ProcessResult c = Capture(
       {"/bin/sh", "-c",
        "sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; echo started; sleep 30"},
       0.3);
   EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
   EXPECT_TRUE(c.timed_out);
   EXPECT_FALSE(c.ok());
-  EXPECT_EQ(c.exit_code, 128 + SIGTERM);
+  EXPECT_EQ(c.exit_status(), 128 + SIGTERM);
   EXPECT_EQ(c.output, "started\n");
   const int grandchild = std::stoi(cbtest::ReadText(dir / "grandchild.pid"));
   EXPECT_TRUE(DiesSoon(grandchild)) << "grandchild " << grandchild << " survived";
@@ -280,7 +280,7 @@ TEST_F(Process, CaptureKeepsAtMostTheCap) {
   ProcessResult r = RunProcess(spec);
   EXPECT_EQ(r.exit_code, 0) << "the child is not blocked by a full pipe";
   EXPECT_EQ(r.output, std::string(1000, 'x'));
-  Captured c = Capture({"/bin/sh", "-c", "head -c 3000000 /dev/zero"}, 10);
+  ProcessResult c = Capture({"/bin/sh", "-c", "head -c 3000000 /dev/zero"}, 10);
   EXPECT_TRUE(c.ok());
   EXPECT_EQ(c.output.size(), size_t{1} << 20);
 }
@@ -296,11 +296,13 @@ TEST_F(Process, MissingOrNotExecutableBinaryDoesNotStart) {
   r = RunProcess(spec);
   EXPECT_FALSE(r.started);
   EXPECT_EQ(r.start_error, (dir / "plain.txt").string() + ": not executable");
-  Captured c = Capture({"cbtest-no-such-binary", "x"}, 10);
+  ProcessResult c = Capture({"cbtest-no-such-binary", "x"}, 10);
   EXPECT_FALSE(c.started);
-  EXPECT_EQ(c.error, "cbtest-no-such-binary: not found on PATH");
+  EXPECT_FALSE(c.ok());
+  EXPECT_EQ(c.exit_status(), -1) << "no status: it never ended";
+  EXPECT_EQ(c.start_error, "cbtest-no-such-binary: not found on PATH");
   c = Capture({(dir / "plain.txt").string()}, 10);
-  EXPECT_EQ(c.error, (dir / "plain.txt").string() + ": not found or not executable");
+  EXPECT_EQ(c.start_error, (dir / "plain.txt").string() + ": not found or not executable");
   EXPECT_EQ(FindExecutable("sh").empty(), false);
   EXPECT_EQ(FindExecutable("cbtest-no-such-binary"), "");
   EXPECT_EQ(FindExecutable("./relative/x"), "./relative/x");
@@ -324,8 +326,9 @@ TEST_F(Process, RunsInTheFolderAskedFor) {
 TEST_F(Process, EnvironmentIsInheritedPlusOverrides) {
   ::setenv("CBTEST_INHERITED", "yes", 1);
   ::setenv("CBTEST_OVERRIDDEN", "old", 1);
-  Captured c = Capture({"/bin/sh", "-c", "echo $CBTEST_INHERITED $CBTEST_OVERRIDDEN $CBTEST_SET"},
-                       10, {{"CBTEST_SET", "set"}, {"CBTEST_OVERRIDDEN", "new"}});
+  ProcessResult c =
+      Capture({"/bin/sh", "-c", "echo $CBTEST_INHERITED $CBTEST_OVERRIDDEN $CBTEST_SET"}, 10,
+              {{"CBTEST_SET", "set"}, {"CBTEST_OVERRIDDEN", "new"}});
   EXPECT_EQ(c.output, "yes new set\n");
   std::vector<std::string> env = ChildEnvironment({{"CBTEST_SET", "set"}});
   EXPECT_TRUE(std::is_sorted(env.begin(), env.end()));

@@ -1,9 +1,15 @@
-// The classification table, rule by rule.
+// The classification table, rule by rule; and the tables' driver, which
+// calls a rule only with the files it needs, in any order.
 #include "runner/classify.h"
 
+#include <algorithm>
 #include <csignal>
+#include <random>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "runner/classify_rules.h"
 
 namespace cb {
 namespace {
@@ -283,6 +289,134 @@ TEST(Classify, MissingOrUnreadableFiles) {
   ExpectVerdict(Evidence(SoloResult("Submitted"), std::nullopt), Tag::kInfraError, "missing_eval");
   ExpectVerdict(Evidence(SoloResult("Submitted"), boost::json::parse(R"({"error":null})")),
                 Tag::kInfraError, "bad_eval");
+}
+
+// ---- The rules state the files they need; the driver holds them to it. ----
+
+std::string NeedsName(RuleNeeds n) {
+  if (n.result && n.eval) return "result+eval";
+  return n.result ? "result" : n.eval ? "eval" : "-";
+}
+
+std::string Describe(std::span<const ClassifyRule> rules) {
+  std::string s;
+  for (const ClassifyRule& r : rules) s += std::string(r.name) + ":" + NeedsName(r.needs) + " ";
+  return s;
+}
+
+TEST(ClassifyRules, EachRuleDeclaresTheFilesItCannotDecideWithout) {
+  EXPECT_EQ(Describe(AgentRules()),
+            "NotStarted:- TimedOut:- KilledBySignal:- ExitedNonZero:- NoResult:- "
+            "AgentError:result AgentsFinished:- ");
+  EXPECT_EQ(Describe(EvalRules()),
+            "NotStarted:- EvalRanOutOfTime:- KilledBySignal:- ExitedNonZero:- BothPassed:eval "
+            "NoEval:- EvalError:eval LimitsExceeded:result TestsTimedOut:eval MergeFailed:eval "
+            "PatchNotApplied:eval MergeConflict:eval NoSubmission:eval TestsFailed:eval ");
+}
+
+// Evidence of every kind the rules tell apart: how the process ended, times
+// result.json and eval.json each present (in a few shapes) or absent.
+std::vector<AttemptEvidence> AllKindsOfEvidence() {
+  std::vector<AttemptEvidence> process_ends(6);
+  process_ends[0].process.exit_code = 0;
+  process_ends[1].process.exit_code = 1;
+  process_ends[1].log_tail = {"Traceback (most recent call last):", "litellm.RateLimitError: x"};
+  process_ends[2].process.exit_code = 2;
+  process_ends[2].log_tail = {"usage: cooperbench", "cooperbench run: error: bad flag"};
+  process_ends[3].process.signal = SIGKILL;
+  process_ends[4].process.signal = SIGTERM;
+  process_ends[4].process.timed_out = true;
+  process_ends[5].process.started = false;
+  process_ends[5].process.start_error = "cooperbench: not found on PATH";
+  const std::vector<std::optional<boost::json::value>> results = {
+      std::nullopt, SoloResult("Submitted"), SoloResult("Error", "litellm.AuthenticationError"),
+      SoloResult("LimitsExceeded"), boost::json::object{}};
+  const std::vector<std::optional<boost::json::value>> evals = {
+      std::nullopt,
+      Eval(true),
+      Eval(false),
+      Eval(false, "Failed to write solo.patch: E2BIG"),
+      CoopEval(false, "conflicts", "naive"),
+      boost::json::object{}};
+  std::vector<AttemptEvidence> all;
+  for (const AttemptEvidence& end : process_ends)
+    for (const auto& result : results)
+      for (const auto& eval : evals)
+        for (const char* nothing : {"", "agent1"}) {
+          AttemptEvidence e = end;
+          e.result = result;
+          e.result_problem = result ? "" : "missing";
+          e.eval = eval;
+          e.eval_problem = eval ? "" : "missing";
+          e.submitted_nothing = nothing;
+          all.push_back(std::move(e));
+        }
+  return all;
+}
+
+// A rule reads result.json and eval.json through value(): one that read a
+// file it did not declare would throw here, where the file is absent.
+TEST(ClassifyRules, NoRuleReadsAFileItDidNotDeclare) {
+  for (std::span<const ClassifyRule> table : {AgentRules(), EvalRules()})
+    for (const ClassifyRule& rule : table)
+      for (const AttemptEvidence& e : AllKindsOfEvidence()) {
+        if (!HasNeeded(e, rule.needs)) continue;
+        EXPECT_NO_THROW(rule.decide(e))
+            << rule.name << " with result " << (e.result ? "present" : "absent") << ", eval "
+            << (e.eval ? "present" : "absent");
+      }
+}
+
+// Rules that must never run: the driver skips them for want of their file.
+std::optional<Verdict> MustNotRun(const AttemptEvidence&) {
+  ADD_FAILURE() << "the driver called a rule whose file is absent";
+  return Verdict{Tag::kPass, Reason::kTestsPassed, "", false, false};
+}
+
+TEST(ClassifyRules, TheDriverSkipsARuleWhoseFileIsAbsent) {
+  const ClassifyRule rules[] = {{"NeedsResult", kNeedsResult, MustNotRun},
+                                {"NeedsEval", kNeedsEval, MustNotRun}};
+  const Verdict v = FirstRule(rules, Evidence(std::nullopt, std::nullopt));
+  EXPECT_EQ(ReasonName(v.reason), "bad_eval") << "none applied: the fallback";
+  const ClassifyRule eval_only[] = {{"NeedsEval", kNeedsEval, MustNotRun}};
+  EXPECT_EQ(
+      ReasonName(FirstRule(eval_only, Evidence(SoloResult("Submitted"), std::nullopt)).reason),
+      "bad_eval");
+}
+
+// The orders of `table` that are cheap to make: each rule alone, the table
+// reversed, every rotation, and seeded shuffles.
+std::vector<std::vector<ClassifyRule>> Orders(std::span<const ClassifyRule> table) {
+  std::vector<std::vector<ClassifyRule>> orders;
+  for (const ClassifyRule& rule : table) orders.push_back({rule});
+  std::vector<ClassifyRule> order(table.begin(), table.end());
+  orders.emplace_back(order.rbegin(), order.rend());
+  for (size_t i = 0; i < order.size(); ++i) {
+    std::rotate(order.begin(), order.begin() + 1, order.end());
+    orders.push_back(order);
+  }
+  std::mt19937 random(18);
+  for (int i = 0; i < 50; ++i) {
+    std::shuffle(order.begin(), order.end(), random);
+    orders.push_back(order);
+  }
+  return orders;
+}
+
+// Whatever the order, evidence without result.json or eval.json (or both)
+// gets a verdict that names its reason, and nothing reads the missing file.
+TEST(ClassifyRules, EveryOrderOfATableGivesAVerdictWithoutTheFiles) {
+  std::vector<AttemptEvidence> lacking;
+  for (const AttemptEvidence& e : AllKindsOfEvidence())
+    if (!e.result || !e.eval) lacking.push_back(e);
+  ASSERT_FALSE(lacking.empty());
+  for (std::span<const ClassifyRule> table : {AgentRules(), EvalRules()})
+    for (const std::vector<ClassifyRule>& order : Orders(table))
+      for (const AttemptEvidence& e : lacking) {
+        Verdict v;
+        ASSERT_NO_THROW(v = FirstRule(order, e)) << Describe(order);
+        EXPECT_NE(v.reason, Reason::kUnknown) << Describe(order);
+      }
 }
 
 }  // namespace

@@ -7,15 +7,23 @@
 #include <functional>
 
 #include "core/attempt_file.h"
+#include "core/record_copy.h"
+#include "pair_runner_util.h"
+#include "test_util.h"
 #include "util/file_lock.h"
 #include "util/json_read.h"
-#include "core/record_copy.h"
-#include "test_util.h"
 
 namespace cb {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A launch whose process started; each step says how it ended.
+LaunchResult Started() {
+  LaunchResult r;
+  r.process.started = true;
+  return r;
+}
 
 // Plays one scripted step per `cooperbench run` (`steps`) and per `cooperbench
 // eval` (`eval_steps`; by default the evaluation the run step left, as
@@ -25,13 +33,13 @@ class FakeLauncher : public Launcher {
   using Step = std::function<LaunchResult(const fs::path& upstream_dir)>;
   std::vector<Step> steps;
   std::vector<Step> eval_steps;
-  std::vector<LaunchSpec> runs;  // every launch, agents and evaluations
+  std::vector<ProcessSpec> runs;  // every launch, agents and evaluations
   int agent_runs = 0, eval_runs = 0;
   std::vector<double> sleeps;
   int interrupt = 0;
   int interrupt_during_sleep = 0;  // a signal that arrives while Sleep() waits
 
-  LaunchResult Run(const LaunchSpec& spec) override {
+  LaunchResult Run(const ProcessSpec& spec) override {
     runs.push_back(spec);
     fs::path log_dir;
     for (size_t i = 0; i + 1 < spec.argv.size(); ++i)
@@ -55,8 +63,8 @@ class FakeLauncher : public Launcher {
 
   static Step EvaluatesWhatTheRunLeft() {
     return [](const fs::path& dir) {
-      LaunchResult r;
-      r.outcome.exit_code = 0;
+      LaunchResult r = Started();
+      r.process.exit_code = 0;
       std::error_code ec;
       fs::copy_file(dir / "eval.pending", dir / "eval.json", fs::copy_options::overwrite_existing,
                     ec);
@@ -66,9 +74,9 @@ class FakeLauncher : public Launcher {
 };
 
 LaunchResult Exited(int code) {
-  LaunchResult r;
-  r.outcome.exit_code = code;
-  r.duration_s = 1.5;
+  LaunchResult r = Started();
+  r.process.exit_code = code;
+  r.process.duration_s = 1.5;
   return r;
 }
 
@@ -95,7 +103,7 @@ FakeLauncher::Step Crashes() {
 struct PairRunner : testing::Test {
   cbtest::TempDir dir;
   FakeLauncher launcher;
-  NoServices services;
+  cbtest::NoServices services;
   RunConfig config;
   PairJob job;
 
@@ -117,7 +125,7 @@ struct PairRunner : testing::Test {
 
 TEST_F(PairRunner, PassOnFirstAttemptWritesOneRecord) {
   launcher.steps = {Writes("Submitted", true)};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(r.status, PairStatus::kRecorded) << r.message;
   EXPECT_EQ(r.exit_code, 0);
   boost::json::value rec = Record();
@@ -140,25 +148,40 @@ TEST_F(PairRunner, PassOnFirstAttemptWritesOneRecord) {
 TEST_F(PairRunner, CommandLineFollowsTheContract) {
   launcher.steps = {Writes("Submitted", true)};
   config.dataset_dir = "/data";
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(launcher.runs.size(), 2u) << "the agents, then their evaluation";
   const fs::path attempt = dir / "out/logs/r-solo/dspy_task/task8394/f3_f4/attempt-1";
-  EXPECT_EQ(launcher.runs[0].argv,
-            (std::vector<std::string>{"cooperbench", "run",       "-n",
-                                      "r-solo",      "-r",        "dspy_task",
-                                      "-t",          "8394",      "-f",
-                                      "3,4",         "--setting", "solo",
-                                      "-m",          "m",         "-a",
-                                      "a",           "--backend", "docker",
-                                      "-c",          "1",         "--dataset-dir",
-                                      "/data",       "--log-dir", attempt.string(),
-                                      "--no-auto-eval"}));
+  EXPECT_EQ(launcher.runs[0].argv, (std::vector<std::string>{"cooperbench",
+                                                             "run",
+                                                             "-n",
+                                                             "r-solo",
+                                                             "-r",
+                                                             "dspy_task",
+                                                             "-t",
+                                                             "8394",
+                                                             "-f",
+                                                             "3,4",
+                                                             "--setting",
+                                                             "solo",
+                                                             "-m",
+                                                             "m",
+                                                             "-a",
+                                                             "a",
+                                                             "--backend",
+                                                             "docker",
+                                                             "-c",
+                                                             "1",
+                                                             "--dataset-dir",
+                                                             "/data",
+                                                             "--log-dir",
+                                                             attempt.string(),
+                                                             "--no-auto-eval"}));
   EXPECT_EQ(launcher.runs[0].log_file, attempt / "cooperbench.log");
-  EXPECT_EQ(launcher.runs[1].argv,
-            (std::vector<std::string>{"cooperbench", "eval", "-n", "r-solo", "-r", "dspy_task",
-                                      "-t", "8394", "-f", "3,4", "--backend", "docker", "-c", "1",
-                                      "--force", "--dataset-dir", "/data", "--log-dir",
-                                      attempt.string()}));
+  EXPECT_EQ(
+      launcher.runs[1].argv,
+      (std::vector<std::string>{"cooperbench", "eval", "-n", "r-solo", "-r", "dspy_task", "-t",
+                                "8394", "-f", "3,4", "--backend", "docker", "-c", "1", "--force",
+                                "--dataset-dir", "/data", "--log-dir", attempt.string()}));
   EXPECT_EQ(launcher.runs[1].log_file, attempt / "eval-1" / "cooperbench.log");
   EXPECT_EQ(launcher.runs[1].timeout_s, config.eval_timeout_s);
   EXPECT_EQ(launcher.runs[0].timeout_s, config.timeout_s);
@@ -171,11 +194,11 @@ TEST_F(PairRunner, ReleaseWithoutLogDirRunsEachAttemptInItsOwnFolder) {
   launcher.steps = {Crashes(), Writes("Submitted", true)};
   config.dataset_dir = (dir / "data").string();
   fs::create_directories(config.dataset_dir);
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(r.status, PairStatus::kRecorded) << r.message;
   ASSERT_EQ(launcher.runs.size(), 3u);  // crash; agents; their evaluation
   for (int n = 1; n <= 2; ++n) {
-    const LaunchSpec& spec = launcher.runs[n - 1];
+    const ProcessSpec& spec = launcher.runs[n - 1];
     const fs::path attempt =
         dir / "out/logs/r-solo/dspy_task/task8394/f3_f4" / ("attempt-" + std::to_string(n));
     EXPECT_EQ(spec.cwd, attempt);
@@ -204,7 +227,7 @@ TEST_F(PairRunner, CoopSettingsMapToUpstreamFlags) {
 
 TEST_F(PairRunner, CrashTwiceThenPassIsPassWithThreeAttemptsEachInItsOwnFolder) {
   launcher.steps = {Crashes(), Crashes(), Writes("Submitted", true)};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(r.status, PairStatus::kRecorded);
   boost::json::value rec = Record();
   EXPECT_EQ(rec.at("tag"), "pass");
@@ -224,7 +247,7 @@ TEST_F(PairRunner, CrashTwiceThenPassIsPassWithThreeAttemptsEachInItsOwnFolder) 
 
 TEST_F(PairRunner, AlwaysCrashingEndsInfraErrorAfterRetries) {
   launcher.steps = {Crashes()};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(Record().at("tag"), "infra_error");
   EXPECT_EQ(Record().at("reason"), "crash");
   EXPECT_EQ(Record().at("attempts").as_array().size(), 3u);
@@ -232,7 +255,7 @@ TEST_F(PairRunner, AlwaysCrashingEndsInfraErrorAfterRetries) {
 
 TEST_F(PairRunner, GenuineFailureIsNeverRetried) {
   launcher.steps = {Writes("Submitted", false)};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(launcher.agent_runs, 1);
   EXPECT_EQ(launcher.eval_runs, 1);
   EXPECT_EQ(Record().at("tag"), "fail");
@@ -249,7 +272,7 @@ TEST_F(PairRunner, CostSumsOverAllAttempts) {
         return Exited(0);
       },
       Writes("Submitted", true, 0.25)};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_DOUBLE_EQ(Record().at("cost_usd").as_double(), 0.75);
   EXPECT_EQ(Record().at("attempts").at(0).at("reason"), "rate_limited");
 }
@@ -257,7 +280,7 @@ TEST_F(PairRunner, CostSumsOverAllAttempts) {
 TEST_F(PairRunner, ExistingRecordIsKeptAndNothingStarts) {
   cbtest::WriteText(job.record, "{\"tag\": \"fail\"}\n");
   launcher.steps = {Writes("Submitted", true)};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(r.status, PairStatus::kAlreadyDone);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_TRUE(launcher.runs.empty());
@@ -272,7 +295,7 @@ TEST_F(PairRunner, FatalErrorWritesNoRecordAndFailsTheBuild) {
         R"({"agent":{"status":"Error","error":"litellm.AuthenticationError: invalid api key"}})");
     return Exited(0);
   }};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(r.status, PairStatus::kFatal);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(launcher.runs.size(), 1u) << "not retried";
@@ -288,7 +311,7 @@ TEST_F(PairRunner, PermissionDeniedStopsTheBuildNamingTheKeyAndTheModel) {
                       R"(CohereException - Error code: 403"}})");
     return Exited(0);
   }};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(r.status, PairStatus::kFatal);
   EXPECT_EQ(launcher.runs.size(), 1u) << "not retried";
   EXPECT_NE(r.message.find("permission_denied"), std::string::npos) << r.message;
@@ -298,12 +321,12 @@ TEST_F(PairRunner, PermissionDeniedStopsTheBuildNamingTheKeyAndTheModel) {
 
 TEST_F(PairRunner, InterruptWritesNoRecordAndKeepsTheAttemptsLogs) {
   launcher.steps = {[](const fs::path&) {
-    LaunchResult r;
-    r.outcome.signal = 2;
+    LaunchResult r = Started();
+    r.process.signal = 2;
     r.interrupt_signal = 2;
     return r;
   }};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(r.status, PairStatus::kInterrupted);
   EXPECT_EQ(r.exit_code, 130);
   EXPECT_FALSE(fs::exists(job.record));
@@ -312,7 +335,7 @@ TEST_F(PairRunner, InterruptWritesNoRecordAndKeepsTheAttemptsLogs) {
   launcher.steps = {Writes("Submitted", true)};
   launcher.runs.clear();
   launcher.agent_runs = 0;
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   const boost::json::value rec = Record();
   const auto& attempts = rec.at("attempts").as_array();
   ASSERT_EQ(attempts.size(), 3u);
@@ -327,7 +350,7 @@ TEST_F(PairRunner, InterruptWritesNoRecordAndKeepsTheAttemptsLogs) {
 TEST_F(PairRunner, InterruptDuringBackoffWritesNoRecord) {
   launcher.steps = {Crashes()};
   launcher.interrupt_during_sleep = 15;  // TERM arrives while cbrun waits to retry
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(launcher.agent_runs, 1) << "the first attempt ran, no second one";
   EXPECT_EQ(launcher.sleeps, std::vector<double>{config.backoff_s}) << "it backed off once";
   EXPECT_EQ(r.status, PairStatus::kInterrupted);
@@ -342,16 +365,16 @@ TEST_F(PairRunner, CurrentFileExistsOnlyWhileThePairRuns) {
     seen = fs::exists(current) && cbtest::ReadJson(current).at("attempt") == 1;
     return Writes("Submitted", true)(d);
   }};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_TRUE(seen);
   EXPECT_FALSE(fs::exists(current));
 }
 
 LaunchResult TimedOut(double after_s) {
-  LaunchResult r;
-  r.outcome.signal = 15;
-  r.outcome.timed_out = true;
-  r.duration_s = after_s;
+  LaunchResult r = Started();
+  r.process.signal = 15;
+  r.process.timed_out = true;
+  r.process.duration_s = after_s;
   return r;
 }
 
@@ -360,7 +383,7 @@ TEST_F(PairRunner, EvaluationTroubleReRunsOnlyTheEvaluation) {
   launcher.steps = {Writes("Submitted", true, 0.4)};
   launcher.eval_steps = {[](const fs::path&) { return Exited(1); },
                          FakeLauncher::EvaluatesWhatTheRunLeft()};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(r.status, PairStatus::kRecorded) << r.message;
   EXPECT_EQ(launcher.agent_runs, 1) << "the agents ran and were paid once";
   EXPECT_EQ(launcher.eval_runs, 2);
@@ -371,8 +394,9 @@ TEST_F(PairRunner, EvaluationTroubleReRunsOnlyTheEvaluation) {
   EXPECT_EQ(rec.at("eval_attempts"), 2);
   EXPECT_EQ(rec.at("attempts").at(1).at("tag"), "infra_error");
   EXPECT_EQ(rec.at("attempts").at(1).at("cost_usd").to_number<double>(), 0);
-  EXPECT_EQ(r.message, "solo dspy/8394 [3,4]: pass (tests_passed), 1 attempt + 2 evaluations, "
-                       "$0.40, 0s");
+  EXPECT_EQ(r.message,
+            "solo dspy/8394 [3,4]: pass (tests_passed), 1 attempt + 2 evaluations, "
+            "$0.40, 0s");
   // Each evaluation keeps its own log and its eval.json.
   const fs::path a1 = dir / "out/logs/r-solo/dspy_task/task8394/f3_f4/attempt-1";
   EXPECT_TRUE(fs::exists(a1 / "eval-2" / "eval.json"));
@@ -382,7 +406,7 @@ TEST_F(PairRunner, EvaluationTroubleReRunsOnlyTheEvaluation) {
 TEST_F(PairRunner, EvaluationPastEvalTimeoutIsTestsTimeoutNotRetried) {
   launcher.steps = {Writes("Submitted", true)};
   launcher.eval_steps = {[](const fs::path&) { return TimedOut(600); }};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(launcher.agent_runs, 1);
   EXPECT_EQ(launcher.eval_runs, 1);
   EXPECT_EQ(Record().at("tag"), "fail");
@@ -393,7 +417,7 @@ TEST_F(PairRunner, LimitsExceededWithABrokenEvaluationIsEvaluatedAgain) {
   launcher.steps = {Writes("LimitsExceeded", false)};
   launcher.eval_steps = {[](const fs::path&) { return Exited(0); },  // no eval.json
                          FakeLauncher::EvaluatesWhatTheRunLeft()};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(launcher.agent_runs, 1);
   EXPECT_EQ(launcher.eval_runs, 2);
   EXPECT_EQ(Record().at("reason"), "limits_exceeded");
@@ -404,7 +428,7 @@ TEST_F(PairRunner, EvaluationTroubleThatLastsIsRecordedWithoutReRunningTheAgents
   config.eval_retries = 1;
   launcher.steps = {Writes("Submitted", true)};
   launcher.eval_steps = {[](const fs::path&) { return Exited(0); }};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(launcher.agent_runs, 1);
   EXPECT_EQ(launcher.eval_runs, 2);
   EXPECT_EQ(Record().at("tag"), "infra_error");
@@ -413,7 +437,7 @@ TEST_F(PairRunner, EvaluationTroubleThatLastsIsRecordedWithoutReRunningTheAgents
 
 TEST_F(PairRunner, TimedOutAgentAttemptsHaveUnknownCostNeverZero) {
   launcher.steps = {[](const fs::path&) { return TimedOut(4); }};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   boost::json::value rec = Record();
   EXPECT_EQ(rec.at("reason"), "timeout");
   ASSERT_EQ(rec.at("attempts").as_array().size(), 3u);
@@ -429,11 +453,11 @@ TEST_F(PairRunner, AnAttemptBeforeAFatalStopIsInTheNextRecord) {
                       R"("error":"litellm.AuthenticationError: invalid api key"}})");
     return Exited(0);
   }};
-  ASSERT_EQ(RunPair(job, config, launcher, services).status, PairStatus::kFatal);
+  ASSERT_EQ(cbtest::RunPairQuietly(job, config, launcher, services).status, PairStatus::kFatal);
   // The key is fixed; the next ninja runs the pair again.
   launcher.steps = {Writes("Submitted", true, 0.25)};
   launcher.agent_runs = 0;
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   boost::json::value rec = Record();
   EXPECT_EQ(rec.at("attempts").at(0).at("reason"), "auth_failed");
   EXPECT_DOUBLE_EQ(rec.at("cost_usd").as_double(), 0.55) << "every dollar the pair cost";
@@ -443,15 +467,16 @@ TEST_F(PairRunner, AnAttemptBeforeAFatalStopIsInTheNextRecord) {
 TEST_F(PairRunner, InterruptedDuringTheEvaluationResumesWithTheEvaluationOnly) {
   launcher.steps = {Writes("Submitted", true)};
   launcher.eval_steps = {[](const fs::path&) {
-    LaunchResult r;
-    r.outcome.signal = 2;
+    LaunchResult r = Started();
+    r.process.signal = 2;
     r.interrupt_signal = 2;
     return r;
   }};
-  ASSERT_EQ(RunPair(job, config, launcher, services).status, PairStatus::kInterrupted);
+  ASSERT_EQ(cbtest::RunPairQuietly(job, config, launcher, services).status,
+            PairStatus::kInterrupted);
   launcher.eval_steps.clear();
   launcher.agent_runs = launcher.eval_runs = 0;
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(r.status, PairStatus::kRecorded) << r.message;
   EXPECT_EQ(launcher.agent_runs, 0) << "the agents are not paid again";
   EXPECT_EQ(launcher.eval_runs, 1);
@@ -461,7 +486,7 @@ TEST_F(PairRunner, InterruptedDuringTheEvaluationResumesWithTheEvaluationOnly) {
 
 TEST_F(PairRunner, AReevalRequestEvaluatesTheKeptAgentsAgain) {
   launcher.steps = {Writes("Submitted", false, 0.5)};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(Record().at("tag"), "fail");
   // What `cbgen reeval` does: the record goes, the request stays.
   fs::remove(job.record);
@@ -472,7 +497,7 @@ TEST_F(PairRunner, AReevalRequestEvaluatesTheKeptAgentsAgain) {
     cbtest::WriteText(dir / "eval.json", R"({"both_passed": true, "error": null})");
     return Exited(0);
   }};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   ASSERT_EQ(r.status, PairStatus::kRecorded) << r.message;
   EXPECT_EQ(launcher.agent_runs, 0);
   EXPECT_EQ(launcher.eval_runs, 1);
@@ -487,7 +512,7 @@ TEST_F(PairRunner, AnAgentThatSubmittedNothingIsNoSubmission) {
     cbtest::WriteText(dir / "solo.patch", "");
     return Exited(0);
   }};
-  RunPair(job, config, launcher, services);
+  cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(Record().at("tag"), "fail");
   EXPECT_EQ(Record().at("reason"), "no_submission");
 }
@@ -498,7 +523,7 @@ TEST_F(PairRunner, WaitingForAnotherRunnersLockEndsOnCtrlC) {
   ASSERT_TRUE(held.ok());
   launcher.interrupt_during_sleep = 2;
   launcher.steps = {Writes("Submitted", true)};
-  PairResult r = RunPair(job, config, launcher, services);
+  PairResult r = cbtest::RunPairQuietly(job, config, launcher, services);
   EXPECT_EQ(r.status, PairStatus::kInterrupted);
   EXPECT_EQ(r.exit_code, 130);
   EXPECT_TRUE(launcher.runs.empty());
