@@ -6,6 +6,7 @@
 
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
+#include "model_matrix_util.h"
 #include "test_util.h"
 
 namespace cb {
@@ -13,35 +14,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::vector<TaskSpec> Tasks() { return {TaskSpec{"dspy_task", 8394, {3, 4, 5}, {{3, 4}, {3, 5}}}}; }
+using namespace cbtest::model_matrix;
 
-ExperimentOptions Matrix(int pool = 0) {
-  ExperimentOptions o;
-  o.settings = {Setting::kSolo, Setting::kCoopNocomm};
-  o.models = {ModelRun{"command-a-03-2025", "command-a", "cohere"},
-              ModelRun{"gpt-4o", "gpt-4o", "openai"}};
-  o.model = o.models[0].model;
-  o.run_prefix = o.models[0].run_prefix;
-  o.max_runs_per_provider = pool;
-  return o;
-}
 
-BuildFileInfo Info() {
-  BuildFileInfo info;
-  info.cbgen = "/opt/cbgen";
-  info.cbrun = "/opt/cbrun";
-  info.config = "out/config.json";
-  info.regen_args = {"lite"};
-  return info;
-}
-
-std::string Render(const ExperimentOptions& o) {
-  absl::StatusOr<Plan> plan = MakePlan(Tasks(), o, {});
-  EXPECT_TRUE(plan.ok()) << plan.status();
-  absl::StatusOr<std::string> text = RenderBuildNinja(*plan, o, Info());
-  EXPECT_TRUE(text.ok()) << text.status();
-  return text.value_or("");
-}
 
 TEST(WriteBuildNinja, ProviderPoolsAndRealNinjaAgrees) {
   const std::string text = Render(Matrix(2));

@@ -7,36 +7,13 @@
 
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
+#include "ninja_writer_util.h"
 #include "test_util.h"
 
 namespace cb {
 namespace {
 
-BuildFileInfo Info() {
-  BuildFileInfo info;
-  info.cbgen = "/opt/cb gen/cbgen";
-  info.cbrun = "/opt/cb gen/cbrun";
-  info.config = "out/config.json";
-  info.regen_args = {"lite", "--dataset-dir", "/data set"};
-  info.regen_inputs = {"/data set/subsets/lite.json", "/data set/dspy_task/task8394"};
-  return info;
-}
-
-Plan SmallPlan(const std::string& backend = "docker") {
-  ExperimentOptions o;
-  o.settings = {Setting::kSolo, Setting::kCoopNocomm};
-  o.run_prefix = "command-a";
-  o.backend = backend;
-  auto plan = MakePlan({TaskSpec{"dspy_task", 8394, {3, 4}, {{3, 4}}}}, o, {});
-  return *plan;
-}
-
-std::string Write(const Plan& plan, const ExperimentOptions& o, const BuildFileInfo& info) {
-  std::ostringstream os;
-  absl::Status s = WriteBuildNinja(plan, o, info, os);
-  EXPECT_TRUE(s.ok()) << s;
-  return os.str();
-}
+using namespace cbtest::ninja_writer;
 
 TEST(WriteBuildNinja, RealNinjaParsesItAndListsTheTargets) {
   cbtest::TempDir dir;

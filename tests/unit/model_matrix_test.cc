@@ -11,6 +11,7 @@
 #include "core/provider.h"
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
+#include "model_matrix_util.h"
 
 namespace cb {
 namespace {
@@ -76,18 +77,7 @@ TEST(ResolveModelMatrix, ErrorsNameTheOptionAndTheFix) {
   EXPECT_EQ(twice.status().message(), "--models: gpt-4o is named twice: name each model once");
 }
 
-std::vector<TaskSpec> Tasks() { return {TaskSpec{"dspy_task", 8394, {3, 4, 5}, {{3, 4}, {3, 5}}}}; }
-
-ExperimentOptions Matrix(int pool = 0) {
-  ExperimentOptions o;
-  o.settings = {Setting::kSolo, Setting::kCoopNocomm};
-  o.models = {ModelRun{"command-a-03-2025", "command-a", "cohere"},
-              ModelRun{"gpt-4o", "gpt-4o", "openai"}};
-  o.model = o.models[0].model;
-  o.run_prefix = o.models[0].run_prefix;
-  o.max_runs_per_provider = pool;
-  return o;
-}
+using namespace cbtest::model_matrix;
 
 TEST(MakePlan, MatrixRunsEveryModelSettingAndPairInterleaved) {
   absl::StatusOr<Plan> plan = MakePlan(Tasks(), Matrix(), {});
@@ -124,22 +114,7 @@ TEST(MakePlan, MatrixRefusesSharedPrefixesAndClashingTargets) {
       << plan.status();
 }
 
-BuildFileInfo Info() {
-  BuildFileInfo info;
-  info.cbgen = "/opt/cbgen";
-  info.cbrun = "/opt/cbrun";
-  info.config = "out/config.json";
-  info.regen_args = {"lite"};
-  return info;
-}
 
-std::string Render(const ExperimentOptions& o) {
-  absl::StatusOr<Plan> plan = MakePlan(Tasks(), o, {});
-  EXPECT_TRUE(plan.ok()) << plan.status();
-  absl::StatusOr<std::string> text = RenderBuildNinja(*plan, o, Info());
-  EXPECT_TRUE(text.ok()) << text.status();
-  return text.value_or("");
-}
 
 TEST(WriteBuildNinja, MatrixTargetsPerModelPerRunAndPerSetting) {
   const std::string text = Render(Matrix());
