@@ -1,12 +1,12 @@
 #include "util/process.h"
 
 #include <signal.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/process.hpp>
-#include <boost/process/v2/stdio.hpp>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -35,42 +35,6 @@ using process_internal::ChildWaiter;
 // TERM; 2 s is plenty before the KILL.
 constexpr double kCaptureGraceS = 2;
 
-// Hands the child exactly this environment ("KEY=VALUE" strings). (Boost 1.81's
-// process_environment lacks its implementation in header-only mode.)
-struct EnvironmentInit {
-  explicit EnvironmentInit(const std::vector<std::string>& entries) {
-    for (const std::string& e : entries) ptrs.push_back(e.c_str());
-    ptrs.push_back(nullptr);
-  }
-  template <typename Launcher>
-  bp::error_code on_setup(Launcher& launcher, const bp::filesystem::path&, const char* const*) {
-    launcher.env = ptrs.data();
-    return {};
-  }
-  std::vector<const char*> ptrs;
-};
-
-// Runs in the child between Boost.Process's fork() and its execve()
-// (async-signal-safe calls only): a process group of its own, so the whole
-// tree can be signalled at once and a terminal's Ctrl-C reaches it only
-// through us, or a session of its own for a daemon; default signal handling;
-// the working folder.
-struct ChildSetup {
-  bool new_session = false;
-  const char* cwd = nullptr;  // null: ours
-  template <typename Launcher>
-  bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*&) {
-    if (new_session ? ::setsid() < 0 : ::setpgid(0, 0) != 0)
-      return bp::error_code(errno, bp::system_category());
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) ::signal(s, SIG_DFL);
-    sigset_t none;
-    sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    if (cwd != nullptr && ::chdir(cwd) != 0) return bp::error_code(errno, bp::system_category());
-    return {};
-  }
-};
-
 // spec.argv[0] as the child execs it: found on PATH, executable, and absolute
 // when the child runs in another folder. Empty, with `error` set, when not.
 std::string ResolveExecutable(const ProcessSpec& spec, std::string* error) {
@@ -92,22 +56,96 @@ std::string ResolveExecutable(const ProcessSpec& spec, std::string* error) {
   return exe;
 }
 
+// The signals a child starts with at their default action, whatever we do
+// with them (cbrun handles INT, TERM and HUP and ignores PIPE).
+sigset_t SignalsReset() {
+  sigset_t reset;
+  sigemptyset(&reset);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaddset(&reset, s);
+  return reset;
+}
+
+// posix_spawn's two setup objects, destroyed at the end of their scope.
+struct SpawnFileActions {
+  SpawnFileActions() { posix_spawn_file_actions_init(&actions); }
+  ~SpawnFileActions() { posix_spawn_file_actions_destroy(&actions); }
+  SpawnFileActions(const SpawnFileActions&) = delete;
+  SpawnFileActions& operator=(const SpawnFileActions&) = delete;
+  posix_spawn_file_actions_t actions;
+};
+struct SpawnAttributes {
+  SpawnAttributes() { posix_spawnattr_init(&attributes); }
+  ~SpawnAttributes() { posix_spawnattr_destroy(&attributes); }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+  posix_spawnattr_t attributes;
+};
+
+// What the child does before the exec: stdio, the working folder, every
+// other descriptor closed. 0, or the error number.
+int SetUpFiles(const ProcessSpec& spec, const ChildStdio& stdio, posix_spawn_file_actions_t* a) {
+  const int fds[3] = {stdio.in_fd(), stdio.out_fd(), stdio.err_fd()};
+  for (int target = 0; target < 3; ++target)
+    if (int rc = posix_spawn_file_actions_adddup2(a, fds[target], target); rc != 0) return rc;
+  if (!spec.cwd.empty())
+    if (int rc = posix_spawn_file_actions_addchdir_np(a, spec.cwd.c_str()); rc != 0) return rc;
+  return posix_spawn_file_actions_addclosefrom_np(a, 3);
+}
+
+// A process group of its own, so the whole tree can be signalled at once and
+// a terminal's Ctrl-C reaches it only through us, or a session of its own for
+// a daemon; default signal handling; no signal blocked. 0, or the error number.
+int SetUpAttributes(const ProcessSpec& spec, posix_spawnattr_t* a) {
+  const short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK |
+                      (spec.new_session ? POSIX_SPAWN_SETSID : POSIX_SPAWN_SETPGROUP);
+  const sigset_t reset = SignalsReset();
+  sigset_t none;
+  sigemptyset(&none);
+  if (int rc = posix_spawnattr_setflags(a, flags); rc != 0) return rc;
+  if (int rc = posix_spawnattr_setsigdefault(a, &reset); rc != 0) return rc;
+  if (int rc = posix_spawnattr_setsigmask(a, &none); rc != 0) return rc;
+  return posix_spawnattr_setpgroup(a, 0);
+}
+
 // Starts `exe` with spec's arguments, environment and working folder, in a
 // process group (or session) of its own. Empty, with `error` set, on failure.
+//
+// With posix_spawn, not Boost.Process's launchers: between the fork and the
+// exec the child runs only the C library's setup above, no code of ours or
+// Boost's. Boost's launchers tell Asio of the fork in the child, which
+// allocates; a child forked while another thread held an allocator lock then
+// waits for it for good, and so does its parent, before any timeout is armed
+// (seen under AddressSanitizer, whose allocator is not reset in a fork's
+// child: cbgen probes cooperbench on a thread while it plans, cbrun's Docker
+// proxy has threads). Boost.Process then takes the child over, as its own
+// launcher does once the child runs.
 std::optional<bp::process> LaunchInOwnGroup(asio::io_context& ctx, const std::string& exe,
                                             const ProcessSpec& spec, const ChildStdio& stdio,
                                             std::string* error) {
   const std::vector<std::string> env = ChildEnvironment(spec.env_set);
-  const std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
-  const std::string cwd = spec.cwd.string();
-  try {
-    return std::optional<bp::process>(
-        std::in_place, ctx, exe, args, stdio.Fds(), EnvironmentInit(env),
-        ChildSetup{spec.new_session, cwd.empty() ? nullptr : cwd.c_str()});
-  } catch (const std::exception& e) {
-    *error = absl::StrCat(exe, ": ", e.what());
+  std::vector<char*> envp;
+  for (const std::string& e : env) envp.push_back(const_cast<char*>(e.c_str()));
+  envp.push_back(nullptr);
+  std::vector<char*> argv{const_cast<char*>(exe.c_str())};
+  for (size_t i = 1; i < spec.argv.size(); ++i) argv.push_back(const_cast<char*>(spec.argv[i].c_str()));
+  argv.push_back(nullptr);
+
+  SpawnFileActions files;
+  SpawnAttributes attributes;
+  pid_t pid = -1;
+  int rc = SetUpFiles(spec, stdio, &files.actions);
+  if (rc == 0) rc = SetUpAttributes(spec, &attributes.attributes);
+  if (rc == 0)
+    rc = ::posix_spawn(&pid, exe.c_str(), &files.actions, &attributes.attributes, argv.data(),
+                       envp.data());
+  if (rc != 0) {
+    std::error_code ec;
+    *error = !spec.cwd.empty() && !fs::is_directory(spec.cwd, ec)
+                 ? absl::StrCat(exe, ": cannot start in ", spec.cwd.string(), ": no such folder")
+                 : absl::StrCat(exe, ": cannot start: ", std::strerror(rc));
     return std::nullopt;
   }
+  return std::optional<bp::process>(std::in_place, ctx.get_executor(), pid);
 }
 
 // A death by signal told apart from an exit code.

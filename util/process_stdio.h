@@ -8,7 +8,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/asio/writable_pipe.hpp>
-#include <boost/process/v2/stdio.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -49,9 +48,10 @@ class ChildStdio {
   // when one cannot be opened.
   bool Open(const ProcessSpec& spec, const std::string& exe, std::string* error);
 
-  boost::process::v2::process_stdio Fds() const {
-    return boost::process::v2::process_stdio{in_fd_, out_fd_, err_fd_};
-  }
+  // What the child's stdin, stdout and stderr are made from.
+  int in_fd() const { return in_fd_; }
+  int out_fd() const { return out_fd_; }
+  int err_fd() const { return err_fd_; }
 
   // Once the child runs it holds its own copies: the pipe's end comes when it
   // (and whatever it started) is done writing.

@@ -3,11 +3,16 @@
 // cbrun's (runner/launch.h) and the generic one under it (util/process.h).
 #include "runner/launch.h"
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <mutex>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -321,6 +326,91 @@ TEST_F(Process, RunsInTheFolderAskedFor) {
   r = RunProcess(spec);
   EXPECT_FALSE(r.started);
   EXPECT_NE(r.start_error.find("pwd"), std::string::npos) << r.start_error;
+  EXPECT_NE(r.start_error.find("no-such-folder: no such folder"), std::string::npos)
+      << r.start_error;
+}
+
+// Where a fork handler of ours would run: in the child of a fork(), before the
+// exec. It writes a byte to a pipe, which only a fork's child does.
+std::atomic<int> fork_child_marker_fd{-1};
+void MarkForkChild() {
+  const int fd = fork_child_marker_fd.load();
+  if (fd >= 0) (void)!::write(fd, "x", 1);
+}
+
+// A child that ran code between the fork and the exec (Boost.Process's
+// launchers notify Asio, which allocates) could wait there for good on a lock
+// another thread held at the fork, and its parent with it, before any timeout
+// is armed. The launch runs none: no fork handler runs in the child, and
+// children start while another thread allocates (the hang's setting).
+TEST_F(Process, TheChildRunsNoCodeOfOursBeforeItsExec) {
+  int fds[2];
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC | O_NONBLOCK), 0);
+  static std::once_flag registered;
+  std::call_once(registered, [] { ::pthread_atfork(nullptr, nullptr, &MarkForkChild); });
+  fork_child_marker_fd = fds[1];
+  std::atomic<bool> stop{false};
+  std::thread busy([&] {
+    std::vector<std::string> garbage;
+    while (!stop) {
+      garbage.emplace_back(64 + garbage.size() % 4000, 'x');
+      if (garbage.size() > 2000) garbage.clear();
+    }
+  });
+  for (int i = 0; i < 20; ++i) {
+    ProcessResult r = Capture({"/bin/true"}, 10);
+    EXPECT_TRUE(r.ok()) << r.start_error;
+  }
+  stop = true;
+  busy.join();
+  fork_child_marker_fd = -1;
+  char buf[64];
+  const ssize_t n = ::read(fds[0], buf, sizeof buf);
+  EXPECT_EQ(n, -1) << "a fork handler ran in " << n << " children";
+  ::close(fds[0]);
+  ::close(fds[1]);
+
+  // The handler does run in a plain fork's child: the check above can fail.
+  fork_child_marker_fd = fds[1] = -1;
+  ASSERT_EQ(::pipe2(fds, O_CLOEXEC | O_NONBLOCK), 0);
+  fork_child_marker_fd = fds[1];
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ASSERT_GT(pid, 0);
+  ::waitpid(pid, nullptr, 0);
+  fork_child_marker_fd = -1;
+  EXPECT_EQ(::read(fds[0], buf, sizeof buf), 1);
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+// Whatever we ignore or block, the child starts with the default action for
+// INT, TERM, HUP and PIPE and with no signal blocked.
+TEST_F(Process, TheChildStartsWithDefaultSignalsAndNoneBlocked) {
+  struct sigaction ignore {}, old_pipe{}, old_hup{};
+  ignore.sa_handler = SIG_IGN;
+  ::sigaction(SIGPIPE, &ignore, &old_pipe);
+  ::sigaction(SIGHUP, &ignore, &old_hup);
+  sigset_t usr1, old_mask;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  ::pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
+  ProcessResult c = Capture({"/bin/grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"}, 10);
+  ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
+  ::sigaction(SIGPIPE, &old_pipe, nullptr);
+  ::sigaction(SIGHUP, &old_hup, nullptr);
+  ASSERT_TRUE(c.ok()) << c.output;
+  uint64_t ignored = ~0ull, blocked = ~0ull;
+  for (absl::string_view line : absl::StrSplit(c.output, '\n', absl::SkipEmpty())) {
+    std::vector<std::string> f = absl::StrSplit(line, absl::ByAnyChar(":\t "), absl::SkipEmpty());
+    ASSERT_EQ(f.size(), 2u) << line;
+    uint64_t bits = 0;
+    ASSERT_TRUE(absl::SimpleHexAtoi(f[1], &bits)) << line;
+    (f[0] == "SigIgn" ? ignored : blocked) = bits;
+  }
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGPIPE})
+    EXPECT_EQ(ignored & (1ull << (s - 1)), 0u) << "signal " << s << " ignored: " << c.output;
+  EXPECT_EQ(blocked, 0u) << c.output;
 }
 
 TEST_F(Process, EnvironmentIsInheritedPlusOverrides) {
