@@ -5,7 +5,10 @@
 #include <unistd.h>
 #include <thread>
 
+#include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -66,7 +69,44 @@ TempDir::~TempDir() {
   fs::remove_all(path_, ec);
 }
 
+namespace {
+// No command of a test takes minutes: one still running after this is most
+// likely hung, and the processes it left are what CI's log needs to show.
+constexpr auto kHangReportAfter = std::chrono::seconds(240);
+
+// While alive, reports a command that runs past kHangReportAfter once, on
+// stderr, with the process tree at that moment (ctest's timeout still ends
+// the test).
+class HangReporter {
+ public:
+  explicit HangReporter(const std::string& command)
+      : thread_([this, command] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          if (done_changed_.wait_for(lock, kHangReportAfter, [this] { return done_; })) return;
+          std::fprintf(stderr, "cbtest: still running after %llds, the processes now:\n  %s\n",
+                       static_cast<long long>(kHangReportAfter.count()), command.c_str());
+          std::fflush(stderr);
+          (void)!std::system("ps --ppid 2 -p 2 --deselect -o pid,ppid,pgid,stat,wchan:24,etime,args --forest >&2");
+        }) {}
+  ~HangReporter() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    done_changed_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable done_changed_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the rest is made
+};
+}  // namespace
+
 CommandResult Run(const std::string& command, const fs::path& cwd) {
+  const HangReporter hang_reporter(command);
   std::string full = command;
   if (!cwd.empty()) full = "cd " + Sh(cwd.string()) + " && " + command;
   full = "( " + full + " ) </dev/null 2>&1";
