@@ -43,6 +43,19 @@ std::optional<long long> ParseTaskFolder(absl::string_view name) {
   return id;
 }
 
+std::string FeatureFolder(int feature) {
+  return absl::StrCat("feature", feature);
+}
+
+std::optional<int> ParseFeatureFolder(absl::string_view name) {
+  absl::string_view digits = name;
+  int n = 0;
+  if (!absl::ConsumePrefix(&digits, "feature") || !absl::SimpleAtoi(digits, &n) || n < 0 ||
+      FeatureFolder(n) != name)
+    return std::nullopt;
+  return n;
+}
+
 std::optional<std::pair<int, int>> ParsePairFolder(absl::string_view name) {
   absl::string_view rest = name;
   if (!absl::ConsumePrefix(&rest, "f")) return std::nullopt;

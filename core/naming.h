@@ -34,11 +34,15 @@ std::string CanonicalImageName(absl::string_view repo_folder, long long task_id)
 std::string PairFolder(int a, int b);
 // "task8394"
 std::string TaskFolder(long long task_id);
-// The inverses of TaskFolder and PairFolder, the one reader of those folder
-// names: only the exact spelling they write ("task12", "f3_f4" with the smaller
-// feature first); "task012", "task+12", "task-1", "f4_f3" or "f3_f04" are nothing.
+// "feature3": a feature's folder in the dataset's task folder.
+std::string FeatureFolder(int feature);
+// The inverses of TaskFolder, PairFolder and FeatureFolder, the one reader of
+// those folder names: only the exact spelling they write ("task12", "f3_f4"
+// with the smaller feature first, "feature3"); "task012", "task+12", "task-1",
+// "f4_f3", "f3_f04" or "feature03" are nothing.
 std::optional<long long> ParseTaskFolder(absl::string_view name);
 std::optional<std::pair<int, int>> ParsePairFolder(absl::string_view name);
+std::optional<int> ParseFeatureFolder(absl::string_view name);
 // "dspy-8394": short text for descriptions and file names.
 std::string ShortTaskName(absl::string_view repo_folder, long long task_id);
 

@@ -1,29 +1,18 @@
 #include "generator/dataset.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
+#include "core/naming.h"
 #include "util/atomic_file.h"
 #include "generator/subset.h"
 
 namespace cb {
 namespace fs = std::filesystem;
 namespace {
-
-// "feature12" -> 12, "task0" -> 0; nullopt for anything else.
-std::optional<long long> NumberAfter(absl::string_view name, absl::string_view prefix) {
-  if (!absl::ConsumePrefix(&name, prefix) || name.empty() || name.size() > 12) return std::nullopt;
-  long long n = 0;
-  auto [ptr, ec] = std::from_chars(name.data(), name.data() + name.size(), n);
-  if (ec != std::errc() || ptr != name.data() + name.size()) return std::nullopt;
-  if (name.size() > 1 && name[0] == '0') return std::nullopt;
-  return n;
-}
 
 std::vector<std::pair<int, int>> AllPairs(const std::vector<int>& features) {
   std::vector<std::pair<int, int>> pairs;
@@ -55,7 +44,7 @@ absl::StatusOr<std::vector<SubsetEntry>> EveryTask(const fs::path& dataset_dir,
     bool any = false;
     std::error_code ec2;
     for (const auto& task : fs::directory_iterator(repo.path(), ec2)) {
-      std::optional<long long> id = NumberAfter(task.path().filename().string(), "task");
+      std::optional<long long> id = ParseTaskFolder(task.path().filename().string());
       if (!task.is_directory() || !id) continue;
       if (!any) {
         if (absl::Status s = CheckRepoName(name); !s.ok())
@@ -79,8 +68,8 @@ absl::StatusOr<std::vector<int>> ListFeatures(const fs::path& task_dir) {
   std::vector<int> features;
   std::error_code ec;
   for (const auto& e : fs::directory_iterator(task_dir, ec)) {
-    std::optional<long long> n = NumberAfter(e.path().filename().string(), "feature");
-    if (e.is_directory() && n && *n >= 1 && *n <= 100000) features.push_back(static_cast<int>(*n));
+    std::optional<int> n = ParseFeatureFolder(e.path().filename().string());
+    if (e.is_directory() && n && *n >= 1 && *n <= 100000) features.push_back(*n);
   }
   if (ec) return absl::NotFoundError(absl::StrCat("no task folder ", task_dir.string()));
   std::sort(features.begin(), features.end());
@@ -136,7 +125,7 @@ absl::StatusOr<TaskSpec> CheckedTask(const fs::path& dataset_dir, const SubsetEn
     for (int f : {a, b})
       if (!have.count(f))
         return absl::NotFoundError(absl::StrCat(source, ": task ", e.repo, "/", e.task_id,
-                                                " pair [", a, ",", b, "]: no folder feature", f,
+                                                " pair [", a, ",", b, "]: no folder ", FeatureFolder(f),
                                                 " in ", task_dir.string()));
   t.pairs = *e.pairs;
   std::sort(t.pairs.begin(), t.pairs.end());

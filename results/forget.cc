@@ -87,16 +87,20 @@ absl::StatusOr<size_t> MoveRecords(const fs::path& out, const std::vector<Record
   return moved;
 }
 
-absl::Status RunForget(const ForgetArgs& args, std::ostream& os) {
+absl::StatusOr<std::vector<RecordRow>> ChooseRecords(const ForgetArgs& args) {
   absl::StatusOr<ForgetFilter> filter = ParseForgetFilter(args);
   if (!filter.ok()) return filter.status();
-  const fs::path out = args.out;
   std::error_code ec;
-  if (!fs::is_directory(out, ec))
-    return absl::NotFoundError(absl::StrCat("--out ", out.string(), ": no such folder"));
+  if (!fs::is_directory(args.out, ec))
+    return absl::NotFoundError(absl::StrCat("--out ", args.out, ": no such folder"));
+  return SelectForForget(LoadRecords(args.out).rows, *filter);
+}
 
-  RecordSet records = LoadRecords(out);
-  const std::vector<RecordRow> chosen = SelectForForget(records.rows, *filter);
+absl::Status RunForget(const ForgetArgs& args, std::ostream& os) {
+  absl::StatusOr<std::vector<RecordRow>> chosen_or = ChooseRecords(args);
+  if (!chosen_or.ok()) return chosen_or.status();
+  const std::vector<RecordRow>& chosen = *chosen_or;
+  const fs::path out = args.out;
   if (chosen.empty()) {
     os << "cbgen forget: no record matches; nothing moved\n";
     return absl::OkStatus();

@@ -49,6 +49,9 @@ absl::StatusOr<size_t> MoveRecords(const std::filesystem::path& out,
                                    const std::vector<RecordRow>& rows,
                                    const std::filesystem::path& dest);
 
+// The records under args.out that args' filters choose (empty: none match),
+// as forget and reeval take them. An error for a bad filter or a missing OUT.
+absl::StatusOr<std::vector<RecordRow>> ChooseRecords(const ForgetArgs& args);
 absl::Status RunForget(const ForgetArgs& args, std::ostream& os);
 
 }  // namespace cb

@@ -66,15 +66,10 @@ std::optional<int> AgentAttemptToReevaluate(const fs::path& out, const RecordRow
 }
 
 absl::Status RunReeval(const ForgetArgs& args, std::ostream& os) {
-  absl::StatusOr<ForgetFilter> filter = ParseForgetFilter(args);
-  if (!filter.ok()) return filter.status();
+  absl::StatusOr<std::vector<RecordRow>> chosen_or = ChooseRecords(args);
+  if (!chosen_or.ok()) return chosen_or.status();
+  const std::vector<RecordRow>& chosen = *chosen_or;
   const fs::path out = args.out;
-  std::error_code ec;
-  if (!fs::is_directory(out, ec))
-    return absl::NotFoundError(absl::StrCat("--out ", out.string(), ": no such folder"));
-
-  RecordSet records = LoadRecords(out);
-  const std::vector<RecordRow> chosen = SelectForForget(records.rows, *filter);
   if (chosen.empty()) {
     os << "cbgen reeval: no record matches; nothing changed\n";
     return absl::OkStatus();

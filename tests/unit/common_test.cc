@@ -36,8 +36,9 @@ TEST(Naming, PathsOfRecordsLogsAndUpstreamFiles) {
 }
 
 TEST(Naming, FolderNamesReadBackOnlyAsWritten) {
-  // The one reader of task and pair folder names (status, history): the
-  // inverse of TaskFolder and PairFolder, strict about leading zeros and signs.
+  // The one reader of task, pair and feature folder names (status, history,
+  // the dataset): the inverse of TaskFolder, PairFolder and FeatureFolder,
+  // strict about leading zeros and signs.
   EXPECT_EQ(ParseTaskFolder(TaskFolder(8394)), 8394);
   EXPECT_EQ(ParseTaskFolder("task0"), 0);
   for (const char* bad : {"task08394", "task+1", "task-1", "task 1", "task", "Task1", "task1x"})
@@ -47,6 +48,10 @@ TEST(Naming, FolderNamesReadBackOnlyAsWritten) {
   for (const char* bad : {"f03_f4", "f3_f04", "f+3_f4", "f4_f3", "f3_f3", "f3f4", "f3_f", "3_4",
                           "f3_f4.json", "f3_f4_f5", "f-1_f2"})
     EXPECT_EQ(ParsePairFolder(bad), std::nullopt) << bad;
+  // And the dataset's feature folders.
+  EXPECT_EQ(ParseFeatureFolder(FeatureFolder(12)), 12);
+  for (const char* bad : {"feature03", "feature+3", "feature-3", "feature", "feature3x", "f3"})
+    EXPECT_EQ(ParseFeatureFolder(bad), std::nullopt) << bad;
 }
 
 TEST(Naming, RepoAndRunNameChecks) {
