@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <set>
@@ -34,6 +35,11 @@ namespace fs = std::filesystem;
 inline std::string KeyEnv(const std::string& value = "cbtest-placeholder-key") {
   return "COHERE_API_KEY=" + Sh(value) + " ";
 }
+
+// A bound on a wait for an event that only a hang exceeds, on a loaded
+// machine too (two cores, two ctest runs at once): no test's verdict rests on
+// it, only on the event waited for.
+inline constexpr double kHangGuardS = 120;
 
 // Polls `done` every 50 ms until it holds or `seconds` pass.
 inline bool WaitUntil(const std::function<bool()>& done, double seconds) {
@@ -131,6 +137,18 @@ inline std::vector<int> AttemptProcesses(const Experiment& x) {
     if (has_calls && has_attempt && ProcessAlive(std::stoi(name))) pids.push_back(std::stoi(name));
   }
   return pids;
+}
+
+// True when `pid` ignores every one of `signals` (SigIgn in /proc/PID/status):
+// a child that set its handlers is ready for the signal a test sends.
+inline bool IgnoresSignals(int pid, std::initializer_list<int> signals) {
+  const std::string status = ReadText("/proc/" + std::to_string(pid) + "/status");
+  const size_t at = status.find("SigIgn:");
+  if (at == std::string::npos) return false;
+  const unsigned long long ignored = std::stoull(status.substr(at + 7), nullptr, 16);
+  for (int sig : signals)
+    if ((ignored & (1ull << (sig - 1))) == 0) return false;
+  return true;
 }
 
 // "RUN_NAME REPO/TASK fA_fB" of each call in the double's call log, with counts.

@@ -186,6 +186,25 @@ std::vector<std::string> SubsetImages(const std::string& subset) {
   return images;
 }
 
+bool Sanitized() {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+  return true;
+#else
+  return false;
+#endif
+#else
+  return false;
+#endif
+}
+
+BulkSize Bulk() {
+  if (Sanitized()) return {"flash", 20, 50};
+  return {"lite", 26, 100};
+}
+
 void RemoveImages(const std::vector<std::string>& images) {
   std::string cmd = "docker rmi";
   for (const std::string& img : images) cmd.append(" ").append(Sh(img));

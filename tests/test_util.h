@@ -52,6 +52,17 @@ bool InCi();
 std::string TagTestImages(const std::vector<std::string>& images);
 // Canonical image names of every task in DATASET/subsets/NAME.json.
 std::vector<std::string> SubsetImages(const std::string& subset);
+
+// The subset of the bulk end-to-end runs: lite (26 images, 100 pairs a setting) in a plain
+// build; under the sanitizers (scripts/hardening), where every process is several times
+// slower, flash (20 images, 50 pairs a setting): the same paths in a third of the time.
+struct BulkSize {
+  std::string subset;
+  size_t images;
+  size_t pairs_per_setting;
+};
+bool Sanitized();
+BulkSize Bulk();
 // Removes these image tags (not the underlying test image).
 void RemoveImages(const std::vector<std::string>& images);
 

@@ -16,6 +16,10 @@
 // CBTEST_COOPERBENCH).
 #include <gtest/gtest.h>
 
+#include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <string>
 
@@ -158,6 +162,73 @@ TEST_F(BootstrapCooperbench, LocalCheckoutIsFoundByDoctorWithoutCooperbenchOptio
                                     venv().string()))
       << again.output;
   EXPECT_EQ(fs::read_symlink(link).string(), venv_exe);
+}
+
+std::string NotRoot() { return ::geteuid() == 0 ? "" : "this user is not root"; }
+
+// The folder of the build this test belongs to (its cbgen is BUILD/bin/cbgen).
+std::string ThisBuild() { return fs::path(cbtest::Cbgen()).parent_path().parent_path().string(); }
+
+// Issue 22: PREFIX=<new folder>/p with no bin/ yet, as root on a machine without sudo: bootstrap
+// makes PREFIX/bin itself and installs cbgen, cbrun and the cooperbench link there. A `sudo`
+// first on PATH records any call and fails, so the test holds whether or not sudo is installed.
+TEST_F(BootstrapCooperbench, InstallsIntoANewPrefixAsRootWithoutSudo) {
+  CBTEST_REQUIRE(NotRoot(), "root (the test is about root without sudo)");
+  const fs::path no_sudo = root() / "no-sudo";
+  fs::create_directories(no_sudo);
+  cbtest::WriteText(no_sudo / "sudo", "#!/bin/sh\necho \"$*\" >>" + Sh((root() / "sudo-calls").string()) +
+                                          "\necho 'sudo: command not found' >&2\nexit 127\n");
+  fs::permissions(no_sudo / "sudo", fs::perms::owner_all);
+  const fs::path p = root() / "fresh" / "p";
+  CommandResult boot = cbtest::Run(
+      "env -u COOPERBENCH_VENV PATH=" + Sh(no_sudo.string()) + ":\"$PATH\" PREFIX=" +
+          Sh(p.string()) + " CBGEN=" + Sh(cbtest::Cbgen()) + " " + Bootstrap() +
+          " --no-packages --no-build --build-dir " + Sh(ThisBuild()) + " --cooperbench ../CooperBench",
+      work());
+  ASSERT_EQ(boot.exit_code, 0) << boot.output;
+  EXPECT_FALSE(fs::exists(root() / "sudo-calls")) << cbtest::ReadText(root() / "sudo-calls");
+  EXPECT_TRUE(Has(boot.output, "installed cbgen and cbrun in " + (p / "bin").string())) << boot.output;
+  for (const char* program : {"cbgen", "cbrun"}) {
+    CommandResult version = cbtest::Run(Sh((p / "bin" / program).string()) + " --version");
+    EXPECT_EQ(version.exit_code, 0) << program << ": " << version.output;
+  }
+  EXPECT_TRUE(fs::is_symlink(p / "bin" / "cooperbench"));
+  EXPECT_TRUE(fs::exists(p / "lib" / "cbgen" / "cooperbench-venv" / "bin" / "cooperbench"));
+}
+
+// Issue 22: a user who is not root installs into a prefix of their own (no bin/ yet), with no
+// sudo anywhere: the nearest existing parent decides who may write, as for the venv.
+TEST_F(BootstrapCooperbench, AUserInstallsIntoAPrefixOfTheirOwn) {
+  CBTEST_REQUIRE(NotRoot(), "root (to run bootstrap as the user nobody)");
+  // nobody reads the checkout, the scripts and this build, and owns home/ (the prefix's parent).
+  const fs::path home = root() / "home";
+  fs::create_directories(home);
+  CommandResult own = cbtest::Run("chmod -R a+rX " + Sh(root().string()) + " && chown nobody " +
+                                  Sh(home.string()));
+  ASSERT_EQ(own.exit_code, 0) << own.output;
+  CommandResult reach = cbtest::Run("setpriv --reuid=nobody --regid=nogroup --clear-groups test -r " +
+                                    Sh(cbtest::Cbgen()) + " -a -r " + Bootstrap());
+  if (reach.exit_code != 0) {
+    if (cbtest::InCi()) FAIL() << "the user nobody cannot read this checkout or build";
+    GTEST_SKIP() << "skipped: the user nobody cannot read this checkout or build";
+  }
+  const fs::path p = home / "p";
+  CommandResult boot = cbtest::Run(
+      "setpriv --reuid=nobody --regid=nogroup --clear-groups env -u COOPERBENCH_VENV HOME=" +
+          Sh(home.string()) + " PREFIX=" + Sh(p.string()) + " CBGEN=" + Sh(cbtest::Cbgen()) + " " +
+          Bootstrap() + " --no-packages --no-build --build-dir " + Sh(ThisBuild()) +
+          " --cooperbench " + Sh(checkout().string()),
+      home);
+  ASSERT_EQ(boot.exit_code, 0) << boot.output;
+  EXPECT_FALSE(Has(boot.output, "sudo")) << boot.output;
+  EXPECT_TRUE(Has(boot.output, "installed cbgen and cbrun in " + (p / "bin").string())) << boot.output;
+  EXPECT_TRUE(fs::exists(p / "bin" / "cbrun"));
+  struct stat st {};
+  ASSERT_EQ(::stat((p / "bin" / "cbgen").c_str(), &st), 0);
+  const struct passwd* nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  EXPECT_EQ(st.st_uid, nobody->pw_uid) << "installed by nobody, owned by nobody";
+  EXPECT_TRUE(fs::is_symlink(p / "bin" / "cooperbench"));
 }
 
 TEST_F(BootstrapCooperbench, RefusesWhatItShouldNotTouch) {

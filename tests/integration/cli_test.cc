@@ -161,7 +161,8 @@ TEST(Cbrun, ACommandLineItDoesNotUnderstandIsAUsageError) {
 }
 
 // A docker that answers preflight's questions and hangs in every other
-// command (the pull's `image inspect`), touching `started` first.
+// command (the pull's `image inspect`) for 300 s, longer than a test waits,
+// writing its pid to `docker.pid` and then touching `started` first.
 fs::path WriteHangingDocker(const fs::path& dir) {
   const fs::path docker = dir / "hanging-docker";
   cbtest::WriteText(docker,
@@ -171,9 +172,10 @@ fs::path WriteHangingDocker(const fs::path& dir) {
                     "  info) echo " +
                         Sh(dir.string()) +
                         " ;;\n"
-                        "  *) touch " +
+                        "  *) echo $$ >" +
+                        Sh((dir / "docker.pid").string()) + "; touch " +
                         Sh((dir / "started").string()) +
-                        "; exec sleep 60 ;;\n"
+                        "; exec sleep 300 ;;\n"
                         "esac\n");
   fs::permissions(docker, fs::perms::owner_all);
   return docker;
@@ -195,11 +197,19 @@ TEST_P(SignalToPull, ExitsWith128PlusTheSignalAndWritesNoStamp) {
 
   const fs::path log = x.dir / "cbrun.log";
   Job cbrun(x.Env() + cbtest::fault::KeyEnv() + "exec " + command, x.dir.path(), log);
-  ASSERT_TRUE(cbtest::fault::WaitUntil([&] { return fs::exists(x.dir / "started"); }, 30))
+  using cbtest::fault::kHangGuardS;
+  ASSERT_TRUE(cbtest::fault::WaitUntil([&] { return fs::exists(x.dir / "started"); }, kHangGuardS))
       << cbtest::ReadText(log);
+  const int docker_pid = std::stoi(cbtest::ReadText(x.dir / "docker.pid"));
   cbrun.Signal(sig);
-  std::optional<int> code = cbrun.Wait(15);
-  ASSERT_TRUE(code.has_value()) << "cbrun pull still running 15 s after signal " << sig;
+  // The docker sleeps 300 s: cbrun ends within the guard only by ending it.
+  std::optional<int> code = cbrun.Wait(kHangGuardS);
+  const bool docker_gone = cbtest::fault::WaitUntil(
+      [&] { return !cbtest::ProcessAlive(docker_pid); }, code ? kHangGuardS : 0);
+  if (!docker_gone) ::kill(docker_pid, SIGKILL);
+  ASSERT_TRUE(code.has_value()) << "cbrun pull still running " << kHangGuardS << " s after signal "
+                                << sig;
+  EXPECT_TRUE(docker_gone) << "the hanging docker outlived cbrun pull";
   EXPECT_EQ(*code, cb::ExitInterrupted(sig)) << cbtest::ReadText(log);
   EXPECT_TRUE(Has(cbtest::ReadText(log), "interrupted (signal " + std::to_string(sig) + ")"))
       << cbtest::ReadText(log);

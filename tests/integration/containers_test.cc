@@ -61,14 +61,14 @@ class Containers : public ::testing::Test {
 TEST_F(Containers, NoneLeftAfterTheAttemptTimesOut) {
   Bystanders keep;
   ASSERT_TRUE(ContainerExists(keep.other) && ContainerExists(keep.user));
-  ASSERT_EQ(x.Generate(subset_, "--settings solo --timeout 8 --retries 0").exit_code, 0);
+  ASSERT_EQ(x.Generate(subset_, "--settings solo --timeout 20 --retries 0").exit_code, 0);
   cbtest::CommandResult run = cbtest::NinjaWithKey(x, "");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   const auto records = cbtest::FindRecords(x.out());
   ASSERT_EQ(records.size(), 1u);
   EXPECT_EQ(cbtest::ReadJson(records[0]).at("reason"), "timeout");
   const std::vector<std::string> started = StartedContainers(x.out());
-  ASSERT_EQ(started.size(), 1u) << "the double did not get to start its container within 8s: "
+  ASSERT_EQ(started.size(), 1u) << "the double did not get to start its container within the 20 s timeout: "
                                 << run.output;
   EXPECT_FALSE(ContainerExists(started[0])) << started[0] << " outlived its attempt";
   EXPECT_NE(run.output.find("removed 1 container left by attempt"), std::string::npos)
@@ -98,7 +98,7 @@ docker.from_env().containers.run(a[i + 2], a[i + 3:], name=a[i + 1], entrypoint=
   fs::permissions(bin / "docker", fs::perms::owner_all);
   const std::string real_docker = cbtest::Run("command -v docker").output;
   ASSERT_FALSE(real_docker.empty());
-  ASSERT_EQ(x.Generate(subset_, "--settings solo --timeout 8 --retries 0 --docker " +
+  ASSERT_EQ(x.Generate(subset_, "--settings solo --timeout 20 --retries 0 --docker " +
                                     cbtest::Sh(real_docker.substr(0, real_docker.find('\n'))))
                 .exit_code,
             0);
@@ -128,12 +128,12 @@ TEST_F(Containers, NoneLeftAfterCtrlCOnNinja) {
       "COHERE_API_KEY=cbtest-dummy-key " + x.Env() + " setsid ninja >ninja.log 2>&1 & echo $!",
       x.dir.path());
   const int pgid = std::stoi(bg.output);
-  ASSERT_TRUE(cbtest::WaitFor([&] { return !StartedContainers(x.out()).empty(); }, 60))
+  ASSERT_TRUE(cbtest::WaitFor([&] { return !StartedContainers(x.out()).empty(); }, 120))
       << cbtest::ReadText(x.dir / "ninja.log");
   const std::string name = StartedContainers(x.out())[0];
   ASSERT_TRUE(ContainerExists(name));
   ASSERT_EQ(::kill(-pgid, SIGINT), 0);
-  ASSERT_TRUE(cbtest::WaitFor([&] { return !cbtest::ProcessAlive(pgid); }, 60))
+  ASSERT_TRUE(cbtest::WaitFor([&] { return !cbtest::ProcessAlive(pgid); }, 120))
       << "ninja did not stop";
   const std::string log = cbtest::ReadText(x.dir / "ninja.log");
   EXPECT_FALSE(ContainerExists(name)) << name << " outlived Ctrl-C: " << log;

@@ -35,23 +35,25 @@ std::set<std::string> CalledPairs(const Experiment& x) {
 
 TEST(EndToEnd, LiteAllPassResumeRerunAndKnobChanges) {
   CBTEST_REQUIRE_DOCKER();
-  ASSERT_EQ(cbtest::TagTestImages(cbtest::SubsetImages("lite")), "");
+  const cbtest::BulkSize bulk = cbtest::Bulk();  // lite; flash under the sanitizers
+  const size_t runs = 3 * bulk.pairs_per_setting;
+  ASSERT_EQ(cbtest::TagTestImages(cbtest::SubsetImages(bulk.subset)), "");
   Experiment x;
-  cbtest::CommandResult gen = x.Generate("lite");
+  cbtest::CommandResult gen = x.Generate(bulk.subset);
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   const std::string ninja_file = cbtest::ReadText(x.dir / "build.ninja");
-  EXPECT_EQ(CountLinesWith(ninja_file, ": pull\n"), 26u);
-  EXPECT_EQ(CountLinesWith(ninja_file, ": run || images\n"), 300u);
+  EXPECT_EQ(CountLinesWith(ninja_file, ": pull\n"), bulk.images);
+  EXPECT_EQ(CountLinesWith(ninja_file, ": run || images\n"), runs);
 
   cbtest::CommandResult run = x.Ninja("-j4");
   ASSERT_EQ(run.exit_code, 0) << run.output.substr(
       run.output.size() > 3000 ? run.output.size() - 3000 : 0);
   const auto records = cbtest::FindRecords(x.out());
-  ASSERT_EQ(records.size(), 300u);
+  ASSERT_EQ(records.size(), runs);
   for (const auto& r : records) EXPECT_EQ(cbtest::ReadJson(r).at("tag"), "pass") << r;
-  EXPECT_EQ(x.Calls(), 300u);
-  EXPECT_EQ(CalledPairs(x).size(), 300u) << "each pair exactly once";
-  EXPECT_EQ(cbtest::FindRecords(x.out()).size(), 300u);
+  EXPECT_EQ(x.Calls(), runs);
+  EXPECT_EQ(CalledPairs(x).size(), runs) << "each pair exactly once";
+  EXPECT_EQ(cbtest::FindRecords(x.out()).size(), runs);
   for (const auto& stamp : fs::directory_iterator(x.out() / "images"))
     EXPECT_EQ(stamp.path().extension(), ".stamp");
 
@@ -62,7 +64,7 @@ TEST(EndToEnd, LiteAllPassResumeRerunAndKnobChanges) {
 
   // Deleting 5 records re-runs exactly those 5.
   std::set<std::string> deleted;
-  for (size_t i = 0; i < 300; i += 60) {
+  for (size_t i = 0; i < runs; i += runs / 5) {
     fs::remove(records[i]);
     deleted.insert(records[i].string());
   }
@@ -74,7 +76,7 @@ TEST(EndToEnd, LiteAllPassResumeRerunAndKnobChanges) {
   for (const auto& r : deleted) EXPECT_TRUE(fs::exists(r)) << r;
 
   // Operational knobs change nothing Ninja sees.
-  gen = x.Generate("lite", "--timeout 77 --retries 5 --redis redis://127.0.0.1:7777");
+  gen = x.Generate(bulk.subset, "--timeout 77 --retries 5 --redis redis://127.0.0.1:7777");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   cbtest::CommandResult dry = x.Ninja("-n");
   EXPECT_NE(dry.output.find("ninja: no work to do."), std::string::npos) << dry.output;
@@ -83,14 +85,15 @@ TEST(EndToEnd, LiteAllPassResumeRerunAndKnobChanges) {
 
 TEST(EndToEnd, NinjaSoloRunsExactlyTheSoloPairs) {
   CBTEST_REQUIRE_DOCKER();
-  ASSERT_EQ(cbtest::TagTestImages(cbtest::SubsetImages("lite")), "");
+  const cbtest::BulkSize bulk = cbtest::Bulk();  // lite; flash under the sanitizers
+  ASSERT_EQ(cbtest::TagTestImages(cbtest::SubsetImages(bulk.subset)), "");
   Experiment x;
-  ASSERT_EQ(x.Generate("lite").exit_code, 0);
+  ASSERT_EQ(x.Generate(bulk.subset).exit_code, 0);
   cbtest::CommandResult run = x.Ninja("-j4 solo");
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(x.Calls(), 100u);
+  EXPECT_EQ(x.Calls(), bulk.pairs_per_setting);
   const auto records = cbtest::FindRecords(x.out());
-  ASSERT_EQ(records.size(), 100u);
+  ASSERT_EQ(records.size(), bulk.pairs_per_setting);
   for (const auto& r : records) EXPECT_EQ(cbtest::ReadJson(r).at("setting"), "solo");
   // Priority, not a barrier: solo edges come first in the manifest.
   const std::string text = cbtest::ReadText(x.dir / "build.ninja");
@@ -120,7 +123,7 @@ struct Scripted : testing::Test {
 
 TEST_F(Scripted, RetriesInfraErrorsNeverFailuresAndKillsHangs) {
   cbtest::CommandResult gen =
-      x.Generate((x.dir / "mini.json").string(), "--settings solo --timeout 2");
+      x.Generate((x.dir / "mini.json").string(), "--settings solo --timeout 10");
   ASSERT_EQ(gen.exit_code, 0) << gen.output;
   cbtest::CommandResult run = x.Ninja("-j4");
   ASSERT_EQ(run.exit_code, 0) << run.output;
@@ -152,7 +155,8 @@ TEST_F(Scripted, RetriesInfraErrorsNeverFailuresAndKillsHangs) {
   EXPECT_EQ(r.at("attempts").at(0).at("reason"), "timeout");
   EXPECT_TRUE(r.at("attempts").at(0).at("cost_usd").is_null()) << "killed at --timeout: unknown";
   EXPECT_EQ(r.at("attempts").at(0).at("timed_out"), true);
-  EXPECT_LT(r.at("attempts").at(0).at("duration_s").as_double(), 10);
+  // Ended by the timeout (a timer never fires early), however slow the machine.
+  EXPECT_GE(r.at("attempts").at(0).at("duration_s").as_double(), 9.5);
   // log_dir is relative to the build folder, like every path in build.ninja.
   const fs::path hang_dir = x.dir / std::string(r.at("attempts").at(0).at("log_dir").as_string());
   std::istringstream pids(cbtest::ReadText(hang_dir / "hang-pids"));

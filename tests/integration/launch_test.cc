@@ -27,6 +27,35 @@
 namespace cb {
 namespace {
 
+namespace fs = std::filesystem;
+
+// A bound on a wait for an event that only a hang exceeds, on a loaded
+// machine too; the children below that must be ended sleep longer (300 s),
+// so that one gone within it was ended, not finished.
+constexpr double kHangGuardS = 120;
+
+// Polls until `pid` is gone (dead or a zombie), up to kHangGuardS. A KILLed
+// process dies once it is scheduled, which on a loaded machine is not at once.
+bool Dies(int pid) {
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kHangGuardS);
+  while (cbtest::ProcessAlive(pid) && std::chrono::steady_clock::now() < end)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  return !cbtest::ProcessAlive(pid);
+}
+
+// Runs `run(timeout)` with a timeout that starts at `first` and doubles until
+// the script got far enough to write `ready` before the timeout ended it: on
+// a loaded machine a short timeout may fire while the shell still starts,
+// and such a run shows nothing about what the test asks.
+template <typename Run>
+auto WithTimeoutPastSetUp(double first, const fs::path& ready, Run run) {
+  for (double timeout = first;; timeout *= 2) {
+    fs::remove(ready);
+    auto result = run(timeout);
+    if (fs::exists(ready) || timeout > kHangGuardS) return result;
+  }
+}
+
 struct Launch : testing::Test {
   cbtest::TempDir dir;
   std::unique_ptr<Launcher> launcher = MakeProcessLauncher();
@@ -85,20 +114,26 @@ TEST_F(Launch, MissingBinaryDoesNotStart) {
 }
 
 TEST_F(Launch, TimeoutEndsTheWholeGroupIncludingGrandchildren) {
-  const auto start = std::chrono::steady_clock::now();
-  LaunchResult r =
-      Sh("sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; sleep 30", 0.2);
-  const double took =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  LaunchResult r = WithTimeoutPastSetUp(0.2, dir / "ready", [&](double timeout) {
+    return Sh("sleep 300 & echo $! > " + (dir / "grandchild.pid").string() + "; : > " +
+                  (dir / "ready").string() + "; sleep 300",
+              timeout);
+  });
+  ASSERT_TRUE(fs::exists(dir / "ready"));
   EXPECT_TRUE(r.process.timed_out);
   EXPECT_EQ(r.process.signal, SIGTERM);
-  EXPECT_LT(took, 5);
+  // Only a hang: a run that waited for its sleeps would take 300 s.
+  EXPECT_LT(r.process.duration_s, kHangGuardS);
   const int grandchild = std::stoi(cbtest::ReadText(dir / "grandchild.pid"));
-  EXPECT_FALSE(cbtest::ProcessAlive(grandchild)) << "grandchild " << grandchild << " survived";
+  EXPECT_TRUE(Dies(grandchild)) << "grandchild " << grandchild << " survived";
 }
 
 TEST_F(Launch, ATermIgnoringChildIsKilledAfterTheGrace) {
-  LaunchResult r = Sh("trap '' TERM; sleep 30", 0.2, 0.3);
+  // `ready` exists only if the shell ignored TERM before the timeout's TERM came.
+  LaunchResult r = WithTimeoutPastSetUp(0.2, dir / "ready", [&](double timeout) {
+    return Sh("trap '' TERM; : > " + (dir / "ready").string() + "; sleep 300", timeout, 0.3);
+  });
+  ASSERT_TRUE(fs::exists(dir / "ready"));
   EXPECT_TRUE(r.process.timed_out);
   EXPECT_EQ(r.process.signal, SIGKILL);
 }
@@ -129,18 +164,19 @@ TEST_F(Launch, EnvironmentIsInheritedPlusOverrides) {
 }
 
 TEST_F(Launch, SignalToTheRunnerIsForwardedToTheGroup) {
-  std::thread killer([] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  // The signal comes once the child runs (it says so in `started`); its sleep
+  // would end by itself, with exit code 0, only after 300 s.
+  const fs::path started = dir / "started";
+  std::thread killer([&] {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(kHangGuardS);
+    while (!fs::exists(started) && std::chrono::steady_clock::now() < end)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
     ::kill(::getpid(), SIGTERM);
   });
-  const auto start = std::chrono::steady_clock::now();
-  LaunchResult r = Sh("sleep 30");
+  LaunchResult r = Sh(": > " + started.string() + "; exec sleep 300");
   killer.join();
-  const double took =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(r.interrupt_signal, SIGTERM);
-  EXPECT_EQ(r.process.signal, SIGTERM);
-  EXPECT_LT(took, 5);
+  EXPECT_EQ(r.process.signal, SIGTERM) << "ended by the signal passed on, not by itself";
   EXPECT_EQ(launcher->interrupt_signal(), SIGTERM);
   EXPECT_FALSE(launcher->Sleep(10)) << "once interrupted, waits return at once";
 }
@@ -152,12 +188,7 @@ TEST_F(Launch, SleepWaits) {
 }
 
 // The generic launcher (util/process.h), without cbrun's subreaper: what
-// leaves the group is reaped by init, so deaths are waited for briefly.
-bool DiesSoon(int pid) {
-  for (int i = 0; i < 200 && cbtest::ProcessAlive(pid); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  return !cbtest::ProcessAlive(pid);
-}
+// leaves the group is reaped by init, so deaths are waited for (Dies).
 
 // Field 6 of /proc/<pid>/stat.
 int SessionOf(int pid) {
@@ -166,8 +197,6 @@ int SessionOf(int pid) {
   int sid = -1;
   return f.size() > 3 && absl::SimpleAtoi(f[3], &sid) ? sid : -1;
 }
-
-namespace fs = std::filesystem;
 
 struct Process : testing::Test {
   cbtest::TempDir dir;
@@ -180,7 +209,8 @@ struct Process : testing::Test {
 
 TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
   ProcessResult c = Capture(
-      {"/bin/sh", "-c", "echo out; echo err >&2; echo $(ps -o pgid= -p $$) $$; cat; exit 3"}, 10);
+      {"/bin/sh", "-c", "echo out; echo err >&2; echo $(ps -o pgid= -p $$) $$; cat; exit 3"},
+      kHangGuardS);
   EXPECT_TRUE(c.started);
   EXPECT_EQ(c.exit_status(), 3);
   EXPECT_FALSE(c.ok());
@@ -192,44 +222,51 @@ TEST_F(Process, CapturesExitCodeAndOutputInItsOwnGroupWithDevNullStdin) {
   ASSERT_EQ(ids.size(), 2u) << lines[2];
   EXPECT_EQ(ids[0], ids[1]) << "the child leads its own group";
   EXPECT_NE(ids[0], std::to_string(::getpgrp()));
-  EXPECT_EQ(Capture({"/bin/sh", "-c", "kill -TERM $$"}, 10).exit_status(), 128 + SIGTERM);
+  EXPECT_EQ(Capture({"/bin/sh", "-c", "kill -TERM $$"}, kHangGuardS).exit_status(), 128 + SIGTERM);
   EXPECT_EQ(FirstLine("first \t\r\nsecond"), "first");
 }
 
 TEST_F(Process, TimeoutEndsTheWholeGroupIncludingAGrandchild) {
-  const auto start = std::chrono::steady_clock::now();
-  ProcessResult c = Capture(
-      {"/bin/sh", "-c",
-       "sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; echo started; sleep 30"},
-      0.3);
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), 5);
+  ProcessResult c = WithTimeoutPastSetUp(0.3, dir / "ready", [&](double timeout) {
+    return Capture({"/bin/sh", "-c",
+                    "sleep 300 & echo $! > " + (dir / "grandchild.pid").string() +
+                        "; echo started; : > " + (dir / "ready").string() + "; sleep 300"},
+                   timeout);
+  });
+  ASSERT_TRUE(fs::exists(dir / "ready"));
+  // Only a hang: a run that waited for its sleeps would take 300 s.
+  EXPECT_LT(c.duration_s, kHangGuardS);
   EXPECT_TRUE(c.timed_out);
   EXPECT_FALSE(c.ok());
   EXPECT_EQ(c.exit_status(), 128 + SIGTERM);
   EXPECT_EQ(c.output, "started\n");
   const int grandchild = std::stoi(cbtest::ReadText(dir / "grandchild.pid"));
-  EXPECT_TRUE(DiesSoon(grandchild)) << "grandchild " << grandchild << " survived";
+  EXPECT_TRUE(Dies(grandchild)) << "grandchild " << grandchild << " survived";
 }
 
 TEST_F(Process, ATermIgnoringGroupIsKilledAfterTheGrace) {
-  ProcessSpec spec =
-      Sh("trap '' TERM; sleep 30 & echo $! > " + (dir / "grandchild.pid").string() + "; wait");
+  // `ready` exists only if the group ignored TERM before the timeout's TERM came.
+  ProcessSpec spec = Sh("trap '' TERM; sleep 300 & echo $! > " + (dir / "grandchild.pid").string() +
+                        "; : > " + (dir / "ready").string() + "; wait");
   spec.log_file = dir / "log.txt";
-  spec.timeout_s = 0.3;
   spec.grace_s = 0.3;
-  ProcessResult r = RunProcess(spec);
+  ProcessResult r = WithTimeoutPastSetUp(0.3, dir / "ready", [&](double timeout) {
+    spec.timeout_s = timeout;
+    return RunProcess(spec);
+  });
+  ASSERT_TRUE(fs::exists(dir / "ready"));
   EXPECT_TRUE(r.started);
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.signal, SIGKILL);
-  EXPECT_TRUE(DiesSoon(std::stoi(cbtest::ReadText(dir / "grandchild.pid"))));
+  EXPECT_TRUE(Dies(std::stoi(cbtest::ReadText(dir / "grandchild.pid"))));
 }
 
 TEST_F(Process, LeftoversOfTheGroupGoWhenTheChildExits) {
-  ProcessSpec spec = Sh("sleep 30 & echo $! > " + (dir / "grandchild.pid").string());
+  ProcessSpec spec = Sh("sleep 300 & echo $! > " + (dir / "grandchild.pid").string());
   spec.log_file = dir / "log.txt";
   ProcessResult r = RunProcess(spec);
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_TRUE(DiesSoon(std::stoi(cbtest::ReadText(dir / "grandchild.pid"))));
+  EXPECT_TRUE(Dies(std::stoi(cbtest::ReadText(dir / "grandchild.pid"))));
 }
 
 TEST_F(Process, ADaemonInANewSessionOutlivesTheRun) {
@@ -251,13 +288,18 @@ TEST_F(Process, ADaemonInANewSessionOutlivesTheRun) {
 // not hold the run up for longer than a short drain.
 TEST_F(Process, ARedactedLogDoesNotWaitForADaemonHoldingItsPipe) {
   const Redactor redactor;
-  ProcessSpec spec = Sh("setsid sh -c 'echo $$ > " + (dir / "daemon.pid").string() +
-                        "; exec sleep 30' & sleep 0.2; echo up");
+  // The child exits once the daemon (which holds the pipe from its start) has
+  // written its pid; the daemon sleeps 300 s.
+  const std::string pid_file = (dir / "daemon.pid").string();
+  ProcessSpec spec =
+      Sh("setsid sh -c 'echo $$ > " + pid_file + ".new && mv " + pid_file + ".new " + pid_file +
+         "; exec sleep 300' & while [ ! -s " + pid_file + " ]; do sleep 0.01; done; echo up");
   spec.log_file = dir / "log.txt";
   spec.log_redactor = &redactor;
   ProcessResult r = RunProcess(spec);
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_LT(r.duration_s, 10) << "waited for the daemon";
+  // Only a hang: a run that waited for the daemon would take 300 s.
+  EXPECT_LT(r.duration_s, kHangGuardS) << "waited for the daemon";
   EXPECT_EQ(cbtest::ReadText(dir / "log.txt"), "up\n");
   ::kill(std::stoi(cbtest::ReadText(dir / "daemon.pid")), SIGKILL);
 }
@@ -266,7 +308,7 @@ TEST_F(Process, StdinTextReachesTheChildThenEndOfFile) {
   ProcessSpec spec = Sh("cat; echo end");
   spec.capture = true;
   spec.stdin_text = "requirepass x\n";
-  spec.timeout_s = 10;
+  spec.timeout_s = kHangGuardS;
   ProcessResult r = RunProcess(spec);
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_FALSE(r.timed_out);
@@ -281,11 +323,11 @@ TEST_F(Process, CaptureKeepsAtMostTheCap) {
   ProcessSpec spec = Sh("head -c 300000 /dev/zero | tr '\\0' x; echo done >&2");
   spec.capture = true;
   spec.capture_limit = 1000;
-  spec.timeout_s = 10;
+  spec.timeout_s = kHangGuardS;
   ProcessResult r = RunProcess(spec);
   EXPECT_EQ(r.exit_code, 0) << "the child is not blocked by a full pipe";
   EXPECT_EQ(r.output, std::string(1000, 'x'));
-  ProcessResult c = Capture({"/bin/sh", "-c", "head -c 3000000 /dev/zero"}, 10);
+  ProcessResult c = Capture({"/bin/sh", "-c", "head -c 3000000 /dev/zero"}, kHangGuardS);
   EXPECT_TRUE(c.ok());
   EXPECT_EQ(c.output.size(), size_t{1} << 20);
 }
@@ -301,12 +343,12 @@ TEST_F(Process, MissingOrNotExecutableBinaryDoesNotStart) {
   r = RunProcess(spec);
   EXPECT_FALSE(r.started);
   EXPECT_EQ(r.start_error, (dir / "plain.txt").string() + ": not executable");
-  ProcessResult c = Capture({"cbtest-no-such-binary", "x"}, 10);
+  ProcessResult c = Capture({"cbtest-no-such-binary", "x"}, kHangGuardS);
   EXPECT_FALSE(c.started);
   EXPECT_FALSE(c.ok());
   EXPECT_EQ(c.exit_status(), -1) << "no status: it never ended";
   EXPECT_EQ(c.start_error, "cbtest-no-such-binary: not found on PATH");
-  c = Capture({(dir / "plain.txt").string()}, 10);
+  c = Capture({(dir / "plain.txt").string()}, kHangGuardS);
   EXPECT_EQ(c.start_error, (dir / "plain.txt").string() + ": not found or not executable");
   EXPECT_EQ(FindExecutable("sh").empty(), false);
   EXPECT_EQ(FindExecutable("cbtest-no-such-binary"), "");
@@ -358,7 +400,7 @@ TEST_F(Process, TheChildRunsNoCodeOfOursBeforeItsExec) {
     }
   });
   for (int i = 0; i < 20; ++i) {
-    ProcessResult r = Capture({"/bin/true"}, 10);
+    ProcessResult r = Capture({"/bin/true"}, kHangGuardS);
     EXPECT_TRUE(r.ok()) << r.start_error;
   }
   stop = true;
@@ -395,7 +437,7 @@ TEST_F(Process, TheChildStartsWithDefaultSignalsAndNoneBlocked) {
   sigemptyset(&usr1);
   sigaddset(&usr1, SIGUSR1);
   ::pthread_sigmask(SIG_BLOCK, &usr1, &old_mask);
-  ProcessResult c = Capture({"/bin/grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"}, 10);
+  ProcessResult c = Capture({"/bin/grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"}, kHangGuardS);
   ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   ::sigaction(SIGPIPE, &old_pipe, nullptr);
   ::sigaction(SIGHUP, &old_hup, nullptr);
@@ -417,8 +459,8 @@ TEST_F(Process, EnvironmentIsInheritedPlusOverrides) {
   ::setenv("CBTEST_INHERITED", "yes", 1);
   ::setenv("CBTEST_OVERRIDDEN", "old", 1);
   ProcessResult c =
-      Capture({"/bin/sh", "-c", "echo $CBTEST_INHERITED $CBTEST_OVERRIDDEN $CBTEST_SET"}, 10,
-              {{"CBTEST_SET", "set"}, {"CBTEST_OVERRIDDEN", "new"}});
+      Capture({"/bin/sh", "-c", "echo $CBTEST_INHERITED $CBTEST_OVERRIDDEN $CBTEST_SET"},
+              kHangGuardS, {{"CBTEST_SET", "set"}, {"CBTEST_OVERRIDDEN", "new"}});
   EXPECT_EQ(c.output, "yes new set\n");
   std::vector<std::string> env = ChildEnvironment({{"CBTEST_SET", "set"}});
   EXPECT_TRUE(std::is_sorted(env.begin(), env.end()));

@@ -95,7 +95,8 @@ TEST(RedisEndToEnd, CoopCommStartsOneLoopbackRedisOnceAndFinishedBuildStaysNoOp)
   EXPECT_NE(again.output.find("ninja: no work to do."), std::string::npos) << again.output;
   // ... and with Redis stopped.
   cbtest::Run("redis-cli -p " + std::to_string(port) + " shutdown nosave");
-  ASSERT_TRUE(cbtest::WaitFor([&] { return !cbtest::ProcessAlive(std::stoi(pid)); }, 10));
+  // A guard only: the verdict is that Redis stopped.
+  ASSERT_TRUE(cbtest::WaitFor([&] { return !cbtest::ProcessAlive(std::stoi(pid)); }, 120));
   again = cbtest::NinjaWithKey(x, "-j4");
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_NE(again.output.find("ninja: no work to do."), std::string::npos) << again.output;

@@ -59,7 +59,7 @@ class Registry : public ::testing::Test {
                           "\nhttp:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n");
     registry_pid_ =
         StartBackground("exec docker-registry serve registry.yml >registry.log 2>&1", d);
-    if (!cbtest::WaitFor([] { return Listening(port_); }, 30)) {
+    if (!cbtest::WaitFor([] { return Listening(port_); }, 120)) {  // a hang guard
       setup_error_ = "docker-registry did not listen: " + cbtest::ReadText(d / "registry.log");
       return;
     }
@@ -90,7 +90,7 @@ class Registry : public ::testing::Test {
             [] {
               return cbtest::Run("DOCKER_HOST=" + docker_host_ + " docker version").exit_code == 0;
             },
-            60))
+            120))  // a hang guard
       setup_error_ = "the private dockerd did not answer: " +
                      cbtest::Tail(cbtest::ReadText(d / "dockerd.log"), 1500);
   }

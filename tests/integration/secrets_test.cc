@@ -57,7 +57,7 @@ TEST(Secrets, NoKeyValueInAnythingTheProjectWrites) {
       x.Env() + Keys() + cbtest::Sh(cbtest::Cbgen()) + " " + cbtest::Sh(subset.string()) +
           " --dataset-dir " + cbtest::Sh(cbtest::DatasetDir().string()) + " --cooperbench " +
           cbtest::Sh(cbtest::FakeCooperbench()) +
-          " --backend modal --settings solo,coop-nocomm --backoff 0.05 --grace 1 --timeout 3" +
+          " --backend modal --settings solo,coop-nocomm --backoff 0.05 --grace 1 --timeout 10" +
           " --api-key-env COHERE_API_KEY",
       x.dir.path());
   ASSERT_EQ(gen.exit_code, 0) << gen.output;

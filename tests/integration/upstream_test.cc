@@ -562,7 +562,7 @@ TEST_P(Upstream, CtrlCDuringAgentRunAndEvaluationLeavesNoContainerAndNoRecord) {
   };
   ASSERT_TRUE(cbtest::fault::WaitUntil(result_json_written, 120))
       << cbtest::ReadText(dir_ / "ctrlc.log");
-  ASSERT_TRUE(cbtest::fault::WaitUntil([&] { return OurContainers().size() >= 2; }, 60))
+  ASSERT_TRUE(cbtest::fault::WaitUntil([&] { return OurContainers().size() >= 2; }, 120))
       << cbtest::ReadText(dir_ / "ctrlc.log");
   ninja.SignalGroup(SIGINT);
   std::optional<int> code = ninja.Wait(120);
