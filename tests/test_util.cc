@@ -147,6 +147,15 @@ bool InCi() {
   return ci != nullptr && *ci != '\0';
 }
 
+std::string OwnNetworkUnavailableReason() {
+  CommandResult r = Run("unshare --net true");
+  return r.exit_code == 0 ? "" : "unshare --net fails: " + r.output;
+}
+
+std::string InOwnNetwork(const std::string& command) {
+  return "unshare --net -- sh -c " + Sh(command);
+}
+
 std::string DockerUnavailableReason() {
   static const std::string reason = [] {
     CommandResult r = Run("docker version --format '{{.Server.Version}}'");

@@ -43,6 +43,13 @@ std::string Sh(const std::string& arg);
 
 // Empty when a Docker daemon answers; else why not. Use CBTEST_REQUIRE_DOCKER().
 std::string DockerUnavailableReason();
+
+// Tests talk only to loopback or to addresses inside network namespaces they make: a test
+// about a remote address (e.g. redis://192.0.2.1) runs its command through InOwnNetwork, in a
+// new network namespace of its own (`unshare --net`: no interface up, so nothing leaves it).
+// Unix sockets (Docker's) still work there. Needs root; the reason it cannot, or "".
+std::string OwnNetworkUnavailableReason();
+std::string InOwnNetwork(const std::string& command);
 // True when the environment variable CI is set and not empty (.ci/run sets
 // it): then whatever a test needs must be there (CBTEST_REQUIRE fails).
 bool InCi();
@@ -116,6 +123,10 @@ struct Experiment {
       GTEST_SKIP() << "skipped: needs " << (what) << " (" << cbtest_why << ")";       \
     }                                                                                 \
   } while (0)
+
+// Skips outside CI when the test cannot make a network namespace; fails in CI.
+#define CBTEST_REQUIRE_OWN_NETWORK() \
+  CBTEST_REQUIRE(::cbtest::OwnNetworkUnavailableReason(), "a network namespace of its own (root)")
 
 // Skips outside CI when no Docker daemon answers; fails in CI.
 #define CBTEST_REQUIRE_DOCKER() \

@@ -57,12 +57,14 @@ TEST(Doctor, AllGoodNeverPrintsTheKey) {
 }
 
 TEST(Doctor, OtherKeyVariableRemoteRedisAndMissingPieces) {
+  CBTEST_REQUIRE_OWN_NETWORK();  // the remote Redis is pinged in the test's own namespace
   cbtest::TempDir dir;
   cbtest::CommandResult r = cbtest::Run(
-      "COHERE_API_KEY=x env -u CBTEST_NO_SUCH_KEY " + Sh(cbtest::Cbgen()) +
+      cbtest::InOwnNetwork(
+          "COHERE_API_KEY=x env -u CBTEST_NO_SUCH_KEY " + Sh(cbtest::Cbgen()) +
           " doctor nosuchsubset --dataset-dir " + Sh(cbtest::DatasetDir().string()) +
           " --cooperbench /nonexistent/cooperbench --api-key-env CBTEST_NO_SUCH_KEY"
-          " --redis redis://192.0.2.1:6379 --settings coop-comm --docker /nonexistent/docker",
+          " --redis redis://192.0.2.1:6379 --settings coop-comm --docker /nonexistent/docker"),
       dir.path());
   EXPECT_NE(r.exit_code, 0);
   for (const char* want : {"FAIL  docker: cannot run /nonexistent/docker",
