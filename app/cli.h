@@ -16,6 +16,9 @@
 
 namespace cb {
 
+// --backend's words (docker, modal, gcp), for cbgen and cbgen doctor.
+extern const CLI::Validator kKnownBackend;
+
 // Adds the generator's options to `app` (the top-level cbgen command).
 void AddGenerateOptions(CLI::App& app, GenerateArgs& args);
 

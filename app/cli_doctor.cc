@@ -19,6 +19,10 @@ RunSubcommand AddDoctorOptions(CLI::App* sub) {
       ->delimiter(',');
   sub->add_option("--cooperbench", args->cooperbench, "The cooperbench executable");
   sub->add_option("--docker", args->docker, "The docker CLI");
+  sub->add_option("--backend", args->backend,
+                  "Sandbox backend: docker, modal or gcp (default: the build's in --out, else "
+                  "docker); Docker is checked only for docker")
+      ->check(kKnownBackend);
   sub->add_option("--redis", args->redis_url, "Redis URL for coop-comm");
   sub->add_option("--redis-server", args->redis_server, "redis-server executable");
   sub->add_option("--api-key-env", args->api_key_env,

@@ -61,11 +61,29 @@ CheckResult CheckDataset(const std::string& dataset_dir, const std::string& subs
   return r;
 }
 
+bool DoctorNeedsDocker(const DoctorArgs& a, const RunConfig& config) {
+  if (!a.backend.empty()) return a.backend == "docker";
+  std::error_code ec;
+  if (fs::exists(fs::path(a.out) / "config.json", ec)) return config.image_targets > 0;
+  return true;
+}
+
 int RunDoctor(const DoctorArgs& a, std::ostream& os) {
   const RunConfig config = DoctorConfig(a);
   std::vector<CheckResult> checks;
-  checks.push_back(
-      CheckDocker(config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
+  if (DoctorNeedsDocker(a, config)) {
+    checks.push_back(
+        CheckDocker(config, ImagesStillToPull(fs::path(a.out) / "images", config.image_targets)));
+  } else {
+    // As the build's preflight: a cloud backend has no image to pull and no sandbox here.
+    checks.push_back(
+        {"docker", true,
+         a.backend.empty()
+             ? absl::StrCat("not needed: the build in ", a.out,
+                            " has no image to pull (a cloud backend runs its sandboxes)")
+             : absl::StrCat("not needed: the ", a.backend,
+                            " backend runs the sandboxes (no image to pull here)")});
+  }
   CooperbenchRelease release;
   checks.push_back(CheckCooperbench(config, &release));
   if (checks.back().ok) {

@@ -18,6 +18,7 @@ struct DoctorArgs {
   std::string subset;       // empty: the dataset folder only
   std::string out = "out";  // its config.json, when present, gives the defaults
   std::string dataset_dir, cooperbench, docker, redis_url, redis_server, api_key_env, model;
+  std::string backend;  // empty: the build's (image targets in its config.json), else docker
   std::vector<std::string> settings;  // empty: from the config, else all three
   double min_free_gb = -1;            // < 0: from the config
 };
@@ -28,6 +29,10 @@ RunConfig DoctorConfig(const DoctorArgs& args);
 
 // The subset check (tasks and pairs the subset selects), or the dataset folder's.
 CheckResult CheckDataset(const std::string& dataset_dir, const std::string& subset);
+
+// Whether the build doctor checks runs on the Docker backend: --backend, else the build's
+// config.json (image targets only with Docker), else the default, docker.
+bool DoctorNeedsDocker(const DoctorArgs& args, const RunConfig& config);
 
 // Runs every check, prints one line each and a summary; returns the exit code.
 int RunDoctor(const DoctorArgs& args, std::ostream& os);

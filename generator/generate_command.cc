@@ -16,6 +16,7 @@
 #include "generator/dataset.h"
 #include "generator/history.h"
 #include "generator/model_matrix.h"
+#include "generator/ninja_escape.h"
 #include "generator/ninja_writer.h"
 #include "generator/plan.h"
 #include "generator/plan_file_writer.h"
@@ -124,7 +125,7 @@ absl::Status CheckRunMakers(const OutHistory& history, const ExperimentOptions& 
             opts.agent, ": a run is one model, agent and setting. Run this build under its own "
             "names (--run-prefix ", opts.IsMatrix() ? absl::StrCat(m.model, "=") : "", m.run_prefix,
             "-", opts.agent, "), in another --out, or set those records aside first (cbgen "
-            "forget --out ", out.string(), " --setting ", SettingName(setting), ")"));
+            "forget --out ", ShellQuote(out.string()), " --run ", run_name, " --tag any)"));
       }
     }
   }
@@ -214,6 +215,10 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   if (a.subset.empty())
     return absl::InvalidArgumentError(
         "name a subset: cbgen lite (or flash, all, or a subset file); see cbgen --help");
+  // What to run comes first: an unknown subset is named before any option's trouble.
+  absl::StatusOr<DatasetSelection> sel =
+      SelectTasks(fs::absolute(a.dataset_dir).lexically_normal().string(), a.subset);
+  if (!sel.ok()) return sel.status();
   absl::StatusOr<ExperimentOptions> opts = OptionsFrom(a);
   if (!opts.ok()) return opts.status();
   const fs::path output = fs::absolute(a.output).lexically_normal();
@@ -224,8 +229,6 @@ absl::StatusOr<GenerateSummary> RunGenerate(const GenerateArgs& a, const std::st
   if (!run.ok()) return run.status();
   AgentChoice agent_choice(a.agent, run->cooperbench);
 
-  absl::StatusOr<DatasetSelection> sel = SelectTasks(run->dataset_dir, a.subset);
-  if (!sel.ok()) return sel.status();
   // One walk of OUT's records: durations for the order, and the records the
   // plan leaves out, which build.ninja keeps from `ninja -t cleandead`.
   const OutHistory history = ReadOutHistory(out_abs, PrefixesOf(*opts));

@@ -14,11 +14,11 @@ namespace fs = std::filesystem;
 
 absl::StatusOr<ForgetFilter> ParseForgetFilter(const ForgetArgs& args) {
   ForgetFilter f;
-  std::optional<Tag> tag = ParseTag(args.tag);
-  if (!tag)
+  f.tag = ParseTag(args.tag);
+  if (!f.tag && args.tag != "any")
     return absl::InvalidArgumentError(
-        absl::StrCat("--tag \"", args.tag, "\": use pass, fail or infra_error"));
-  f.tag = *tag;
+        absl::StrCat("--tag \"", args.tag, "\": use pass, fail, infra_error or any"));
+  f.run = args.run;
   if (!args.setting.empty()) {
     f.setting = ParseSetting(args.setting);
     if (!f.setting)
@@ -38,7 +38,8 @@ absl::StatusOr<ForgetFilter> ParseForgetFilter(const ForgetArgs& args) {
 std::vector<RecordRow> SelectForForget(const std::vector<RecordRow>& rows, const ForgetFilter& f) {
   std::vector<RecordRow> out;
   for (const RecordRow& r : rows) {
-    if (r.tag != f.tag) continue;
+    if (f.tag && r.tag != *f.tag) continue;
+    if (!f.run.empty() && r.run_name != f.run) continue;
     if (f.setting && r.setting != *f.setting) continue;
     if (!f.repo.empty() && r.pair.repo != f.repo) continue;
     if (f.reason && r.reason != *f.reason) continue;

@@ -1,4 +1,4 @@
-// `cbgen forget --tag TAG [--setting S] [--repo R] [--reason W]`: moves the
+// `cbgen forget --tag TAG [--setting S] [--run RUN] [--repo R] [--reason W]`: moves the
 // matching records to OUT/forgotten/<timestamp>/ (same relative paths, never
 // deleted), so the next `ninja` runs exactly those pairs again.
 #pragma once
@@ -20,15 +20,17 @@ namespace cb {
 // The command line's words, as given.
 struct ForgetArgs {
   std::string out = "out";
-  std::string tag, setting, repo, reason;  // tag required; the others empty: any
+  std::string tag, setting, repo, reason;  // tag required ("any": every tag); the others empty: any
+  std::string run;                          // a run name (a folder of OUT); empty: any
   bool dry_run = false;
 };
 
 struct ForgetFilter {
-  Tag tag = Tag::kInfraError;
-  std::optional<Setting> setting;  // nullopt: any
-  std::string repo;                // empty: any
-  std::optional<Reason> reason;    // nullopt: any
+  std::optional<Tag> tag = Tag::kInfraError;  // nullopt: any (--tag any)
+  std::optional<Setting> setting;             // nullopt: any
+  std::string repo;                           // empty: any
+  std::optional<Reason> reason;               // nullopt: any
+  std::string run;                            // empty: any
 };
 
 // Reads the words of --tag, --setting and --reason; an error names the

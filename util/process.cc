@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/process/v2/process.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -246,7 +247,16 @@ ProcessResult Capture(const std::vector<std::string>& argv, double timeout_s,
 }
 
 std::string FirstLine(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
+  // The first line that says something: `docker version --format ...` without a daemon
+  // prints an empty line on stdout before its error on stderr.
+  size_t start = 0;
+  while (start < text.size()) {
+    const size_t end = std::min(text.find('\n', start), text.size());
+    if (text.find_first_not_of(" \t\r", start) < end) break;
+    start = end + 1;
+  }
+  if (start >= text.size()) return "";
+  std::string line = text.substr(start, text.find('\n', start) - start);
   while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
     line.pop_back();
   return line;

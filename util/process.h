@@ -117,7 +117,8 @@ ProcessResult RunProcess(const ProcessSpec& spec);
 ProcessResult Capture(const std::vector<std::string>& argv, double timeout_s,
                       const EnvironmentOverrides& env_set = {});
 
-// The first line of `text` without trailing blanks, for messages.
+// The first line of `text` that is not blank, without trailing blanks, for messages ("" when
+// every line is blank).
 std::string FirstLine(const std::string& text);
 
 }  // namespace cb

@@ -104,6 +104,15 @@ TEST_F(BadInput, UnknownBackendIsNamedBeforeRedisIsChecked) {
                 {"unknown backend \"kubernetes\"", "docker, modal or gcp"});
 }
 
+// Issue 24 item 5: what to run comes first. A mistyped subset on a cloud backend (whose
+// default loopback --redis its sandboxes cannot reach) is named, not the Redis URL.
+TEST_F(BadInput, AnUnknownSubsetIsNamedBeforeAnOptionsTrouble) {
+  ExpectRefused("lyte --dataset-dir " + Dataset() + " --backend modal",
+                {"unknown subset \"lyte\"", "lite"});
+  cbtest::CommandResult r = RunCbgen(x, "lyte --dataset-dir " + Dataset() + " --backend modal");
+  EXPECT_EQ(r.output.find("loopback"), std::string::npos) << r.output;
+}
+
 TEST_F(BadInput, NonIntegerIds) {
   ExpectSubsetRefused(R"({"tasks":[{"repo":"dspy_task","task_id":"8394"}]})",
                       {"task_id", "\"8394\""});

@@ -94,6 +94,64 @@ TEST(Doctor, ReadsTheBuildsConfig) {
   EXPECT_EQ(r.output.find("redis"), std::string::npos) << "solo needs no Redis: " << r.output;
 }
 
+// Issue 24 item 1: a build on a cloud backend has no image targets, and its preflight checks no
+// Docker; doctor agrees, from the build's config.json or from --backend, with no daemon at all.
+TEST(Doctor, ACloudBackendNeedsNoDocker) {
+  cbtest::Experiment x;
+  ASSERT_EQ(x.Generate("flash", "--backend modal --settings solo --docker /nonexistent/docker")
+                .exit_code,
+            0);
+  cbtest::CommandResult r =
+      cbtest::Run("COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) + " doctor flash", x.dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("ok    docker: not needed: the build in out has no image to pull"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("FAIL"), std::string::npos) << r.output;
+
+  // No build yet: --backend says it.
+  cbtest::TempDir dir;
+  r = cbtest::Run(Doctor("COHERE_API_KEY=x", "flash --settings solo --backend gcp --docker "
+                                             "/nonexistent/docker"),
+                  dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("ok    docker: not needed: the gcp backend runs the sandboxes"),
+            std::string::npos)
+      << r.output;
+  // --backend docker over a cloud build's config: Docker is checked.
+  r = cbtest::Run("COHERE_API_KEY=x " + Sh(cbtest::Cbgen()) + " doctor flash --backend docker",
+                  x.dir.path());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("FAIL  docker: cannot run /nonexistent/docker"), std::string::npos)
+      << r.output;
+  // An unknown backend is refused by name.
+  r = cbtest::Run(Doctor("COHERE_API_KEY=x", "flash --backend modla"), dir.path());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("unknown backend \"modla\": use docker, modal or gcp"),
+            std::string::npos)
+      << r.output;
+}
+
+// Issue 24 item 1: a daemon that does not answer is named with docker's own words (its stdout
+// is an empty line, its error on stderr), never with an empty reason.
+TEST(Doctor, ADaemonThatDoesNotAnswerIsNamedWithDockersWords) {
+  cbtest::TempDir dir;
+  const std::filesystem::path docker = dir / "docker";
+  cbtest::WriteText(docker,
+                    "#!/bin/sh\necho\necho 'Cannot connect to the Docker daemon at "
+                    "unix:///run/cbtest-none.sock. Is the docker daemon running?' >&2\nexit 1\n");
+  std::filesystem::permissions(docker, std::filesystem::perms::owner_all);
+  cbtest::CommandResult r = cbtest::Run(
+      Doctor("COHERE_API_KEY=x", "flash --settings solo --docker " + Sh(docker.string())),
+      dir.path());
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("FAIL  docker: the Docker daemon does not answer (Cannot connect to the "
+                          "Docker daemon at unix:///run/cbtest-none.sock. Is the docker daemon "
+                          "running?): start dockerd, or set DOCKER_HOST"),
+            std::string::npos)
+      << r.output;
+}
+
 // A cooperbench script whose distribution metadata says `version`; `run`
 // is the double's.
 std::string InstallWithVersion(const std::filesystem::path& dir, const std::string& version) {

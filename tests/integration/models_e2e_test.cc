@@ -216,4 +216,40 @@ TEST(ModelMatrix, AnotherAgentsRecordsAreNeverTakenAsThisBuilds) {
     EXPECT_EQ(cbtest::ReadJson(r).at("agent"), "codex") << r;
 }
 
+// Issue 24 item 2: the forget command the refusal suggests runs as printed, sets aside exactly
+// that run's records (another run's stay), and the other agent may then take the run names.
+TEST(ModelMatrix, TheSuggestedForgetRunsAndFreesTheRunNames) {
+  Experiment x;
+  const fs::path subset = SmallSubset(x, 2);
+  ASSERT_EQ(x.Generate(subset.string(), "--settings solo,coop-nocomm --backend modal").exit_code,
+            0);
+  ASSERT_EQ(x.Ninja("-j4").exit_code, 0);
+  const size_t calls = x.Calls();
+  const size_t pairs = PairsIn(subset);
+
+  cbtest::CommandResult codex =
+      x.Generate(subset.string(), "--settings solo --backend modal --agent codex");
+  ASSERT_NE(codex.exit_code, 0);
+  const std::string head = "set those records aside first (";
+  const size_t at = codex.output.find(head);
+  ASSERT_NE(at, std::string::npos) << codex.output;
+  const size_t from = at + head.size();
+  const std::string suggested = codex.output.substr(from, codex.output.find(')', from) - from);
+  EXPECT_EQ(suggested, "cbgen forget --out out --run command-a-solo --tag any");
+  ASSERT_EQ(suggested.rfind("cbgen ", 0), 0u) << suggested;
+  cbtest::CommandResult forget =
+      cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + suggested.substr(5), x.dir.path());
+  ASSERT_EQ(forget.exit_code, 0) << forget.output;
+  EXPECT_EQ(RecordsByRun(x.out()),
+            (std::map<std::string, size_t>{{"command-a-coop-nocomm", pairs}}))
+      << "only command-a-solo's records were set aside: " << forget.output;
+
+  codex = x.Generate(subset.string(), "--settings solo --backend modal --agent codex");
+  ASSERT_EQ(codex.exit_code, 0) << codex.output;
+  ASSERT_EQ(x.Ninja("-j4").exit_code, 0);
+  EXPECT_EQ(x.Calls(), calls + pairs) << "the solo pairs again, with codex";
+  for (const fs::path& r : cbtest::FindRecords(x.out() / "command-a-solo"))
+    EXPECT_EQ(cbtest::ReadJson(r).at("agent"), "codex") << r;
+}
+
 }  // namespace

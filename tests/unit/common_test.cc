@@ -7,12 +7,24 @@
 #include "util/atomic_file.h"
 #include "util/file_lock.h"
 #include "util/json_read.h"
+#include "util/process.h"
 #include "util/redis_url.h"
 
 namespace cb {
 namespace {
 
 namespace fs = std::filesystem;
+
+// A message quotes the first line that says something (issue 24 item 1: `docker version`
+// without a daemon prints an empty line before its error).
+TEST(FirstLine, SkipsBlankLinesAndTrailingBlanks) {
+  EXPECT_EQ(FirstLine("one\ntwo\n"), "one");
+  EXPECT_EQ(FirstLine("\n  \t\r\nCannot connect  \r\nmore"), "Cannot connect");
+  EXPECT_EQ(FirstLine("  indented stays\n"), "  indented stays");
+  EXPECT_EQ(FirstLine("\n\n"), "");
+  EXPECT_EQ(FirstLine(""), "");
+  EXPECT_EQ(FirstLine("no newline"), "no newline");
+}
 
 TEST(Naming, ImagesFollowTheContract) {
   EXPECT_EQ(CanonicalImageName("dspy_task", 8394), "akhatua/cooperbench-dspy:task8394");

@@ -39,6 +39,35 @@ TEST(Forget, FilterByTagSettingRepoAndReason) {
   EXPECT_EQ(count({Tag::kFail, std::nullopt, "", Reason::kUnknown}), 0u);
 }
 
+// --tag any and --run RUN (issue 24 item 2: a whole run set aside, as cbgen suggests).
+TEST(Forget, AnyTagAndOneRun) {
+  using cb::Reason;
+  using cb::Setting;
+  using cb::Tag;
+  std::vector<cb::RecordRow> rows = {
+      Row(Setting::kSolo, "a_task", Tag::kPass, Reason::kTestsPassed),
+      Row(Setting::kSolo, "a_task", Tag::kFail, Reason::kTestsFailed),
+      Row(Setting::kSolo, "a_task", Tag::kInfraError, Reason::kCrash),
+      Row(Setting::kSolo, "a_task", Tag::kPass, Reason::kTestsPassed),
+  };
+  rows[0].run_name = rows[1].run_name = rows[2].run_name = "command-a-solo";
+  rows[3].run_name = "gpt-4o-solo";
+  auto count = [&](cb::ForgetFilter f) { return cb::SelectForForget(rows, f).size(); };
+  EXPECT_EQ(count({std::nullopt, std::nullopt, "", std::nullopt, ""}), 4u);
+  EXPECT_EQ(count({std::nullopt, std::nullopt, "", std::nullopt, "command-a-solo"}), 3u);
+  EXPECT_EQ(count({Tag::kPass, std::nullopt, "", std::nullopt, "command-a-solo"}), 1u);
+  EXPECT_EQ(count({Tag::kPass, std::nullopt, "", std::nullopt, "gpt-4o"}), 0u) << "a whole name";
+
+  cb::ForgetArgs args;
+  args.tag = "any";
+  args.run = "gpt-4o-solo";
+  absl::StatusOr<cb::ForgetFilter> f = cb::ParseForgetFilter(args);
+  ASSERT_TRUE(f.ok()) << f.status();
+  EXPECT_FALSE(f->tag.has_value());
+  EXPECT_EQ(f->run, "gpt-4o-solo");
+  EXPECT_EQ(cb::SelectForForget(rows, *f).size(), 1u);
+}
+
 // The command line's words.
 cb::ForgetArgs Words(const std::string& tag, const std::string& setting = "",
                      const std::string& repo = "", const std::string& reason = "") {
@@ -72,7 +101,7 @@ TEST(Forget, ParsesTheWordsOfTheCommandLine) {
 
 TEST(Forget, AWordNotInItsListIsAnErrorThatSaysWhichWordsAre) {
   EXPECT_EQ(cb::ParseForgetFilter(Words("infra")).status().message(),
-            "--tag \"infra\": use pass, fail or infra_error");
+            "--tag \"infra\": use pass, fail, infra_error or any");
   EXPECT_EQ(cb::ParseForgetFilter(Words("infra_error", "coop")).status().message(),
             "--setting \"coop\": use solo, coop-comm or coop-nocomm");
   const absl::Status bad =
