@@ -6,6 +6,14 @@
 #include "app/cli.h"
 
 namespace cb {
+
+const CLI::Validator kKnownBackend(  // declared extern in app/cli.h
+    [](std::string& name) -> std::string {
+      if (name == "docker" || name == "modal" || name == "gcp") return "";
+      return absl::StrCat("unknown backend \"", name, "\": use docker, modal or gcp");
+    },
+    "docker|modal|gcp");
+
 namespace {
 
 // CLI11's Range lets NaN through (every comparison with it is false) and a
@@ -19,12 +27,7 @@ const CLI::Validator kFinite(
     },
     "FINITE");
 
-const CLI::Validator kKnownBackend(
-    [](std::string& name) -> std::string {
-      if (name == "docker" || name == "modal" || name == "gcp") return "";
-      return absl::StrCat("unknown backend \"", name, "\": use docker, modal or gcp");
-    },
-    "docker|modal|gcp");
+
 
 // What to run and where: the choices build.ninja and the plan are made of.
 void AddExperimentOptions(CLI::App& app, GenerateArgs& a) {

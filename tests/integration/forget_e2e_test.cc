@@ -49,7 +49,8 @@ TEST(Forget, ATagOrReasonNotInTheListMovesNothing) {
 
   cbtest::CommandResult r = cbtest::Run(forget + " --tag infra", dir.path());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("cbgen forget: error: --tag \"infra\": use pass, fail or infra_error"),
+  EXPECT_NE(r.output.find(
+                "cbgen forget: error: --tag \"infra\": use pass, fail, infra_error or any"),
             std::string::npos)
       << r.output;
 
