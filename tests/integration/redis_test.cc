@@ -48,7 +48,7 @@ TEST(EnsureRedis, NeverStartsOneForANonLoopbackUrl) {
 
 TEST(RedisEndToEnd, CoopCommStartsOneLoopbackRedisOnceAndFinishedBuildStaysNoOp) {
   CBTEST_REQUIRE_DOCKER();
-  const int port = 6391;
+  const int port = cbtest::FreePort();  // a copy of the suite may run beside this one
   const std::string url = "redis://127.0.0.1:" + std::to_string(port);
   ASSERT_FALSE(cb::PingRedis({"127.0.0.1", port}, 1).ok())
       << "something already answers at " << url << "; stop it first";
