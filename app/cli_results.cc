@@ -34,7 +34,8 @@ RunSubcommand AddReportOptions(CLI::App* sub) {
   AddOutOptions(sub, args->out, args->build_file);
   sub->add_flag("--json", args->json, "Print JSON instead of tables");
   sub->add_option("--html", args->html,
-                  "Also write an HTML report: FILE (or DIR/index.html for --html DIR/) with SVG "
+                  "Also write an HTML report: FILE.html (any other name is a folder: "
+                  "DIR/index.html) with SVG "
                   "figures, and one self-contained page per pair in pairs/ beside it (no "
                   "scripts, nothing fetched)");
   sub->add_option("--csv", args->csv, "Also write one CSV row per record");
