@@ -18,6 +18,9 @@ namespace cb {
 
 // --backend's words (docker, modal, gcp), for cbgen and cbgen doctor.
 extern const CLI::Validator kKnownBackend;
+// One item of a comma-separated list (--settings, --models): blanks around it trimmed ("solo,
+// coop-nocomm" is two settings), an empty one refused (not dropped in silence).
+extern const CLI::Validator kListItem;
 
 // Adds the generator's options to `app` (the top-level cbgen command).
 void AddGenerateOptions(CLI::App& app, GenerateArgs& args);

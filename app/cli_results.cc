@@ -34,7 +34,8 @@ RunSubcommand AddReportOptions(CLI::App* sub) {
   AddOutOptions(sub, args->out, args->build_file);
   sub->add_flag("--json", args->json, "Print JSON instead of tables");
   sub->add_option("--html", args->html,
-                  "Also write an HTML report: FILE (or DIR/index.html for --html DIR/) with SVG "
+                  "Also write an HTML report: FILE.html (any other name is a folder: "
+                  "DIR/index.html) with SVG "
                   "figures, and one self-contained page per pair in pairs/ beside it (no "
                   "scripts, nothing fetched)");
   sub->add_option("--csv", args->csv, "Also write one CSV row per record");
@@ -51,7 +52,10 @@ RunSubcommand AddStatusOptions(CLI::App* sub) {
 RunSubcommand AddForgetOptions(CLI::App* sub) {
   auto args = std::make_shared<ForgetArgs>();
   sub->add_option("--tag", args->tag, "pass, fail, infra_error, or any (every tag)")->required();
-  sub->add_option("--setting", args->setting, "Only this setting: solo, coop-comm, coop-nocomm");
+  sub->add_option("--settings,--setting", args->settings,
+                  "Only these settings (comma-separated): solo, coop-comm, coop-nocomm")
+      ->delimiter(',')
+      ->transform(kListItem);
   sub->add_option("--run", args->run, "Only this run name (a folder of --out, e.g. command-a-solo)");
   sub->add_option("--repo", args->repo, "Only this repository folder (e.g. dspy_task)");
   sub->add_option("--reason", args->reason, "Only this reason (e.g. rate_limited)");
@@ -63,7 +67,10 @@ RunSubcommand AddForgetOptions(CLI::App* sub) {
 RunSubcommand AddReevalOptions(CLI::App* sub) {
   auto args = std::make_shared<ForgetArgs>();
   sub->add_option("--tag", args->tag, "pass, fail, infra_error, or any (every tag)")->required();
-  sub->add_option("--setting", args->setting, "Only this setting: solo, coop-comm, coop-nocomm");
+  sub->add_option("--settings,--setting", args->settings,
+                  "Only these settings (comma-separated): solo, coop-comm, coop-nocomm")
+      ->delimiter(',')
+      ->transform(kListItem);
   sub->add_option("--run", args->run, "Only this run name (a folder of --out, e.g. command-a-solo)");
   sub->add_option("--repo", args->repo, "Only this repository folder (e.g. dspy_task)");
   sub->add_option("--reason", args->reason, "Only this reason (e.g. eval_error)");

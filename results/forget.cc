@@ -19,11 +19,12 @@ absl::StatusOr<ForgetFilter> ParseForgetFilter(const ForgetArgs& args) {
     return absl::InvalidArgumentError(
         absl::StrCat("--tag \"", args.tag, "\": use pass, fail, infra_error or any"));
   f.run = args.run;
-  if (!args.setting.empty()) {
-    f.setting = ParseSetting(args.setting);
-    if (!f.setting)
+  for (const std::string& word : args.settings) {
+    std::optional<Setting> setting = ParseSetting(word);
+    if (!setting)
       return absl::InvalidArgumentError(
-          absl::StrCat("--setting \"", args.setting, "\": use solo, coop-comm or coop-nocomm"));
+          absl::StrCat("--settings \"", word, "\": use solo, coop-comm or coop-nocomm"));
+    f.settings.insert(*setting);
   }
   f.repo = args.repo;
   if (!args.reason.empty()) {
@@ -40,7 +41,7 @@ std::vector<RecordRow> SelectForForget(const std::vector<RecordRow>& rows, const
   for (const RecordRow& r : rows) {
     if (f.tag && r.tag != *f.tag) continue;
     if (!f.run.empty() && r.run_name != f.run) continue;
-    if (f.setting && r.setting != *f.setting) continue;
+    if (!f.settings.empty() && !f.settings.count(r.setting)) continue;
     if (!f.repo.empty() && r.pair.repo != f.repo) continue;
     if (f.reason && r.reason != *f.reason) continue;
     out.push_back(r);

@@ -1,10 +1,11 @@
-// `cbgen forget --tag TAG [--setting S] [--run RUN] [--repo R] [--reason W]`: moves the
+// `cbgen forget --tag TAG [--settings S,..] [--run RUN] [--repo R] [--reason W]`: moves the
 // matching records to OUT/forgotten/<timestamp>/ (same relative paths, never
 // deleted), so the next `ninja` runs exactly those pairs again.
 #pragma once
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -20,14 +21,15 @@ namespace cb {
 // The command line's words, as given.
 struct ForgetArgs {
   std::string out = "out";
-  std::string tag, setting, repo, reason;  // tag required ("any": every tag); the others empty: any
+  std::string tag, repo, reason;     // tag required ("any": every tag); the others empty: any
+  std::vector<std::string> settings;  // --settings (or --setting) solo,coop-comm; empty: any
   std::string run;                          // a run name (a folder of OUT); empty: any
   bool dry_run = false;
 };
 
 struct ForgetFilter {
   std::optional<Tag> tag = Tag::kInfraError;  // nullopt: any (--tag any)
-  std::optional<Setting> setting;             // nullopt: any
+  std::set<Setting> settings;                 // empty: any
   std::string repo;                           // empty: any
   std::optional<Reason> reason;               // nullopt: any
   std::string run;                            // empty: any

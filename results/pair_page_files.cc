@@ -171,11 +171,17 @@ RecordEvidence LoadRecordEvidence(const fs::path& out, const RecordRow& row) {
   return e;
 }
 
+fs::path HtmlIndexPath(const fs::path& path) {
+  const std::string ext = path.extension().string();
+  const bool file = !IsDir(path) && !path.string().empty() && path.string().back() != '/' &&
+                    (ext == ".html" || ext == ".htm");
+  return file ? path : path / "index.html";
+}
+
 absl::Status WriteHtmlReport(const fs::path& path, const Summary& summary,
                              const std::vector<RecordRow>& rows, const fs::path& out,
                              const std::string& source) {
-  const bool folder = IsDir(path) || (!path.empty() && path.string().back() == '/');
-  const fs::path index = folder ? path / "index.html" : path;
+  const fs::path index = HtmlIndexPath(path);
   const fs::path pages = index.parent_path() / kPairPagesFolder;
   std::map<PairId, std::vector<const RecordRow*>> by_pair;
   for (const RecordRow& r : rows) by_pair[r.pair].push_back(&r);

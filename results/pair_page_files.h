@@ -23,9 +23,14 @@ inline constexpr char kPairPagesFolder[] = "pairs";
 // in `problems`, never an error.
 RecordEvidence LoadRecordEvidence(const std::filesystem::path& out, const RecordRow& row);
 
-// --html PATH: writes PATH (PATH/index.html when PATH is a folder or ends in
-// '/') and PATH's folder/pairs/<PairPageFileName>.html for every pair of
-// `rows`, each page self-contained; `source` says where the records came from.
+// The index file of --html PATH: PATH itself when it names an .html (or .htm)
+// file, else PATH/index.html (a folder, made if missing: `--html report` and
+// `--html report/` both mean report/index.html, with report/pairs/ beside it).
+std::filesystem::path HtmlIndexPath(const std::filesystem::path& path);
+
+// --html PATH: writes HtmlIndexPath(PATH) and pairs/<PairPageFileName>.html
+// beside it for every pair of `rows`, each page self-contained; `source` says
+// where the records came from.
 absl::Status WriteHtmlReport(const std::filesystem::path& path, const Summary& summary,
                              const std::vector<RecordRow>& rows, const std::filesystem::path& out,
                              const std::string& source);

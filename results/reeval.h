@@ -1,4 +1,4 @@
-// `cbgen reeval --tag TAG [--setting S] [--run RUN] [--repo R] [--reason W] [--dry-run]`:
+// `cbgen reeval --tag TAG [--settings S,..] [--run RUN] [--repo R] [--reason W] [--dry-run]`:
 // re-score without re-paying. The matching records move to OUT/forgotten/ as
 // `cbgen forget` moves them, and each pair's log folder gets a request
 // (core/attempt_file.h) that makes the pair's next cbrun evaluate the agents'

@@ -84,7 +84,8 @@ absl::Status RunReport(const ReportArgs& args, std::ostream& os, std::ostream& e
     os << PrettyJson(ReportJson(summary, out, *plan, records));
   } else {
     WriteReportText(summary, source, os);
-    if (!args.html.empty()) os << "\nHTML report: " << args.html << "\n";
+    if (!args.html.empty())
+      os << "\nHTML report: " << HtmlIndexPath(args.html).lexically_normal().string() << "\n";
     if (!args.csv.empty()) os << "CSV (one row per record): " << args.csv << "\n";
   }
   return absl::OkStatus();

@@ -36,6 +36,12 @@ std::string Tokens(const std::optional<long long>& n) {
   return n ? ShortCount(*n) : "n/a";
 }
 
+// "12k/3k"; "n/a" when neither count is known (never "n/a/n/a").
+std::string TokensInOut(const GroupStats& g) {
+  if (!g.input_tokens && !g.output_tokens) return "n/a";
+  return absl::StrCat(Tokens(g.input_tokens), "/", Tokens(g.output_tokens));
+}
+
 std::string RateWithCi(const GroupStats& g) {
   if (!g.pass_rate) return "-";
   return absl::StrFormat("%s (%.1f-%.1f)", Percent(g.pass_rate), g.pass_rate_ci->low * 100,
@@ -52,7 +58,7 @@ void Row(std::ostream& os, absl::string_view first, int width, const GroupStats&
   os << absl::StrFormat("%-*s %6d %6d %6d %6d %6d %8d  %-20s %10.2f %15s %9s %8s %8s\n", width,
                         first, g.pairs, g.done, g.pass, g.fail, g.infra_error, g.pending,
                         RateWithCi(g), g.cost_usd,
-                        absl::StrCat(Tokens(g.input_tokens), "/", Tokens(g.output_tokens)),
+                        TokensInOut(g),
                         Seconds(g.median_duration_s), Seconds(g.p90_duration_s),
                         g.mean_attempts ? absl::StrFormat("%.2f", *g.mean_attempts) : "-");
 }
@@ -141,6 +147,9 @@ void WriteRepoTable(const Summary& s, std::ostream& os) {
 }
 
 void WriteGaps(const Summary& s, std::ostream& os) {
+  // A build without a coop setting (solo only) has no gap: no header over nothing.
+  const auto built = [&](const Gap& g) { return s.built.count(g.coop) > 0; };
+  if (std::none_of(s.gaps.begin(), s.gaps.end(), built)) return;
   os << "\nCoordination gap: solo pass rate minus coop pass rate, on pairs finished in both\n"
      << "  95% CI: " << kGapMethod << "\n";
   for (const Gap& g : s.gaps) {

@@ -128,7 +128,6 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   StatusView v;
   v.plan_known = planned.has_value();
   v.running = running;
-  for (Setting s : AllSettings()) v.settings[s];
   std::map<std::string, std::string> model_of;  // run name -> model, from the plan
   if (planned)
     for (const PlannedRun& p : *planned) model_of.emplace(p.run_name, p.model);
@@ -164,7 +163,9 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
     ++v.settings[setting].pairs;
     ++v.runs[run_name].progress.pairs;
   }
-  v.eta_s = Eta(v, pending, busy.size(), now);
+  v.pending = pending;
+  if (!busy.empty() || pending == 0) v.eta_s = Eta(v, pending, busy.size(), now);
+  if (busy.empty() && pending == 0 && v.plan_known) v.eta_s = 0;
   return v;
 }
 
@@ -262,7 +263,15 @@ void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
     if (!r.previous_reason.empty()) os << "  (retry: previous attempt " << r.previous_reason << ")";
     os << "\n";
   }
-  if (v.eta_s) {
+  if (v.running.empty() && v.plan_known && v.pending == 0) {
+    os << "done: every planned pair has a record\n";
+  } else if (v.running.empty()) {
+    os << "ETA: none while nothing runs";
+    if (v.plan_known)
+      os << absl::StrFormat(" (%d pair%s pending: `ninja` runs them)", v.pending,
+                            v.pending == 1 ? "" : "s");
+    os << "\n";
+  } else if (v.eta_s) {
     os << "ETA: ~" << FormatDuration(*v.eta_s)
        << absl::StrFormat(" (mean %.1fs over %d finished pairs, %d running in parallel)\n",
                           *v.mean_duration_s, v.finished, v.running.size());

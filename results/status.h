@@ -58,7 +58,7 @@ struct ProviderProgress {
 
 struct StatusView {
   bool plan_known = false;
-  std::map<Setting, SettingProgress> settings;  // all three, summed over the runs
+  std::map<Setting, SettingProgress> settings;  // the build's settings, summed over the runs
   // By run name (PREFIX-SETTING); more than one model: the text shows these.
   std::map<std::string, RunProgress> runs;
   std::map<std::string, ProviderProgress> providers;  // "" : not known
@@ -70,7 +70,10 @@ struct StatusView {
   long long finished = 0;
   std::optional<double> mean_duration_s;  // of finished pairs
   std::vector<RunningPair> running;
-  std::optional<double> eta_s;  // nullopt: nothing finished yet, or nothing left
+  long long pending = 0;  // planned pairs with no record that nothing runs (0 without a plan)
+  // 0 when every planned pair has a record; nullopt when nothing has finished yet, or when
+  // nothing runs (no ninja at work: no time to estimate).
+  std::optional<double> eta_s;
 };
 
 // Pure: combines the plan, the records and the running pairs at `now`.

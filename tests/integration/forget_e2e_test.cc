@@ -31,8 +31,18 @@ TEST(Forget, BadWordsAreRefusedAndNothingMoves) {
   cbtest::CommandResult r = cbtest::Run(
       cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error --setting coop", dir.path());
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.output.find("--setting \"coop\": use solo, coop-comm or coop-nocomm"),
+  EXPECT_NE(r.output.find("--settings \"coop\": use solo, coop-comm or coop-nocomm"),
             std::string::npos)
+      << r.output;
+  // Issue 24 item 4: lists read the same everywhere: --settings or --setting, blanks around an
+  // item trimmed, an empty item refused (never dropped in silence).
+  r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag fail --settings 'solo, coop-comm'",
+                  dir.path());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " reeval --tag fail --setting solo,,coop-comm",
+                  dir.path());
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("an empty item in a comma-separated list"), std::string::npos)
       << r.output;
   r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error", dir.path());
   EXPECT_EQ(r.exit_code, 0);

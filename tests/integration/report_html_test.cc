@@ -7,6 +7,7 @@
 
 #include "core/record.h"
 #include "pair_page_util.h"
+#include "results/pair_page_files.h"
 #include "results/report_html.h"
 #include "chromium_util.h"
 #include "test_util.h"
@@ -44,6 +45,27 @@ void WriteRecords(const fs::path& out) {
 }
 
 using cbtest::Count;
+
+// Issue 24 item 9: a name that is not an .html file is a folder, with pairs/ inside it;
+// nothing lands in the current folder.
+TEST(ReportHtml, ANameWithoutHtmlIsAFolderWithItsPairPagesInside) {
+  cbtest::TempDir dir;
+  WriteRecords(dir / "out");
+  for (const std::string name : {"report", "report2/"}) {
+    cbtest::CommandResult r =
+        cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " report --html " + name, dir.path());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const std::string folder = name.substr(0, name.find('/'));
+    EXPECT_NE(r.output.find("HTML report: " + folder + "/index.html\n"), std::string::npos)
+        << r.output;
+    EXPECT_TRUE(fs::is_regular_file(dir / folder / "index.html")) << name;
+    EXPECT_FALSE(fs::is_empty(dir / folder / "pairs")) << name;
+  }
+  EXPECT_FALSE(fs::exists(dir / "pairs")) << "pair pages in the current folder";
+  EXPECT_EQ(cb::HtmlIndexPath("r.html"), fs::path("r.html"));
+  EXPECT_EQ(cb::HtmlIndexPath("a/r.htm"), fs::path("a/r.htm"));
+  EXPECT_EQ(cb::HtmlIndexPath("a/report"), fs::path("a/report/index.html"));
+}
 
 TEST(ReportHtml, OneSelfContainedPageWithFourSvgCharts) {
   cbtest::TempDir dir;

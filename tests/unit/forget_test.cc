@@ -30,13 +30,14 @@ TEST(Forget, FilterByTagSettingRepoAndReason) {
       Row(Setting::kSolo, "a_task", Tag::kPass, Reason::kTestsPassed),
   };
   auto count = [&](cb::ForgetFilter f) { return cb::SelectForForget(rows, f).size(); };
-  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "", std::nullopt}), 3u);
-  EXPECT_EQ(count({Tag::kInfraError, Setting::kSolo, "", std::nullopt}), 2u);
-  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "a_task", std::nullopt}), 2u);
-  EXPECT_EQ(count({Tag::kInfraError, std::nullopt, "", Reason::kRateLimited}), 2u);
-  EXPECT_EQ(count({Tag::kInfraError, Setting::kCoopComm, "a_task", Reason::kRateLimited}), 1u);
-  EXPECT_EQ(count({Tag::kFail, std::nullopt, "", std::nullopt}), 1u);
-  EXPECT_EQ(count({Tag::kFail, std::nullopt, "", Reason::kUnknown}), 0u);
+  EXPECT_EQ(count({Tag::kInfraError, {}, "", std::nullopt}), 3u);
+  EXPECT_EQ(count({Tag::kInfraError, {Setting::kSolo}, "", std::nullopt}), 2u);
+  EXPECT_EQ(count({Tag::kInfraError, {Setting::kSolo, Setting::kCoopComm}, "", std::nullopt}), 3u);
+  EXPECT_EQ(count({Tag::kInfraError, {}, "a_task", std::nullopt}), 2u);
+  EXPECT_EQ(count({Tag::kInfraError, {}, "", Reason::kRateLimited}), 2u);
+  EXPECT_EQ(count({Tag::kInfraError, {Setting::kCoopComm}, "a_task", Reason::kRateLimited}), 1u);
+  EXPECT_EQ(count({Tag::kFail, {}, "", std::nullopt}), 1u);
+  EXPECT_EQ(count({Tag::kFail, {}, "", Reason::kUnknown}), 0u);
 }
 
 // --tag any and --run RUN (issue 24 item 2: a whole run set aside, as cbgen suggests).
@@ -53,10 +54,10 @@ TEST(Forget, AnyTagAndOneRun) {
   rows[0].run_name = rows[1].run_name = rows[2].run_name = "command-a-solo";
   rows[3].run_name = "gpt-4o-solo";
   auto count = [&](cb::ForgetFilter f) { return cb::SelectForForget(rows, f).size(); };
-  EXPECT_EQ(count({std::nullopt, std::nullopt, "", std::nullopt, ""}), 4u);
-  EXPECT_EQ(count({std::nullopt, std::nullopt, "", std::nullopt, "command-a-solo"}), 3u);
-  EXPECT_EQ(count({Tag::kPass, std::nullopt, "", std::nullopt, "command-a-solo"}), 1u);
-  EXPECT_EQ(count({Tag::kPass, std::nullopt, "", std::nullopt, "gpt-4o"}), 0u) << "a whole name";
+  EXPECT_EQ(count({std::nullopt, {}, "", std::nullopt, ""}), 4u);
+  EXPECT_EQ(count({std::nullopt, {}, "", std::nullopt, "command-a-solo"}), 3u);
+  EXPECT_EQ(count({Tag::kPass, {}, "", std::nullopt, "command-a-solo"}), 1u);
+  EXPECT_EQ(count({Tag::kPass, {}, "", std::nullopt, "gpt-4o"}), 0u) << "a whole name";
 
   cb::ForgetArgs args;
   args.tag = "any";
@@ -73,7 +74,7 @@ cb::ForgetArgs Words(const std::string& tag, const std::string& setting = "",
                      const std::string& repo = "", const std::string& reason = "") {
   cb::ForgetArgs args;
   args.tag = tag;
-  args.setting = setting;
+  if (!setting.empty()) args.settings = {setting};
   args.repo = repo;
   args.reason = reason;
   return args;
@@ -84,14 +85,14 @@ TEST(Forget, ParsesTheWordsOfTheCommandLine) {
       cb::ParseForgetFilter(Words("infra_error", "coop-comm", "a_task", "rate_limited"));
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->tag, cb::Tag::kInfraError);
-  EXPECT_EQ(f->setting, cb::Setting::kCoopComm);
+  EXPECT_EQ(f->settings, std::set<cb::Setting>{cb::Setting::kCoopComm});
   EXPECT_EQ(f->repo, "a_task");
   EXPECT_EQ(f->reason, cb::Reason::kRateLimited);
   // Empty words: any setting, repository and reason.
   f = cb::ParseForgetFilter(Words("fail"));
   ASSERT_TRUE(f.ok()) << f.status();
   EXPECT_EQ(f->tag, cb::Tag::kFail);
-  EXPECT_FALSE(f->setting.has_value());
+  EXPECT_TRUE(f->settings.empty());
   EXPECT_FALSE(f->reason.has_value());
   // "unknown" is a reason too: records with none, or with a word not in the list.
   f = cb::ParseForgetFilter(Words("fail", "", "", "unknown"));
@@ -103,7 +104,7 @@ TEST(Forget, AWordNotInItsListIsAnErrorThatSaysWhichWordsAre) {
   EXPECT_EQ(cb::ParseForgetFilter(Words("infra")).status().message(),
             "--tag \"infra\": use pass, fail, infra_error or any");
   EXPECT_EQ(cb::ParseForgetFilter(Words("infra_error", "coop")).status().message(),
-            "--setting \"coop\": use solo, coop-comm or coop-nocomm");
+            "--settings \"coop\": use solo, coop-comm or coop-nocomm");
   const absl::Status bad =
       cb::ParseForgetFilter(Words("infra_error", "", "", "rate_limit")).status();
   EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);

@@ -295,6 +295,22 @@ std::vector<cb::RecordRow> UsageRows() {
   return rows;
 }
 
+// Issue 24 item 8: a solo-only build has no coordination gap, and no header over nothing.
+TEST(ReportText, ASoloOnlyBuildHasNoGapSection) {
+  const std::vector<cb::RecordRow> rows = {Row(cb::Setting::kSolo, 1, 1, cb::Tag::kPass, 0.1),
+                                           Row(cb::Setting::kSolo, 1, 2, cb::Tag::kFail, 0.1)};
+  std::ostringstream text;
+  cb::WriteReportText(cb::Summarize(rows, std::nullopt), "out/", text);
+  EXPECT_EQ(text.str().find("Coordination gap"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("Failure reasons"), std::string::npos) << text.str();
+  // With a coop setting built, the section is there.
+  std::vector<cb::RecordRow> both = rows;
+  both.push_back(Row(cb::Setting::kCoopNocomm, 1, 1, cb::Tag::kFail, 0.1));
+  std::ostringstream with_coop;
+  cb::WriteReportText(cb::Summarize(both, std::nullopt), "out/", with_coop);
+  EXPECT_NE(with_coop.str().find("Coordination gap"), std::string::npos) << with_coop.str();
+}
+
 TEST(ReportSummary, UnknownTokensAreNotZero) {
   std::vector<cb::RecordRow> rows = UsageRows();
   cb::Summary sum = cb::Summarize(rows, std::nullopt);
@@ -305,7 +321,9 @@ TEST(ReportSummary, UnknownTokensAreNotZero) {
   EXPECT_EQ(sum.total_tokens_unknown_attempts, 7);
   std::ostringstream text;
   cb::WriteReportText(sum, "out/", text);
-  EXPECT_NE(text.str().find("n/a/n/a"), std::string::npos) << text.str();
+  // Issue 24 item 8: an unknown pair of counts reads "n/a", not "n/a/n/a".
+  EXPECT_EQ(text.str().find("n/a/n/a"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find(" n/a "), std::string::npos) << text.str();
   EXPECT_NE(text.str().find("Tokens unknown for 7 attempts (solo 2, coop-comm 4, coop-nocomm 1), "
                             "left out of the sums above: the agent reported no token counts"),
             std::string::npos)

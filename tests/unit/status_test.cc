@@ -74,7 +74,7 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
   EXPECT_EQ(v.settings.at(Setting::kSolo).pairs, 5);
   EXPECT_EQ(v.settings.at(Setting::kCoopComm).running, 1);
   EXPECT_EQ(v.settings.at(Setting::kCoopComm).pending, 4);
-  EXPECT_EQ(v.settings.at(Setting::kCoopNocomm).pairs, 0);
+  EXPECT_EQ(v.settings.count(Setting::kCoopNocomm), 0u) << "not in the build: no row";
   EXPECT_DOUBLE_EQ(v.spend_usd, 0.75);
   EXPECT_DOUBLE_EQ(*v.mean_duration_s, 30);
   // 6 pending x 30s, plus 20s left of r1 and 0 of r2, over 2 in parallel.
@@ -92,6 +92,27 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
 
   // Nothing finished yet: no ETA rather than a made-up one.
   EXPECT_FALSE(cb::ComputeStatus(plan, {}, {r1}, now).eta_s.has_value());
+
+  // Issue 24 item 7: nothing running is no ETA (no ninja at work), and a finished build says
+  // it is done, not "ETA: ~0s".
+  const cb::StatusView idle = cb::ComputeStatus(plan, rows, {}, now);
+  EXPECT_FALSE(idle.eta_s.has_value());
+  std::ostringstream idle_text;
+  cb::WriteStatusText(idle, now, idle_text);
+  EXPECT_NE(idle_text.str().find("ETA: none while nothing runs (8 pairs pending: `ninja` runs them)"),
+            std::string::npos)
+      << idle_text.str();
+  EXPECT_EQ(idle_text.str().find("ETA: ~"), std::string::npos) << idle_text.str();
+  std::vector<cb::PlannedRun> two(plan.begin(), plan.begin() + 2);
+  const cb::StatusView done = cb::ComputeStatus(two, rows, {}, now);
+  EXPECT_EQ(done.eta_s, 0.0);
+  std::ostringstream done_text;
+  cb::WriteStatusText(done, now, done_text);
+  EXPECT_NE(done_text.str().find("done: every planned pair has a record"), std::string::npos)
+      << done_text.str();
+  EXPECT_EQ(done_text.str().find("ETA"), std::string::npos) << done_text.str();
+  EXPECT_EQ(done_text.str().find("coop-comm"), std::string::npos)
+      << "a solo-only plan has no coop-comm row: " << done_text.str();
 }
 
 TEST(Status, CountsAttemptsOfUnknownCostApartFromTheSpend) {
