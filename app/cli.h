@@ -12,15 +12,21 @@
 #include <vector>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "generator/generate_command.h"
 
 namespace cb {
 
 // --backend's words (docker, modal, gcp), for cbgen and cbgen doctor.
 extern const CLI::Validator kKnownBackend;
-// One item of a comma-separated list (--settings, --models): blanks around it trimmed ("solo,
-// coop-nocomm" is two settings), an empty one refused (not dropped in silence).
-extern const CLI::Validator kListItem;
+// A comma-separated list (--settings, --models), the same for every command: each item trimmed
+// of blanks ("solo, coop-nocomm" is two settings), an empty item an error naming the list (never
+// dropped in silence); the option may be given more than once. `target` keeps its items when the
+// option is not given (its default, shown in --help).
+absl::StatusOr<std::vector<std::string>> SplitListOption(absl::string_view text);
+CLI::Option* AddListOption(CLI::App* app, const std::string& names,
+                           std::vector<std::string>* target, const std::string& description);
 
 // Adds the generator's options to `app` (the top-level cbgen command).
 void AddGenerateOptions(CLI::App& app, GenerateArgs& args);

@@ -15,10 +15,8 @@ RunSubcommand AddDoctorOptions(CLI::App* sub) {
                   "are the defaults)")
       ->capture_default_str();
   sub->add_option("--dataset-dir", args->dataset_dir, "Dataset folder");
-  sub->add_option("--settings,--setting", args->settings,
-                  "Settings to check for (Redis for coop-comm)")
-      ->delimiter(',')
-      ->transform(kListItem);
+  AddListOption(sub, "--settings,--setting", &args->settings,
+                "Settings to check for (Redis for coop-comm)");
   sub->add_option("--cooperbench", args->cooperbench, "The cooperbench executable");
   sub->add_option("--docker", args->docker, "The docker CLI");
   sub->add_option("--backend", args->backend,

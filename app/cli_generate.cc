@@ -15,14 +15,6 @@ const CLI::Validator kKnownBackend(  // declared extern in app/cli.h
     },
     "docker|modal|gcp");
 
-const CLI::Validator kListItem(  // declared extern in app/cli.h
-    [](std::string& item) -> std::string {
-      item = std::string(absl::StripAsciiWhitespace(item));
-      if (item.empty())
-        return "an empty item in a comma-separated list (two commas in a row, or one at an end)";
-      return "";
-    },
-    "ITEM,...");
 
 namespace {
 
@@ -46,18 +38,13 @@ void AddExperimentOptions(CLI::App& app, GenerateArgs& a) {
   app.add_option("--dataset-dir", a.dataset_dir, "Dataset folder made by `cooperbench prepare`")
       ->capture_default_str();
   app.add_option("-o,--output", a.output, "The Ninja file to write")->capture_default_str();
-  app.add_option("--settings,--setting", a.settings,
-                 "Settings to run (comma-separated): solo, coop-comm, coop-nocomm")
-      ->delimiter(',')
-      ->transform(kListItem)
-      ->capture_default_str();
+  AddListOption(&app, "--settings,--setting", &a.settings,
+                "Settings to run (comma-separated): solo, coop-comm, coop-nocomm");
   CLI::Option* model =
       app.add_option("--model", a.model, "Model passed to cooperbench -m")->capture_default_str();
-  app.add_option("--models", a.models,
-                 "Several models in one build (comma-separated; instead of --model): every "
-                 "(model, setting, pair), `ninja PREFIX` and `ninja PREFIX-SETTING` per model")
-      ->delimiter(',')
-      ->transform(kListItem)
+  AddListOption(&app, "--models", &a.models,
+                "Several models in one build (comma-separated; instead of --model): every "
+                "(model, setting, pair), `ninja PREFIX` and `ninja PREFIX-SETTING` per model")
       ->excludes(model);
   app.add_option("--agent", a.agent,
                  "Agent passed to cooperbench -a (default: the mini-SWE-agent of the installed "

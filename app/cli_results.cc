@@ -52,10 +52,8 @@ RunSubcommand AddStatusOptions(CLI::App* sub) {
 RunSubcommand AddForgetOptions(CLI::App* sub) {
   auto args = std::make_shared<ForgetArgs>();
   sub->add_option("--tag", args->tag, "pass, fail, infra_error, or any (every tag)")->required();
-  sub->add_option("--settings,--setting", args->settings,
-                  "Only these settings (comma-separated): solo, coop-comm, coop-nocomm")
-      ->delimiter(',')
-      ->transform(kListItem);
+  AddListOption(sub, "--settings,--setting", &args->settings,
+                "Only these settings (comma-separated): solo, coop-comm, coop-nocomm");
   sub->add_option("--run", args->run, "Only this run name (a folder of --out, e.g. command-a-solo)");
   sub->add_option("--repo", args->repo, "Only this repository folder (e.g. dspy_task)");
   sub->add_option("--reason", args->reason, "Only this reason (e.g. rate_limited)");
@@ -67,10 +65,8 @@ RunSubcommand AddForgetOptions(CLI::App* sub) {
 RunSubcommand AddReevalOptions(CLI::App* sub) {
   auto args = std::make_shared<ForgetArgs>();
   sub->add_option("--tag", args->tag, "pass, fail, infra_error, or any (every tag)")->required();
-  sub->add_option("--settings,--setting", args->settings,
-                  "Only these settings (comma-separated): solo, coop-comm, coop-nocomm")
-      ->delimiter(',')
-      ->transform(kListItem);
+  AddListOption(sub, "--settings,--setting", &args->settings,
+                "Only these settings (comma-separated): solo, coop-comm, coop-nocomm");
   sub->add_option("--run", args->run, "Only this run name (a folder of --out, e.g. command-a-solo)");
   sub->add_option("--repo", args->repo, "Only this repository folder (e.g. dspy_task)");
   sub->add_option("--reason", args->reason, "Only this reason (e.g. eval_error)");

@@ -96,9 +96,9 @@ TEST_F(BadInput, UnknownSettingAndBackend) {
                 {"kubernetes", "docker, modal or gcp"});
   // Issue 24 item 4: an empty item of a list is refused, for --models as for --settings.
   ExpectRefused(subset + " --dataset-dir " + Dataset() + " --models 'gpt-4o,,claude-3-5-sonnet'",
-                {"--models", "an empty item in a comma-separated list"});
+                {"--models", "an empty item in the comma-separated list"});
   ExpectRefused(subset + " --dataset-dir " + Dataset() + " --settings solo,",
-                {"--settings", "an empty item in a comma-separated list"});
+                {"--settings", "an empty item in the comma-separated list"});
 }
 
 // Issue 24 item 4: blanks around a list's items are trimmed, and --setting is --settings.
@@ -106,8 +106,9 @@ TEST_F(BadInput, ListsReadTheSameEverywhere) {
   const std::string subset = cbtest::Sh((x.dir / "mini.json").string());
   for (const std::string& settings :
        {std::string("--settings 'solo, coop-nocomm'"), std::string("--setting solo,coop-nocomm")}) {
-    cbtest::CommandResult r = RunCbgen(x, subset + " --dataset-dir " + Dataset() +
-                                              " --backend modal " + settings);
+    cbtest::CommandResult r =
+        RunCbgen(x, subset + " --dataset-dir " + Dataset() + " --cooperbench " +
+                        cbtest::Sh(cbtest::FakeCooperbench()) + " --backend modal " + settings);
     ASSERT_EQ(r.exit_code, 0) << settings << "\n" << r.output;
     const std::string ninja = cbtest::ReadText(ninja_file);
     EXPECT_NE(ninja.find("setting = coop-nocomm"), std::string::npos) << settings;

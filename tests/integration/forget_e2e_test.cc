@@ -42,7 +42,7 @@ TEST(Forget, BadWordsAreRefusedAndNothingMoves) {
   r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " reeval --tag fail --setting solo,,coop-comm",
                   dir.path());
   EXPECT_NE(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("an empty item in a comma-separated list"), std::string::npos)
+  EXPECT_NE(r.output.find("an empty item in the comma-separated list"), std::string::npos)
       << r.output;
   r = cbtest::Run(cbtest::Sh(cbtest::Cbgen()) + " forget --tag infra_error", dir.path());
   EXPECT_EQ(r.exit_code, 0);
