@@ -41,6 +41,11 @@ TEST(StatusEndToEnd, ShowsTheRunningPairsDuringARun) {
   // exists (FAKE_CB_HOLD): the test sees them running for as long as it needs, however
   // loaded the machine, and releases them once it has.
   const fs::path release = x.dir / "release";
+  // Released at the latest when the test ends, whatever failed before.
+  struct ReleaseAtExit {
+    fs::path file;
+    ~ReleaseAtExit() { cbtest::WriteText(file, ""); }
+  } release_at_exit{release};
   cbtest::Run("( " + x.Env() + "FAKE_CB_HOLD=" + cbtest::Sh(release.string()) +
                   " ninja -j4 > ninja.log 2>&1; echo $? > rc ) >/dev/null 2>&1 &",
               x.dir.path());
@@ -55,7 +60,6 @@ TEST(StatusEndToEnd, ShowsTheRunningPairsDuringARun) {
       break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  cbtest::WriteText(release, "");
   ASSERT_FALSE(during.is_null());
   ASSERT_EQ(during.at("running").as_array().size(), 2u)
       << during << cbtest::ReadText(x.dir / "ninja.log");
@@ -82,7 +86,9 @@ TEST(StatusEndToEnd, ShowsTheRunningPairsDuringARun) {
   EXPECT_NE(text.output.find("(retry: previous attempt rate_limited)"), std::string::npos)
       << text.output;
 
-  // Afterwards: nothing running, all done.
+  // Afterwards (the held pairs released, only now: the text above saw them running): nothing
+  // running, all done.
+  cbtest::WriteText(release, "");
   while (std::chrono::steady_clock::now() < deadline && !fs::exists(x.dir / "rc"))
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   ASSERT_EQ(cbtest::ReadText(x.dir / "rc"), "0\n") << cbtest::ReadText(x.dir / "ninja.log");
