@@ -128,6 +128,7 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   StatusView v;
   v.plan_known = planned.has_value();
   v.running = running;
+  for (Setting s : AllSettings()) v.settings[s];
   std::map<std::string, std::string> model_of;  // run name -> model, from the plan
   if (planned)
     for (const PlannedRun& p : *planned) model_of.emplace(p.run_name, p.model);
@@ -160,6 +161,7 @@ StatusView ComputeStatus(const std::optional<std::vector<PlannedRun>>& planned,
   for (auto& [run_name, run] : v.runs) models.insert(run.model);
   v.several_models = models.size() > 1;
   for (const auto& [setting, run_name, pair] : all) {
+    v.built.insert(setting);
     ++v.settings[setting].pairs;
     ++v.runs[run_name].progress.pairs;
   }
@@ -225,7 +227,8 @@ void WriteStatusText(const StatusView& v, absl::Time now, std::ostream& os) {
   } else {
     os << absl::StrFormat("%-12s %6s %6s %8s %8s %6s %6s %6s %10s\n", "setting", "pairs", "done",
                           "running", "pending", "pass", "fail", "infra", "spend USD");
-    for (const auto& [st, p] : v.settings) WriteProgressRow(SettingName(st), p, v.plan_known, os);
+    for (const auto& [st, p] : v.settings)
+      if (v.built.count(st)) WriteProgressRow(SettingName(st), p, v.plan_known, os);
   }
   if (!v.plan_known) os << "(no plan.json in OUT: pending unknown; run cbgen again to write it)\n";
   os << absl::StrFormat(

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <map>
+#include <set>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -58,7 +59,8 @@ struct ProviderProgress {
 
 struct StatusView {
   bool plan_known = false;
-  std::map<Setting, SettingProgress> settings;  // the build's settings, summed over the runs
+  std::map<Setting, SettingProgress> settings;  // all three, summed over the runs (as the report)
+  std::set<Setting> built;  // planned, recorded or running: the text shows rows for these only
   // By run name (PREFIX-SETTING); more than one model: the text shows these.
   std::map<std::string, RunProgress> runs;
   std::map<std::string, ProviderProgress> providers;  // "" : not known

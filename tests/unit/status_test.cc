@@ -74,7 +74,8 @@ TEST(Status, CountsRunningPendingSpendAndEta) {
   EXPECT_EQ(v.settings.at(Setting::kSolo).pairs, 5);
   EXPECT_EQ(v.settings.at(Setting::kCoopComm).running, 1);
   EXPECT_EQ(v.settings.at(Setting::kCoopComm).pending, 4);
-  EXPECT_EQ(v.settings.count(Setting::kCoopNocomm), 0u) << "not in the build: no row";
+  EXPECT_EQ(v.settings.at(Setting::kCoopNocomm).pairs, 0);
+  EXPECT_EQ(v.built.count(Setting::kCoopNocomm), 0u) << "not in the build: no text row";
   EXPECT_DOUBLE_EQ(v.spend_usd, 0.75);
   EXPECT_DOUBLE_EQ(*v.mean_duration_s, 30);
   // 6 pending x 30s, plus 20s left of r1 and 0 of r2, over 2 in parallel.
