@@ -3,7 +3,6 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/strip.h"
 #include "app/cli.h"
 
 namespace cb {
@@ -14,7 +13,6 @@ const CLI::Validator kKnownBackend(  // declared extern in app/cli.h
       return absl::StrCat("unknown backend \"", name, "\": use docker, modal or gcp");
     },
     "docker|modal|gcp");
-
 
 namespace {
 
@@ -28,8 +26,6 @@ const CLI::Validator kFinite(
       return "";
     },
     "FINITE");
-
-
 
 // What to run and where: the choices build.ninja and the plan are made of.
 void AddExperimentOptions(CLI::App& app, GenerateArgs& a) {

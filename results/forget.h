@@ -5,8 +5,8 @@
 
 #include <filesystem>
 #include <optional>
-#include <set>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,9 +21,9 @@ namespace cb {
 // The command line's words, as given.
 struct ForgetArgs {
   std::string out = "out";
-  std::string tag, repo, reason;     // tag required ("any": every tag); the others empty: any
+  std::string tag, repo, reason;      // tag required ("any": every tag); the others empty: any
   std::vector<std::string> settings;  // --settings (or --setting) solo,coop-comm; empty: any
-  std::string run;                          // a run name (a folder of OUT); empty: any
+  std::string run;                    // a run name (a folder of OUT); empty: any
   bool dry_run = false;
 };
 
@@ -35,7 +35,7 @@ struct ForgetFilter {
   std::string run;                            // empty: any
 };
 
-// Reads the words of --tag, --setting and --reason; an error names the
+// Reads the words of --tag, --settings and --reason; an error names the
 // option, the word and the words accepted.
 absl::StatusOr<ForgetFilter> ParseForgetFilter(const ForgetArgs& args);
 
